@@ -1,0 +1,130 @@
+package jotmai.store;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import jotmai.message.ParsedMessage;
+
+/**
+ * Mailboxes and messages of accounts.
+ *
+ * <p>Invariants every backend keeps (the contract suite checks them):
+ * <ul>
+ *   <li>UIDs strictly increase per mailbox and are never reused under one UIDVALIDITY.</li>
+ *   <li>Every change (append, flag change, expunge) gets a MODSEQ above every earlier one in that
+ *       mailbox (RFC 7162 §3.1); {@link #changesSince} reports it.</li>
+ *   <li>Append, copy, move and flag changes are atomic and durable before the method returns.</li>
+ *   <li>After each committed change the backend rings {@link ChangeBus#ring} for the mailbox.</li>
+ * </ul>
+ * Failures are {@link StoreException}s; {@link StoreException.Unavailable} means "try again".
+ */
+public interface MailStore {
+
+    // ---- mailboxes ----
+
+    List<Mailbox> mailboxes(long accountId);
+
+    /** Looks a mailbox up by name; "INBOX" in any case names the inbox. */
+    Optional<Mailbox> mailbox(long accountId, String name);
+
+    Optional<Mailbox> mailbox(long mailboxId);
+
+    /**
+     * Creates a mailbox. Missing parents are not created (the protocol decides). Throws
+     * {@link StoreException.AlreadyExists} if the name is taken.
+     */
+    Mailbox createMailbox(long accountId, String name, Optional<SpecialUse> specialUse);
+
+    /** Deletes one mailbox and its messages; children stay. INBOX cannot be deleted. */
+    void deleteMailbox(long accountId, String name);
+
+    /**
+     * Renames a mailbox and all its children (RFC 9051 §6.3.6). Renaming INBOX moves all its messages
+     * into a new mailbox of the new name and leaves INBOX empty; INBOX's children are not renamed.
+     */
+    void renameMailbox(long accountId, String from, String to);
+
+    /** Subscriptions may name mailboxes that do not exist (RFC 9051 §6.3.7). */
+    void setSubscribed(long accountId, String name, boolean subscribed);
+
+    Set<String> subscriptions(long accountId);
+
+    MailboxStatus status(long mailboxId);
+
+    QuotaUsage quota(long accountId);
+
+    // ---- messages ----
+
+    /**
+     * Appends one message; parses it once (jotmai.message) and stores bytes, structure and metadata.
+     * Throws {@link StoreException.QuotaExceeded} when the account's quota would be exceeded.
+     */
+    AppendResult append(long mailboxId, MessageSource source, Set<String> flags, Instant internalDate);
+
+    /**
+     * Delivers one message to several mailboxes (SMTP with many local recipients) storing the bytes
+     * once where the backend can. All or nothing; results in the order of {@code targets}.
+     */
+    List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate);
+
+    record DeliveryTarget(long mailboxId, Set<String> flags) {}
+
+    /** All messages of the mailbox in UID order. */
+    List<MessageMeta> messages(long mailboxId);
+
+    /** The messages whose UIDs are in the set, in UID order. */
+    List<MessageMeta> messages(long mailboxId, UidSet uids);
+
+    /** The parse-once structure of a stored message. */
+    ParsedMessage structure(BlobRef blob);
+
+    /** The raw bytes of a message: the whole of it, or [offset, offset+length) clipped to its size. */
+    InputStream openContent(BlobRef blob, long offset, long length);
+
+    default InputStream openContent(BlobRef blob) {
+        return openContent(blob, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Changes flags of the messages in the set. With {@code unchangedSince} (RFC 7162 STORE
+     * UNCHANGEDSINCE) messages whose MODSEQ is higher are left alone and reported as modified.
+     */
+    FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
+                           OptionalLong unchangedSince);
+
+    /** Copies messages (in UID order) to another mailbox of the same or another account. */
+    CopyResult copy(long sourceMailboxId, UidSet uids, long targetMailboxId);
+
+    /** Moves messages atomically (RFC 6851): copies, then expunges them from the source. */
+    CopyResult move(long sourceMailboxId, UidSet uids, long targetMailboxId);
+
+    /**
+     * Removes the messages flagged \Deleted, only those in {@code uids} when given (UID EXPUNGE).
+     * Returns the expunged UIDs in ascending order.
+     */
+    List<Long> expunge(long mailboxId, Optional<UidSet> uids);
+
+    /** Changes after {@code modSeq} (exclusive); see {@link Changes}. */
+    Changes changesSince(long mailboxId, long modSeq);
+
+    /**
+     * RFC 3501 \Recent: atomically claims the messages no session has seen yet. Returns the UIDs that
+     * are recent for the calling session; later callers do not get them again.
+     */
+    UidSet claimRecent(long mailboxId);
+
+    /**
+     * POP3's exclusive maildrop lock (RFC 1939 §8). Empty when another session holds it. Must hold
+     * across nodes when the backend is shared.
+     */
+    Optional<MaildropLock> lockMaildrop(long accountId);
+
+    interface MaildropLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
