@@ -1,0 +1,70 @@
+package jotmai.server.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes docs/CONFIG.md from {@link ConfigKeys}, so the documentation cannot drift from the code
+ * (a test fails when the committed file differs). Regenerate with
+ * {@code ./jotmai config-doc > docs/CONFIG.md} or by running {@link #main} with the output path.
+ */
+public final class ConfigDoc {
+
+    private static final Map<String, String> SECTIONS = Map.ofEntries(
+            Map.entry("server", "Server"), Map.entry("store", "Message store"), Map.entry("tls", "TLS"),
+            Map.entry("ports", "Ports"), Map.entry("limits", "Connection limits"));
+
+    private ConfigDoc() {
+    }
+
+    public static String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Jotmai configuration\n\n")
+          .append("<!-- Generated from jotmai-server's ConfigKeys by ConfigDoc; do not edit by hand. -->\n\n")
+          .append("Settings come from, in order: the defaults below, the config file, then `--set key=value`\n")
+          .append("options on the command line (repeatable; any key). The config file is `<data>/jotmai.conf`\n")
+          .append("when it exists, or the file given with `--config FILE`. Its format is one `key = value`\n")
+          .append("per line; lines starting with `#` are comments. Unknown keys and malformed values are\n")
+          .append("errors, never silently ignored. The data directory is `./data` unless `--data DIR` says\n")
+          .append("otherwise.\n\n")
+          .append("Example:\n\n```\n# /srv/mail/data/jotmai.conf\nserver.hostname = mail.example.com\n")
+          .append("tls.cert = /etc/letsencrypt/live/mail.example.com/fullchain.pem\n")
+          .append("tls.key = /etc/letsencrypt/live/mail.example.com/privkey.pem\npop3.enabled = false\n")
+          .append("imap.bind = 127.0.0.1, ::1\n```\n");
+        String section = "";
+        for (ConfigKey<?> key : ConfigKeys.all()) {
+            if (!key.section().equals(section)) {
+                section = key.section();
+                md.append("\n## ").append(title(section)).append("\n\n")
+                  .append("| Key | Default | Type | Description |\n|---|---|---|---|\n");
+            }
+            md.append("| `").append(key.name()).append("` | ")
+              .append(key.defaultValue().isEmpty() ? "(empty)" : "`" + key.defaultValue() + "`").append(" | ")
+              .append(key.type().describe()).append(" | ")
+              .append(key.description().replace("|", "\\|")).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String title(String section) {
+        String known = SECTIONS.get(section);
+        if (known != null) {
+            return known;
+        }
+        return ListenerDef.ALL.stream().filter(l -> l.name().equals(section)).findFirst()
+                .map(l -> "Listener `" + l.name() + "` (port " + l.defaultPort() + ")")
+                .orElse("`" + section + "`");
+    }
+
+    /** Writes the markdown to the path given as the only argument, or to stdout. */
+    public static void main(String[] args) throws IOException {
+        if (args.length == 1) {
+            Files.writeString(Path.of(args[0]), markdown(), StandardCharsets.UTF_8);
+        } else {
+            System.out.print(markdown());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package jotmai.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All settings, typed and immutable; built from {@link ConfigValues} (defaults in {@link ConfigKeys},
+ * then the config file, then {@code --set}). Nothing else in Jotmai reads configuration.
+ */
+public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettings tls,
+                           List<ListenerSettings> listeners, ConnectionLimits limits, SmtpSettings smtp) {
+
+    /**
+     * @param hostname      the configured host name; empty means "ask the machine"
+     * @param shutdownGrace how long in-flight commands may run after listeners stop at shutdown
+     */
+    public record ServerSettings(String hostname, Duration shutdownGrace) {}
+
+    /** @param type the backend, "sqlite" for now */
+    public record StoreSettings(String type) {}
+
+    /** PEM certificate chain and key; both empty means a generated self-signed certificate. */
+    public record TlsSettings(Optional<Path> cert, Optional<Path> key) {}
+
+    /**
+     * One listener after {@code ports.offset} was applied.
+     *
+     * @param def     which listener (name, implicit TLS)
+     * @param enabled whether it runs
+     * @param port    the port to bind (configured port + offset; 0 stays 0 = any free port)
+     * @param bind    addresses to bind, "*" for every address
+     */
+    public record ListenerSettings(ListenerDef def, boolean enabled, int port, List<String> bind) {}
+
+    /** Per-listener connection limits (see jotmai.shared.net.ListenerConfig). */
+    public record ConnectionLimits(int maxConnections, int maxPerIp, Duration tlsHandshakeTimeout, int backlog) {}
+
+    /** SMTP settings beyond the listeners. */
+    public record SmtpSettings(long maxMessageSize, int maxRecipients) {}
+
+    /** Every setting at its documented default. */
+    public static JotmaiConfig defaults() {
+        return from(ConfigValues.defaults());
+    }
+
+    public static JotmaiConfig from(ConfigValues v) {
+        int offset = v.get(ConfigKeys.PORT_OFFSET);
+        List<ListenerSettings> listeners = ListenerDef.ALL.stream().map(def -> {
+            int port = v.get(def.portKey());
+            int effective = port == 0 ? 0 : port + offset;
+            if (effective > 65_535) {
+                throw new ConfigException(def.portKey().name() + " = " + port + " plus ports.offset = " + offset
+                        + " is above 65535");
+            }
+            List<String> bind = v.get(def.bindKey());
+            if (bind.isEmpty()) {
+                throw new ConfigException(def.bindKey().name() + " is empty; use " + def.enabledKey().name()
+                        + " = false to turn the listener off");
+            }
+            return new ListenerSettings(def, v.get(def.enabledKey()), effective, bind);
+        }).toList();
+
+        Optional<Path> cert = path(v.get(ConfigKeys.TLS_CERT));
+        Optional<Path> key = path(v.get(ConfigKeys.TLS_KEY));
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException("tls.cert and tls.key must be set together");
+        }
+        String storeType = v.get(ConfigKeys.STORE_TYPE);
+        if (!storeType.equals("sqlite")) {
+            throw new ConfigException("store.type = '" + storeType + "' is not supported (only 'sqlite' so far)");
+        }
+        return new JotmaiConfig(
+                new ServerSettings(v.get(ConfigKeys.HOSTNAME), v.get(ConfigKeys.SHUTDOWN_GRACE)),
+                new StoreSettings(storeType),
+                new TlsSettings(cert, key),
+                listeners,
+                new ConnectionLimits(v.get(ConfigKeys.MAX_CONNECTIONS), v.get(ConfigKeys.MAX_CONNECTIONS_PER_IP),
+                        v.get(ConfigKeys.TLS_HANDSHAKE_TIMEOUT), v.get(ConfigKeys.BACKLOG)),
+                new SmtpSettings(v.get(ProtocolKeys.SMTP_MAX_MESSAGE_SIZE), v.get(ProtocolKeys.SMTP_MAX_RECIPIENTS)));
+    }
+
+    public ListenerSettings listener(ListenerDef def) {
+        return listeners.stream().filter(l -> l.def().equals(def)).findFirst().orElseThrow();
+    }
+
+    private static Optional<Path> path(String text) {
+        return text.isBlank() ? Optional.empty() : Optional.of(Path.of(text));
+    }
+}
