@@ -1,0 +1,170 @@
+package jotmai.store.sqlite;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+import jotmai.store.BlobRef;
+import jotmai.store.MessageSource;
+import jotmai.store.StoreException;
+
+/**
+ * Message bytes stored as SQLite rows of {@link #CHUNK_SIZE} octets, with a reference count (copies,
+ * moves and multi-recipient deliveries share one blob) and the encoded parse-once structure.
+ *
+ * <p>A blob whose count drops to zero is not deleted at once: IMAP sessions may still show the expunged
+ * message and fetch it (RFC 9051 §7.5.1 lets a server answer such fetches). It gets
+ * {@code unreferenced_ms} and is purged once it has been unreferenced for longer than the configured
+ * grace period (see {@link SqliteStore.Options#blobGrace}).
+ */
+final class BlobTable {
+
+    /** Octets per stored chunk: a header fetch reads one chunk, a byte range only the chunks it spans. */
+    static final int CHUNK_SIZE = 64 * 1024;
+
+    private BlobTable() {}
+
+    static BlobRef ref(long blobId) {
+        return new BlobRef(Long.toString(blobId));
+    }
+
+    /** The numeric id of a blob reference; NotFound for references this backend never issued. */
+    static long id(BlobRef ref) {
+        try {
+            return Long.parseLong(ref.id());
+        } catch (NumberFormatException e) {
+            throw new StoreException.NotFound("no such message content: " + ref.id());
+        }
+    }
+
+    /**
+     * Stores the bytes of {@code source} with {@code refs} references; returns the blob id. Runs on
+     * the writer thread inside the group transaction; reads the source one chunk at a time.
+     */
+    static long insert(Tx tx, MessageSource source, long size, byte[] structure, int refs) throws SQLException {
+        long id;
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "INSERT INTO blob(size, refs, unreferenced_ms, structure) VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, size);
+            ps.setInt(2, refs);
+            if (refs == 0) {
+                ps.setLong(3, tx.now());
+            } else {
+                ps.setNull(3, java.sql.Types.INTEGER);
+            }
+            ps.setBytes(4, structure);
+            ps.executeUpdate();
+        }
+        id = lastRowId(tx.c());
+        long written = 0;
+        try (InputStream in = source.open();
+             PreparedStatement ps = tx.c().prepareStatement(
+                     "INSERT INTO blob_chunk(blob_id, seq, data) VALUES (?, ?, ?)")) {
+            byte[] buf = new byte[CHUNK_SIZE];
+            int seq = 0;
+            while (true) {
+                int n = in.readNBytes(buf, 0, CHUNK_SIZE);
+                if (n <= 0) {
+                    break;
+                }
+                ps.setLong(1, id);
+                ps.setInt(2, seq++);
+                ps.setBytes(3, n == CHUNK_SIZE ? buf : java.util.Arrays.copyOf(buf, n));
+                ps.executeUpdate();
+                written += n;
+                if (n < CHUNK_SIZE) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException.Unavailable("cannot read the message to store", e);
+        }
+        if (written != size) {
+            throw new StoreException.Invalid("message source changed while storing: expected " + size
+                    + " octets, read " + written);
+        }
+        return id;
+    }
+
+    static long lastRowId(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_insert_rowid()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Adds {@code n} references (copy, move, multi-delivery). */
+    static void addRefs(Tx tx, long blobId, int n) throws SQLException {
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "UPDATE blob SET refs = refs + ?, unreferenced_ms = NULL WHERE id = ?")) {
+            ps.setInt(1, n);
+            ps.setLong(2, blobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Drops one reference; at zero the blob waits for {@link #purge}. */
+    static void release(Tx tx, long blobId) throws SQLException {
+        try (PreparedStatement ps = tx.c().prepareStatement("""
+                UPDATE blob SET refs = refs - 1,
+                  unreferenced_ms = CASE WHEN refs - 1 <= 0 THEN ? ELSE NULL END WHERE id = ?""")) {
+            ps.setLong(1, tx.now());
+            ps.setLong(2, blobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes blobs unreferenced since before {@code cutoffMs}; returns how many. */
+    static int purge(Tx tx, long cutoffMs) throws SQLException {
+        try (PreparedStatement chunks = tx.c().prepareStatement("""
+                DELETE FROM blob_chunk WHERE blob_id IN
+                  (SELECT id FROM blob WHERE unreferenced_ms IS NOT NULL AND unreferenced_ms <= ?)""");
+             PreparedStatement blobs = tx.c().prepareStatement(
+                     "DELETE FROM blob WHERE unreferenced_ms IS NOT NULL AND unreferenced_ms <= ?")) {
+            chunks.setLong(1, cutoffMs);
+            chunks.executeUpdate();
+            blobs.setLong(1, cutoffMs);
+            return blobs.executeUpdate();
+        }
+    }
+
+    record BlobInfo(long size, byte[] structure) {}
+
+    static Optional<BlobInfo> info(Connection c, long blobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT size, structure FROM blob WHERE id = ?")) {
+            ps.setLong(1, blobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                byte[] structure = rs.getBytes(2);
+                return Optional.of(new BlobInfo(rs.getLong(1), structure == null ? new byte[0] : structure));
+            }
+        }
+    }
+
+    /** One chunk's bytes, or null when the blob has been purged meanwhile. */
+    static byte[] chunk(Connection c, long blobId, int seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT data FROM blob_chunk WHERE blob_id = ? AND seq = ?")) {
+            ps.setLong(1, blobId);
+            ps.setInt(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
+
+    static void updateStructure(Tx tx, long blobId, byte[] structure) throws SQLException {
+        try (PreparedStatement ps = tx.c().prepareStatement("UPDATE blob SET structure = ? WHERE id = ?")) {
+            ps.setBytes(1, structure);
+            ps.setLong(2, blobId);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package jotmai.store.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+import jotmai.store.StoreException;
+
+/**
+ * The SQLite connections: one writer (used only by {@link GroupCommitWriter}'s thread) and a small
+ * fixed pool of readers.
+ *
+ * <p>sqlite-jdbc is JNI and pins a virtual thread's carrier for the duration of every call. Bounding
+ * the readers to {@link #READERS} connections means at most that many carriers can be pinned by reads;
+ * other virtual threads wait in {@link BlockingQueue#take} (unpinned) for a free connection.
+ *
+ * <p>Durability: WAL with {@code synchronous=FULL}, so every COMMIT fsyncs the WAL before it returns
+ * (survives kill -9 and power loss). The cost of that fsync is shared by group commit.
+ */
+final class Database implements AutoCloseable {
+
+    /** Reader connections; also the maximum number of carriers pinned by reads. */
+    static final int READERS = 4;
+    /** How long a connection waits for a lock held by another process (e.g. the CLI) before BUSY. */
+    static final int BUSY_TIMEOUT_MS = 5_000;
+
+    private final Path file;
+    private final Connection writer;
+    private final List<Connection> all = new ArrayList<>();
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+
+    @FunctionalInterface
+    interface ReadWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    Database(Path file) {
+        this.file = file;
+        try {
+            writer = connect();
+            Schema.migrate(writer);
+            for (int i = 0; i < READERS; i++) {
+                readers.add(connect());
+            }
+        } catch (SQLException e) {
+            close();
+            throw unavailable("cannot open " + file, e);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        all.add(c);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+            s.execute("PRAGMA journal_mode = WAL");
+            s.execute("PRAGMA synchronous = FULL");
+            s.execute("PRAGMA foreign_keys = OFF");
+            s.execute("PRAGMA temp_store = MEMORY");
+        }
+        return c;
+    }
+
+    Connection writer() {
+        return writer;
+    }
+
+    /**
+     * Runs a read in one transaction (one consistent WAL snapshot) on a pooled reader connection.
+     * Waits for a free reader; the wait does not pin a carrier.
+     */
+    <T> T read(ReadWork<T> work) {
+        Connection c;
+        try {
+            c = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException.Unavailable("interrupted while waiting for a database connection", e);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            try {
+                return work.run(c);
+            } finally {
+                s.execute("COMMIT");
+            }
+        } catch (SQLException e) {
+            throw unavailable("read failed", e);
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    /** Every SQLite failure (BUSY, LOCKED, IOERR, FULL, CORRUPT...) is reported as "try again later". */
+    static StoreException.Unavailable unavailable(String what, SQLException e) {
+        return new StoreException.Unavailable(what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : all) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

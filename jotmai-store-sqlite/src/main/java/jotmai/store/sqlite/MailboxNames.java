@@ -1,0 +1,62 @@
+package jotmai.store.sqlite;
+
+import java.util.Locale;
+
+import jotmai.store.Mailbox;
+import jotmai.store.StoreException;
+
+/** Validates mailbox names and spells INBOX one way (RFC 9051 §5.1: "INBOX" is case-insensitive). */
+final class MailboxNames {
+
+    /** Longest accepted mailbox name in characters (whole hierarchy). */
+    static final int MAX_NAME_LENGTH = 512;
+    /** Deepest accepted hierarchy. */
+    static final int MAX_DEPTH = 32;
+
+    private MailboxNames() {}
+
+    /**
+     * The stored form of a name: "INBOX" in any case, also as the first level of a child such as
+     * "inbox/x", becomes "INBOX". Throws {@link StoreException.Invalid} for names that cannot exist:
+     * empty, leading/trailing/double delimiters, control characters, the LIST wildcards '*' and '%'
+     * (RFC 9051 §5.1 lets servers refuse them), too long or too deep.
+     */
+    static String normalize(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            throw new StoreException.Invalid("invalid mailbox name length");
+        }
+        String d = String.valueOf(Mailbox.DELIMITER);
+        if (name.startsWith(d) || name.endsWith(d) || name.contains(d + d)) {
+            throw new StoreException.Invalid("invalid hierarchy in mailbox name");
+        }
+        int depth = 1;
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < 0x20 || ch == 0x7f || ch == '*' || ch == '%') {
+                throw new StoreException.Invalid("invalid character in mailbox name");
+            }
+            if (ch == Mailbox.DELIMITER) {
+                depth++;
+            }
+        }
+        if (depth > MAX_DEPTH) {
+            throw new StoreException.Invalid("mailbox hierarchy too deep");
+        }
+        int slash = name.indexOf(Mailbox.DELIMITER);
+        String first = slash < 0 ? name : name.substring(0, slash);
+        if (first.toUpperCase(Locale.ROOT).equals(Mailbox.INBOX) && !first.equals(Mailbox.INBOX)) {
+            return Mailbox.INBOX + name.substring(first.length());
+        }
+        return name;
+    }
+
+    static boolean isInbox(String normalized) {
+        return normalized.equals(Mailbox.INBOX);
+    }
+
+    /** SQL LIKE pattern for the children of {@code parent}, with LIKE metacharacters escaped by '\'. */
+    static String childrenPattern(String parent) {
+        String escaped = parent.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return escaped + Mailbox.DELIMITER + "%";
+    }
+}

@@ -1,0 +1,179 @@
+package jotmai.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jotmai.store.Flags;
+import jotmai.store.MessageMeta;
+import jotmai.store.StoreException;
+import jotmai.store.UidSet;
+
+/** SQL for message rows: selection by UID set, insertion, UID and MODSEQ allocation. */
+final class MessageRows {
+
+    static final String COLUMNS = "mailbox_id, uid, modseq, flags, internal_ms, save_ms, size, blob_id";
+
+    /** Above this many ranges a UID set is filtered in Java instead of in SQL (bounds the SQL text). */
+    private static final int MAX_SQL_RANGES = 100;
+    /** Largest UID (RFC 9051 §2.3.1.1: nz-number is 32-bit). */
+    static final long MAX_UID = 0xFFFF_FFFFL;
+
+    private MessageRows() {}
+
+    /** One stored message with the columns that writes need besides its meta. */
+    record Row(MessageMeta meta, long blobId, String storedFlags) {}
+
+    static MessageMeta map(ResultSet rs) throws SQLException {
+        return new MessageMeta(rs.getLong(1), rs.getLong(2), rs.getLong(3), FlagCodec.decode(rs.getString(4)),
+                Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7),
+                BlobTable.ref(rs.getLong(8)));
+    }
+
+    /** Messages of the mailbox in {@code uids} (all when null), in UID order, optionally only \Deleted. */
+    static List<Row> select(Connection c, long mailboxId, UidSet uids, boolean onlyDeleted) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ?");
+        if (onlyDeleted) {
+            sql.append(" AND deleted = 1");
+        }
+        boolean filterInJava = false;
+        List<Long> params = new ArrayList<>();
+        if (uids != null) {
+            if (uids.isEmpty()) {
+                return List.of();
+            }
+            List<UidSet.Range> ranges = uids.ranges();
+            if (ranges.size() > MAX_SQL_RANGES) {
+                filterInJava = true;
+                sql.append(" AND uid BETWEEN ? AND ?");
+                params.add(ranges.getFirst().first());
+                params.add(ranges.getLast().last());
+            } else {
+                sql.append(" AND (");
+                for (int i = 0; i < ranges.size(); i++) {
+                    sql.append(i == 0 ? "" : " OR ").append("uid BETWEEN ? AND ?");
+                    params.add(ranges.get(i).first());
+                    params.add(ranges.get(i).last());
+                }
+                sql.append(")");
+            }
+        }
+        sql.append(" ORDER BY uid");
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, mailboxId);
+            for (int i = 0; i < params.size(); i++) {
+                ps.setLong(i + 2, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    MessageMeta meta = map(rs);
+                    if (!filterInJava || uids.contains(meta.uid())) {
+                        out.add(new Row(meta, rs.getLong(8), rs.getString(4)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The mailbox's UIDVALIDITY and first of {@code count} new UIDs, and a new MODSEQ for the change. */
+    record Allocation(long uidValidity, long firstUid, long modSeq) {}
+
+    /**
+     * Reserves {@code count} UIDs (0 for a change without new messages) and one MODSEQ above every
+     * earlier one (RFC 7162 §3.1: all messages changed by one operation may share it).
+     */
+    static Allocation allocate(Tx tx, long mailboxId, int count) throws SQLException {
+        long uidValidity;
+        long uidNext;
+        long modSeq;
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "SELECT uid_validity, uid_next, highest_modseq FROM mailbox WHERE id = ?")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException.NotFound("no mailbox " + mailboxId);
+                }
+                uidValidity = rs.getLong(1);
+                uidNext = rs.getLong(2);
+                modSeq = rs.getLong(3) + 1;
+            }
+        }
+        if (uidNext + count - 1 > MAX_UID) {
+            throw new StoreException.Conflict("mailbox " + mailboxId + " has used up its UIDs");
+        }
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "UPDATE mailbox SET uid_next = ?, highest_modseq = ? WHERE id = ?")) {
+            ps.setLong(1, uidNext + count);
+            ps.setLong(2, modSeq);
+            ps.setLong(3, mailboxId);
+            ps.executeUpdate();
+        }
+        return new Allocation(uidValidity, uidNext, modSeq);
+    }
+
+    static MessageMeta insert(Tx tx, long mailboxId, long uid, long modSeq, Set<String> flags, long internalMs,
+                              long size, long blobId) throws SQLException {
+        try (PreparedStatement ps = tx.c().prepareStatement("""
+                INSERT INTO message(mailbox_id, uid, modseq, added_modseq, flags, seen, deleted, recent,
+                  internal_ms, save_ms, size, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""")) {
+            ps.setLong(1, mailboxId);
+            ps.setLong(2, uid);
+            ps.setLong(3, modSeq);
+            ps.setLong(4, modSeq);
+            ps.setString(5, FlagCodec.encode(flags));
+            ps.setInt(6, FlagCodec.containsIgnoreCase(flags, Flags.SEEN) ? 1 : 0);
+            ps.setInt(7, FlagCodec.containsIgnoreCase(flags, Flags.DELETED) ? 1 : 0);
+            ps.setLong(8, internalMs);
+            ps.setLong(9, tx.now());
+            ps.setLong(10, size);
+            ps.setLong(11, blobId);
+            ps.executeUpdate();
+        }
+        return new MessageMeta(mailboxId, uid, modSeq, flags, Instant.ofEpochMilli(internalMs),
+                Instant.ofEpochMilli(tx.now()), size, BlobTable.ref(blobId));
+    }
+
+    static void updateFlags(Tx tx, long mailboxId, long uid, long modSeq, Set<String> flags) throws SQLException {
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "UPDATE message SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?")) {
+            ps.setString(1, FlagCodec.encode(flags));
+            ps.setInt(2, FlagCodec.containsIgnoreCase(flags, Flags.SEEN) ? 1 : 0);
+            ps.setInt(3, FlagCodec.containsIgnoreCase(flags, Flags.DELETED) ? 1 : 0);
+            ps.setLong(4, modSeq);
+            ps.setLong(5, mailboxId);
+            ps.setLong(6, uid);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Removes the rows, records a tombstone per UID (kept for the mailbox's life so that QRESYNC can
+     * report VANISHED, RFC 7162 §3.2.10), releases their blobs and their quota.
+     */
+    static void remove(Tx tx, long mailboxId, long accountId, List<Row> rows, long modSeq) throws SQLException {
+        long bytes = 0;
+        try (PreparedStatement del = tx.c().prepareStatement("DELETE FROM message WHERE mailbox_id = ? AND uid = ?");
+             PreparedStatement tomb = tx.c().prepareStatement(
+                     "INSERT OR REPLACE INTO tombstone(mailbox_id, uid, modseq) VALUES (?, ?, ?)")) {
+            for (Row row : rows) {
+                del.setLong(1, mailboxId);
+                del.setLong(2, row.meta().uid());
+                del.executeUpdate();
+                tomb.setLong(1, mailboxId);
+                tomb.setLong(2, row.meta().uid());
+                tomb.setLong(3, modSeq);
+                tomb.executeUpdate();
+                BlobTable.release(tx, row.blobId());
+                bytes += row.meta().size();
+            }
+        }
+        Quotas.add(tx, accountId, -bytes, -rows.size());
+    }
+}

@@ -1,0 +1,207 @@
+package jotmai.store.sqlite;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import jotmai.store.AppendResult;
+import jotmai.store.CopyResult;
+import jotmai.store.FlagOperation;
+import jotmai.store.FlagResult;
+import jotmai.store.MailStore.DeliveryTarget;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageMeta;
+import jotmai.store.MessageSource;
+import jotmai.store.StoreException;
+import jotmai.store.UidSet;
+
+/**
+ * The message-changing operations, each one write task in the group-commit transaction. Parsing the
+ * message happens on the caller's thread before the task is queued; only SQL runs on the writer.
+ */
+final class MessageWrites {
+
+    private final GroupCommitWriter writer;
+    private final long blobGraceMs;
+
+    MessageWrites(GroupCommitWriter writer, long blobGraceMs) {
+        this.writer = writer;
+        this.blobGraceMs = blobGraceMs;
+    }
+
+    List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<Set<String>> flags = new ArrayList<>();
+        for (DeliveryTarget t : targets) {
+            flags.add(FlagCodec.canonical(t.flags()));
+        }
+        long size = source.size();
+        byte[] structure = MessageStructures.parseAndEncode(source);
+        long internalMs = internalDate.toEpochMilli();
+        return writer.write(tx -> {
+            Map<Long, Long> bytesPerAccount = new LinkedHashMap<>();
+            List<Mailbox> mailboxes = new ArrayList<>();
+            for (DeliveryTarget t : targets) {
+                Mailbox m = MailboxRows.require(tx.c(), t.mailboxId());
+                mailboxes.add(m);
+                bytesPerAccount.merge(m.accountId(), size, Long::sum);
+            }
+            for (Map.Entry<Long, Long> e : bytesPerAccount.entrySet()) {
+                Quotas.check(tx, e.getKey(), e.getValue(), size);
+            }
+            long blobId = BlobTable.insert(tx, source, size, structure, targets.size());
+            List<AppendResult> results = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                Mailbox m = mailboxes.get(i);
+                MessageRows.Allocation a = MessageRows.allocate(tx, m.id(), 1);
+                MessageMeta meta = MessageRows.insert(tx, m.id(), a.firstUid(), a.modSeq(), flags.get(i), internalMs,
+                        size, blobId);
+                Quotas.add(tx, m.accountId(), size, 1);
+                tx.ring(m.id());
+                results.add(new AppendResult(m.id(), a.uidValidity(), a.firstUid(), a.modSeq(), meta));
+            }
+            return results;
+        });
+    }
+
+    CopyResult copy(long sourceMailboxId, UidSet uids, long targetMailboxId, boolean move) {
+        return writer.write(tx -> {
+            Mailbox source = MailboxRows.require(tx.c(), sourceMailboxId);
+            Mailbox target = MailboxRows.require(tx.c(), targetMailboxId);
+            return copyInTx(tx, source, uids, target, move);
+        });
+    }
+
+    /**
+     * Copies (RFC 9051 §6.4.7) or moves (RFC 6851) messages, sharing their blobs. A move within one
+     * account needs no quota; a copy or a move to another account is checked against the target's.
+     */
+    static CopyResult copyInTx(Tx tx, Mailbox source, UidSet uids, Mailbox target, boolean move) throws SQLException {
+        List<MessageRows.Row> rows = MessageRows.select(tx.c(), source.id(), uids, false);
+        if (rows.isEmpty()) {
+            return new CopyResult(target.uidValidity(), List.of());
+        }
+        long bytes = 0;
+        long largest = 0;
+        for (MessageRows.Row r : rows) {
+            bytes += r.meta().size();
+            largest = Math.max(largest, r.meta().size());
+        }
+        if (!move || source.accountId() != target.accountId()) {
+            Quotas.check(tx, target.accountId(), bytes, largest);
+        }
+        MessageRows.Allocation a = MessageRows.allocate(tx, target.id(), rows.size());
+        List<CopyResult.UidMapping> mappings = new ArrayList<>();
+        Map<Long, Integer> refs = new HashMap<>();
+        long uid = a.firstUid();
+        for (MessageRows.Row r : rows) {
+            MessageRows.insert(tx, target.id(), uid, a.modSeq(), r.meta().flags(), r.meta().internalDate().toEpochMilli(),
+                    r.meta().size(), r.blobId());
+            mappings.add(new CopyResult.UidMapping(r.meta().uid(), uid));
+            refs.merge(r.blobId(), 1, Integer::sum);
+            uid++;
+        }
+        for (Map.Entry<Long, Integer> e : refs.entrySet()) {
+            BlobTable.addRefs(tx, e.getKey(), e.getValue());
+        }
+        Quotas.add(tx, target.accountId(), bytes, rows.size());
+        tx.ring(target.id());
+        if (move) {
+            MessageRows.Allocation removal = MessageRows.allocate(tx, source.id(), 0);
+            MessageRows.remove(tx, source.id(), source.accountId(), rows, removal.modSeq());
+            tx.ring(source.id());
+        }
+        return new CopyResult(a.uidValidity(), mappings);
+    }
+
+    FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
+                           OptionalLong unchangedSince) {
+        Set<String> given = FlagCodec.canonical(flags);
+        return writer.write(tx -> {
+            MailboxRows.require(tx.c(), mailboxId);
+            List<MessageRows.Row> rows = MessageRows.select(tx.c(), mailboxId, uids, false);
+            List<Long> modified = new ArrayList<>();
+            List<MessageRows.Row> changing = new ArrayList<>();
+            List<Set<String>> newFlags = new ArrayList<>();
+            for (MessageRows.Row r : rows) {
+                // RFC 7162 §3.1.3: leave alone messages changed after UNCHANGEDSINCE.
+                if (unchangedSince.isPresent() && r.meta().modSeq() > unchangedSince.getAsLong()) {
+                    modified.add(r.meta().uid());
+                    continue;
+                }
+                Set<String> after = FlagCodec.apply(r.meta().flags(), operation, given);
+                if (!FlagCodec.sameFlags(after, r.meta().flags())) {
+                    changing.add(r);
+                    newFlags.add(after);
+                }
+            }
+            List<MessageMeta> updated = new ArrayList<>();
+            if (!changing.isEmpty()) {
+                long modSeq = MessageRows.allocate(tx, mailboxId, 0).modSeq();
+                for (int i = 0; i < changing.size(); i++) {
+                    MessageMeta m = changing.get(i).meta();
+                    MessageRows.updateFlags(tx, mailboxId, m.uid(), modSeq, newFlags.get(i));
+                    updated.add(new MessageMeta(m.mailboxId(), m.uid(), modSeq, newFlags.get(i), m.internalDate(),
+                            m.saveDate(), m.size(), m.blob()));
+                }
+                tx.ring(mailboxId);
+            }
+            return new FlagResult(updated, UidSet.of(modified));
+        });
+    }
+
+    List<Long> expunge(long mailboxId, Optional<UidSet> uids) {
+        return writer.write(tx -> {
+            Mailbox m = MailboxRows.require(tx.c(), mailboxId);
+            List<MessageRows.Row> rows = MessageRows.select(tx.c(), mailboxId, uids.orElse(null), true);
+            if (rows.isEmpty()) {
+                return List.<Long>of();
+            }
+            long modSeq = MessageRows.allocate(tx, mailboxId, 0).modSeq();
+            MessageRows.remove(tx, mailboxId, m.accountId(), rows, modSeq);
+            BlobTable.purge(tx, tx.now() - blobGraceMs);
+            tx.ring(mailboxId);
+            List<Long> out = new ArrayList<>();
+            for (MessageRows.Row r : rows) {
+                out.add(r.meta().uid());
+            }
+            return out;
+        });
+    }
+
+    /** RFC 3501 §2.3.2 \Recent: the first session to claim a message gets it, atomically. */
+    UidSet claimRecent(long mailboxId) {
+        return writer.write(tx -> {
+            MailboxRows.require(tx.c(), mailboxId);
+            List<Long> uids = new ArrayList<>();
+            try (PreparedStatement ps = tx.c().prepareStatement(
+                    "SELECT uid FROM message WHERE mailbox_id = ? AND recent = 1 ORDER BY uid")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        uids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (!uids.isEmpty()) {
+                try (PreparedStatement ps = tx.c().prepareStatement(
+                        "UPDATE message SET recent = 0 WHERE mailbox_id = ? AND recent = 1")) {
+                    ps.setLong(1, mailboxId);
+                    ps.executeUpdate();
+                }
+            }
+            return UidSet.of(uids);
+        });
+    }
+}

@@ -1,0 +1,100 @@
+package jotmai.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The database schema and its migrations, versioned with SQLite's {@code user_version}.
+ *
+ * <p>Design notes:
+ * <ul>
+ *   <li>Message bytes live in {@code blob_chunk} rows of {@link BlobTable#CHUNK_SIZE} octets, so that an
+ *       append commits bytes and metadata in one transaction and one fsync (group commit), and a byte
+ *       range of a large message is read without loading the whole message.</li>
+ *   <li>{@code message.added_modseq} tells {@code changesSince} whether a message is new in a window
+ *       (Added) or only changed (FlagsChanged).</li>
+ *   <li>{@code tombstone} keeps every expunged UID with its MODSEQ for the life of the mailbox, so that
+ *       QRESYNC (RFC 7162 §3.2.5) can answer VANISHED (EARLIER) for any MODSEQ.</li>
+ *   <li>{@code account.used_bytes}/{@code message_count} are maintained in the same transaction as the
+ *       message rows, so quota checks need no scan.</li>
+ * </ul>
+ */
+final class Schema {
+
+    private Schema() {}
+
+    private static final List<String> V1 = List.of(
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+            "CREATE TABLE domain(name TEXT PRIMARY KEY)",
+            """
+            CREATE TABLE account(id INTEGER PRIMARY KEY, address TEXT NOT NULL UNIQUE, domain TEXT NOT NULL,
+              password_hash TEXT NOT NULL, quota_bytes INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+              used_bytes INTEGER NOT NULL DEFAULT 0, message_count INTEGER NOT NULL DEFAULT 0)""",
+            "CREATE INDEX account_domain ON account(domain)",
+            "CREATE TABLE alias(source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY(source, target))",
+            """
+            CREATE TABLE mailbox(id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, name TEXT NOT NULL,
+              special_use TEXT, uid_validity INTEGER NOT NULL, uid_next INTEGER NOT NULL,
+              highest_modseq INTEGER NOT NULL, UNIQUE(account_id, name))""",
+            """
+            CREATE TABLE subscription(account_id INTEGER NOT NULL, name TEXT NOT NULL,
+              PRIMARY KEY(account_id, name)) WITHOUT ROWID""",
+            """
+            CREATE TABLE message(mailbox_id INTEGER NOT NULL, uid INTEGER NOT NULL, modseq INTEGER NOT NULL,
+              added_modseq INTEGER NOT NULL, flags TEXT NOT NULL, seen INTEGER NOT NULL,
+              deleted INTEGER NOT NULL, recent INTEGER NOT NULL, internal_ms INTEGER NOT NULL,
+              save_ms INTEGER NOT NULL, size INTEGER NOT NULL, blob_id INTEGER NOT NULL,
+              PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID""",
+            "CREATE INDEX message_modseq ON message(mailbox_id, modseq)",
+            "CREATE INDEX message_blob ON message(blob_id)",
+            """
+            CREATE TABLE tombstone(mailbox_id INTEGER NOT NULL, uid INTEGER NOT NULL, modseq INTEGER NOT NULL,
+              PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID""",
+            """
+            CREATE TABLE blob(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, refs INTEGER NOT NULL,
+              unreferenced_ms INTEGER, structure BLOB)""",
+            "CREATE INDEX blob_unreferenced ON blob(unreferenced_ms) WHERE unreferenced_ms IS NOT NULL",
+            """
+            CREATE TABLE blob_chunk(blob_id INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+              PRIMARY KEY(blob_id, seq))""",
+            """
+            CREATE TABLE queue_message(id TEXT PRIMARY KEY, envelope_from TEXT NOT NULL,
+              blob_id INTEGER NOT NULL, ret TEXT NOT NULL, envid TEXT NOT NULL, smtputf8 INTEGER NOT NULL,
+              eight_bit INTEGER NOT NULL, created_ms INTEGER NOT NULL)""",
+            """
+            CREATE TABLE queue_recipient(queue_id TEXT NOT NULL, position INTEGER NOT NULL,
+              address TEXT NOT NULL, notify_on TEXT NOT NULL, orcpt TEXT NOT NULL,
+              PRIMARY KEY(queue_id, position))""");
+
+    /** Migrations in order; index i brings user_version from i to i+1. */
+    private static final List<List<String>> MIGRATIONS = List.of(V1);
+
+    /** Applies missing migrations inside one transaction on the writer connection. */
+    static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int version;
+            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (version >= MIGRATIONS.size()) {
+                return;
+            }
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                for (int v = version; v < MIGRATIONS.size(); v++) {
+                    for (String sql : MIGRATIONS.get(v)) {
+                        s.execute(sql);
+                    }
+                }
+                s.execute("PRAGMA user_version = " + MIGRATIONS.size());
+                s.execute("COMMIT");
+            } catch (SQLException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package jotmai.store.sqlite;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jotmai.store.Account;
+import jotmai.store.AccountStore;
+import jotmai.store.Alias;
+import jotmai.store.Mailbox;
+import jotmai.store.SpecialUse;
+import jotmai.store.StoreException;
+
+/** Domains, accounts and aliases in SQLite. Reads go to the reader pool, writes through group commit. */
+final class SqliteAccountStore implements AccountStore {
+
+    /** The mailboxes every new account gets, all subscribed (RFC 6154 roles). */
+    private static final List<DefaultMailbox> DEFAULT_MAILBOXES = List.of(
+            new DefaultMailbox(Mailbox.INBOX, Optional.empty()),
+            new DefaultMailbox("Sent", Optional.of(SpecialUse.SENT)),
+            new DefaultMailbox("Drafts", Optional.of(SpecialUse.DRAFTS)),
+            new DefaultMailbox("Trash", Optional.of(SpecialUse.TRASH)),
+            new DefaultMailbox("Junk", Optional.of(SpecialUse.JUNK)),
+            new DefaultMailbox("Archive", Optional.of(SpecialUse.ARCHIVE)));
+
+    /** Longest accepted address (RFC 5321 §4.5.3.1.3 path limit). */
+    static final int MAX_ADDRESS_LENGTH = 254;
+
+    private record DefaultMailbox(String name, Optional<SpecialUse> use) {}
+
+    private final Database db;
+    private final GroupCommitWriter writer;
+    private final long blobGraceMs;
+
+    SqliteAccountStore(Database db, GroupCommitWriter writer, long blobGraceMs) {
+        this.db = db;
+        this.writer = writer;
+        this.blobGraceMs = blobGraceMs;
+    }
+
+    static String domainName(String domain) {
+        String d = domain == null ? "" : domain.strip().toLowerCase(Locale.ROOT);
+        if (d.isEmpty() || d.length() > 253 || d.contains("@") || d.chars().anyMatch(ch -> ch <= 0x20)) {
+            throw new StoreException.Invalid("invalid domain: " + domain);
+        }
+        return d;
+    }
+
+    /** Lower-case "local@domain"; the local part must be non-empty. */
+    static String address(String address) {
+        String a = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
+        int at = a.lastIndexOf('@');
+        if (at <= 0 || at == a.length() - 1 || a.length() > MAX_ADDRESS_LENGTH || a.chars().anyMatch(ch -> ch <= 0x20)) {
+            throw new StoreException.Invalid("invalid address: " + address);
+        }
+        return a;
+    }
+
+    @Override
+    public void addDomain(String domain) {
+        String d = domainName(domain);
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("INSERT OR IGNORE INTO domain(name) VALUES (?)")) {
+                ps.setString(1, d);
+                if (ps.executeUpdate() == 0) {
+                    throw new StoreException.AlreadyExists("domain exists: " + d);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeDomain(String domain) {
+        String d = domainName(domain);
+        return writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM account WHERE domain = ? LIMIT 1")) {
+                ps.setString(1, d);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new StoreException.Conflict("domain " + d + " still has accounts");
+                    }
+                }
+            }
+            try (PreparedStatement ps = tx.c().prepareStatement("DELETE FROM alias WHERE source LIKE ? ESCAPE '\\'")) {
+                ps.setString(1, "%@" + d.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = tx.c().prepareStatement("DELETE FROM domain WHERE name = ?")) {
+                ps.setString(1, d);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public List<String> domains() {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM domain ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean isHostedDomain(String domain) {
+        String d = domain == null ? "" : domain.strip().toLowerCase(Locale.ROOT);
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM domain WHERE name = ?")) {
+                ps.setString(1, d);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Account createAccount(String address, String passwordHash, long quotaBytes) {
+        String a = address(address);
+        String domain = a.substring(a.lastIndexOf('@') + 1);
+        if (quotaBytes < 0) {
+            throw new StoreException.Invalid("negative quota");
+        }
+        long id = writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM domain WHERE name = ?")) {
+                ps.setString(1, domain);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new StoreException.NotFound("domain not hosted: " + domain);
+                    }
+                }
+            }
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT OR IGNORE INTO account(address, domain, password_hash, quota_bytes, created_ms)
+                    VALUES (?, ?, ?, ?, ?)""")) {
+                ps.setString(1, a);
+                ps.setString(2, domain);
+                ps.setString(3, passwordHash);
+                ps.setLong(4, quotaBytes);
+                ps.setLong(5, tx.now());
+                if (ps.executeUpdate() == 0) {
+                    throw new StoreException.AlreadyExists("account exists: " + a);
+                }
+            }
+            long accountId = BlobTable.lastRowId(tx.c());
+            for (DefaultMailbox m : DEFAULT_MAILBOXES) {
+                MailboxRows.insert(tx, accountId, m.name(), m.use());
+                MailboxRows.subscribe(tx, accountId, m.name(), true);
+            }
+            return accountId;
+        });
+        return account(id).orElseThrow();
+    }
+
+    private static final String ACCOUNT_COLUMNS = "id, address, password_hash, quota_bytes, created_ms";
+
+    private static Account map(ResultSet rs) throws SQLException {
+        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                Instant.ofEpochMilli(rs.getLong(5)));
+    }
+
+    @Override
+    public Optional<Account> account(String address) {
+        String a = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE address = ?")) {
+                ps.setString(1, a);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(map(rs)) : Optional.<Account>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Account> account(long accountId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE id = ?")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(map(rs)) : Optional.<Account>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Account> accounts() {
+        return db.read(c -> {
+            List<Account> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM account ORDER BY address");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void setPasswordHash(long accountId, String passwordHash) {
+        updateAccount("UPDATE account SET password_hash = ? WHERE id = ?", passwordHash, accountId);
+    }
+
+    @Override
+    public void setQuota(long accountId, long quotaBytes) {
+        if (quotaBytes < 0) {
+            throw new StoreException.Invalid("negative quota");
+        }
+        updateAccount("UPDATE account SET quota_bytes = ? WHERE id = ?", quotaBytes, accountId);
+    }
+
+    private void updateAccount(String sql, Object value, long accountId) {
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
+                ps.setObject(1, value);
+                ps.setLong(2, accountId);
+                if (ps.executeUpdate() == 0) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteAccount(String address) {
+        String a = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
+        return writer.write(tx -> {
+            long accountId;
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT id FROM account WHERE address = ?")) {
+                ps.setString(1, a);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    accountId = rs.getLong(1);
+                }
+            }
+            for (Mailbox m : MailboxRows.ofAccount(tx.c(), accountId)) {
+                MailboxRows.deleteWithMessages(tx, m);
+            }
+            for (String sql : List.of("DELETE FROM subscription WHERE account_id = ?", "DELETE FROM account WHERE id = ?")) {
+                try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
+                    ps.setLong(1, accountId);
+                    ps.executeUpdate();
+                }
+            }
+            BlobTable.purge(tx, tx.now() - blobGraceMs);
+            return true;
+        });
+    }
+
+    @Override
+    public void addAlias(String source, String target) {
+        String s = aliasSource(source);
+        String t = address(target);
+        String domain = s.substring(s.lastIndexOf('@') + 1);
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM domain WHERE name = ?")) {
+                ps.setString(1, domain);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new StoreException.NotFound("domain not hosted: " + domain);
+                    }
+                }
+            }
+            try (PreparedStatement ps = tx.c().prepareStatement("INSERT OR IGNORE INTO alias(source, target) VALUES (?, ?)")) {
+                ps.setString(1, s);
+                ps.setString(2, t);
+                if (ps.executeUpdate() == 0) {
+                    throw new StoreException.AlreadyExists("alias exists: " + s + " -> " + t);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** "x@dom" or "@dom" (catch-all), lower case. */
+    static String aliasSource(String source) {
+        String s = source == null ? "" : source.strip().toLowerCase(Locale.ROOT);
+        if (s.startsWith("@")) {
+            return "@" + domainName(s.substring(1));
+        }
+        return address(s);
+    }
+
+    @Override
+    public boolean removeAlias(String source, Optional<String> target) {
+        String s = source == null ? "" : source.strip().toLowerCase(Locale.ROOT);
+        return writer.write(tx -> {
+            String sql = target.isPresent() ? "DELETE FROM alias WHERE source = ? AND target = ?"
+                    : "DELETE FROM alias WHERE source = ?";
+            try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
+                ps.setString(1, s);
+                if (target.isPresent()) {
+                    ps.setString(2, target.get().strip().toLowerCase(Locale.ROOT));
+                }
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public List<Alias> aliases() {
+        return db.read(c -> {
+            List<Alias> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT source, target FROM alias ORDER BY source, target");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Alias(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> aliasTargets(String source) {
+        String s = source == null ? "" : source.strip().toLowerCase(Locale.ROOT);
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT target FROM alias WHERE source = ? ORDER BY target")) {
+                ps.setString(1, s);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,343 @@
+package jotmai.store.sqlite;
+
+import java.io.InputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jotmai.message.ParsedMessage;
+import jotmai.store.AppendResult;
+import jotmai.store.BlobRef;
+import jotmai.store.Changes;
+import jotmai.store.CopyResult;
+import jotmai.store.FlagOperation;
+import jotmai.store.FlagResult;
+import jotmai.store.MailStore;
+import jotmai.store.Mailbox;
+import jotmai.store.MailboxStatus;
+import jotmai.store.MessageMeta;
+import jotmai.store.MessageSource;
+import jotmai.store.QuotaUsage;
+import jotmai.store.SpecialUse;
+import jotmai.store.StoreChange;
+import jotmai.store.StoreException;
+import jotmai.store.UidSet;
+
+/**
+ * {@link MailStore} on SQLite: mailbox operations and reads here, message writes in
+ * {@link MessageWrites}. Reads use the reader pool (one snapshot per call); writes go through group
+ * commit and ring the change bus after commit.
+ */
+final class SqliteMailStore implements MailStore {
+
+    private final Database db;
+    private final GroupCommitWriter writer;
+    private final MessageWrites writes;
+    private final long blobGraceMs;
+    /** POP3 maildrop locks (RFC 1939 §8); in-JVM because the embedded store has one server process. */
+    private final Set<Long> maildropLocks = ConcurrentHashMap.newKeySet();
+
+    SqliteMailStore(Database db, GroupCommitWriter writer, long blobGraceMs) {
+        this.db = db;
+        this.writer = writer;
+        this.blobGraceMs = blobGraceMs;
+        this.writes = new MessageWrites(writer, blobGraceMs);
+    }
+
+    // ---- mailboxes ----
+
+    @Override
+    public List<Mailbox> mailboxes(long accountId) {
+        return db.read(c -> MailboxRows.ofAccount(c, accountId));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long accountId, String name) {
+        String n;
+        try {
+            n = MailboxNames.normalize(name);
+        } catch (StoreException.Invalid e) {
+            return Optional.empty();
+        }
+        return db.read(c -> MailboxRows.byName(c, accountId, n));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long mailboxId) {
+        return db.read(c -> MailboxRows.byId(c, mailboxId));
+    }
+
+    @Override
+    public Mailbox createMailbox(long accountId, String name, Optional<SpecialUse> specialUse) {
+        String n = MailboxNames.normalize(name);
+        long id = writer.write(tx -> {
+            Quotas.usage(tx.c(), accountId); // NotFound for an unknown account
+            return MailboxRows.insert(tx, accountId, n, specialUse);
+        });
+        return mailbox(id).orElseThrow();
+    }
+
+    @Override
+    public void deleteMailbox(long accountId, String name) {
+        String n = MailboxNames.normalize(name);
+        if (MailboxNames.isInbox(n)) {
+            throw new StoreException.Conflict("INBOX cannot be deleted");
+        }
+        writer.write(tx -> {
+            Mailbox m = MailboxRows.byName(tx.c(), accountId, n)
+                    .orElseThrow(() -> new StoreException.NotFound("no mailbox " + n));
+            MailboxRows.deleteWithMessages(tx, m);
+            BlobTable.purge(tx, tx.now() - blobGraceMs);
+            return null;
+        });
+    }
+
+    /**
+     * RFC 9051 §6.3.6. The mailbox keeps its id and UIDVALIDITY (its UIDs stay valid); children move
+     * with it; subscriptions of the renamed names follow them. Renaming INBOX creates the new mailbox
+     * and moves every INBOX message into it (new UIDs; INBOX gets tombstones), leaving INBOX's
+     * children where they are.
+     */
+    @Override
+    public void renameMailbox(long accountId, String from, String to) {
+        String f = MailboxNames.normalize(from);
+        String t = MailboxNames.normalize(to);
+        if (MailboxNames.isInbox(t) || t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER) && MailboxNames.isInbox(f)) {
+            throw new StoreException.Invalid("cannot rename into INBOX");
+        }
+        if (t.equals(f) || t.startsWith(f + Mailbox.DELIMITER)) {
+            throw new StoreException.Invalid("cannot rename a mailbox into itself");
+        }
+        writer.write(tx -> {
+            Mailbox source = MailboxRows.byName(tx.c(), accountId, f)
+                    .orElseThrow(() -> new StoreException.NotFound("no mailbox " + f));
+            if (MailboxRows.byName(tx.c(), accountId, t).isPresent()) {
+                throw new StoreException.AlreadyExists("mailbox exists: " + t);
+            }
+            if (MailboxNames.isInbox(f)) {
+                long id = MailboxRows.insert(tx, accountId, t, Optional.empty());
+                MessageWrites.copyInTx(tx, source, UidSet.ALL, MailboxRows.require(tx.c(), id), true);
+                return null;
+            }
+            List<Mailbox> moving = new ArrayList<>();
+            moving.add(source);
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT " + MailboxRows.COLUMNS
+                    + " FROM mailbox m WHERE m.account_id = ? AND m.name LIKE ? ESCAPE '\\'")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, MailboxNames.childrenPattern(f));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        moving.add(MailboxRows.map(rs));
+                    }
+                }
+            }
+            for (Mailbox m : moving) {
+                String newName = t + m.name().substring(f.length());
+                if (m != source && MailboxRows.byName(tx.c(), accountId, newName).isPresent()) {
+                    throw new StoreException.AlreadyExists("mailbox exists: " + newName);
+                }
+            }
+            for (Mailbox m : moving) {
+                String newName = t + m.name().substring(f.length());
+                try (PreparedStatement ps = tx.c().prepareStatement("UPDATE mailbox SET name = ? WHERE id = ?")) {
+                    ps.setString(1, newName);
+                    ps.setLong(2, m.id());
+                    ps.executeUpdate();
+                }
+                if (m.subscribed()) {
+                    MailboxRows.subscribe(tx, accountId, m.name(), false);
+                    MailboxRows.subscribe(tx, accountId, newName, true);
+                }
+                tx.ring(m.id());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setSubscribed(long accountId, String name, boolean subscribed) {
+        String n = MailboxNames.normalize(name);
+        writer.write(tx -> {
+            MailboxRows.subscribe(tx, accountId, n, subscribed);
+            return null;
+        });
+    }
+
+    @Override
+    public Set<String> subscriptions(long accountId) {
+        return db.read(c -> {
+            Set<String> out = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT name FROM subscription WHERE account_id = ? ORDER BY name")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public MailboxStatus status(long mailboxId) {
+        return db.read(c -> {
+            Mailbox m = MailboxRows.require(c, mailboxId);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0)
+                    FROM message WHERE mailbox_id = ?""")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), m.uidNext(),
+                            m.uidValidity(), m.highestModSeq());
+                }
+            }
+        });
+    }
+
+    @Override
+    public QuotaUsage quota(long accountId) {
+        return db.read(c -> Quotas.usage(c, accountId));
+    }
+
+    // ---- messages ----
+
+    @Override
+    public AppendResult append(long mailboxId, MessageSource source, Set<String> flags, Instant internalDate) {
+        return writes.deliver(source, List.of(new DeliveryTarget(mailboxId, flags)), internalDate).getFirst();
+    }
+
+    @Override
+    public List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
+        return writes.deliver(source, targets, internalDate);
+    }
+
+    @Override
+    public List<MessageMeta> messages(long mailboxId) {
+        return messages(mailboxId, null);
+    }
+
+    @Override
+    public List<MessageMeta> messages(long mailboxId, UidSet uids) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            List<MessageMeta> out = new ArrayList<>();
+            for (MessageRows.Row r : MessageRows.select(c, mailboxId, uids, false)) {
+                out.add(r.meta());
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public ParsedMessage structure(BlobRef blob) {
+        long id = BlobTable.id(blob);
+        BlobTable.BlobInfo info = db.read(c -> BlobTable.info(c, id))
+                .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id()));
+        return MessageStructures.decode(info.structure(), info.size(),
+                () -> new BlobInputStream(db, id, 0, info.size()));
+    }
+
+    @Override
+    public InputStream openContent(BlobRef blob, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new StoreException.Invalid("negative offset or length");
+        }
+        long id = BlobTable.id(blob);
+        long size = db.read(c -> BlobTable.info(c, id))
+                .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id())).size();
+        long start = Math.min(offset, size);
+        long end = length > size - start ? size : start + length;
+        return new BlobInputStream(db, id, start, end);
+    }
+
+    @Override
+    public FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
+                                  OptionalLong unchangedSince) {
+        return writes.updateFlags(mailboxId, uids, operation, flags, unchangedSince);
+    }
+
+    @Override
+    public CopyResult copy(long sourceMailboxId, UidSet uids, long targetMailboxId) {
+        return writes.copy(sourceMailboxId, uids, targetMailboxId, false);
+    }
+
+    @Override
+    public CopyResult move(long sourceMailboxId, UidSet uids, long targetMailboxId) {
+        return writes.copy(sourceMailboxId, uids, targetMailboxId, true);
+    }
+
+    @Override
+    public List<Long> expunge(long mailboxId, Optional<UidSet> uids) {
+        return writes.expunge(mailboxId, uids);
+    }
+
+    /**
+     * Messages with MODSEQ above {@code modSeq} become Added (if added after it) or FlagsChanged, with
+     * their current state; tombstones above it become Expunged. All in one snapshot, in MODSEQ order.
+     */
+    @Override
+    public Changes changesSince(long mailboxId, long modSeq) {
+        return db.read(c -> {
+            Mailbox m = MailboxRows.require(c, mailboxId);
+            List<StoreChange> changes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
+                    + ", added_modseq FROM message WHERE mailbox_id = ? AND modseq > ?")) {
+                ps.setLong(1, mailboxId);
+                ps.setLong(2, modSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        MessageMeta meta = MessageRows.map(rs);
+                        changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
+                                : new StoreChange.FlagsChanged(meta));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid, modseq FROM tombstone WHERE mailbox_id = ? AND modseq > ?")) {
+                ps.setLong(1, mailboxId);
+                ps.setLong(2, modSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
+                    }
+                }
+            }
+            changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
+            return new Changes(m.highestModSeq(), changes);
+        });
+    }
+
+    @Override
+    public UidSet claimRecent(long mailboxId) {
+        return writes.claimRecent(mailboxId);
+    }
+
+    @Override
+    public Optional<MaildropLock> lockMaildrop(long accountId) {
+        if (!maildropLocks.add(accountId)) {
+            return Optional.empty();
+        }
+        return Optional.of(new MaildropLock() {
+            private boolean closed;
+
+            @Override
+            public synchronized void close() {
+                if (!closed) {
+                    closed = true;
+                    maildropLocks.remove(accountId);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,49 @@
+package jotmai.store.sqlite;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One write task's view of the current group-commit transaction: the writer connection plus the
+ * mailboxes to ring once the transaction is committed (never before: a session that hears the bell
+ * must be able to read the change).
+ */
+final class Tx {
+    private final Connection connection;
+    private final long now;
+    private final Set<Long> ring = new LinkedHashSet<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    Tx(Connection connection, long now) {
+        this.connection = connection;
+        this.now = now;
+    }
+
+    Connection c() {
+        return connection;
+    }
+
+    /** The batch's clock in epoch milliseconds. */
+    long now() {
+        return now;
+    }
+
+    void ring(long mailboxId) {
+        ring.add(mailboxId);
+    }
+
+    void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
+    Set<Long> rings() {
+        return ring;
+    }
+
+    List<Runnable> afterCommitActions() {
+        return afterCommit;
+    }
+}
