@@ -244,8 +244,7 @@ final class SqliteMailStore implements MailStore {
         long id = BlobTable.id(blob);
         BlobTable.BlobInfo info = db.read(c -> BlobTable.info(c, id))
                 .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id()));
-        return MessageStructures.decode(info.structure(), info.size(),
-                () -> new BlobInputStream(db, id, 0, info.size()));
+        return MessageStructures.decode(info.structure(), () -> new BlobInputStream(db, id, 0, info.size()));
     }
 
     @Override

@@ -69,8 +69,7 @@ public final class SqliteStore implements Store {
             throw new StoreException.Unavailable("cannot create data directory " + dataDir, e);
         }
         SqliteStore store = new SqliteStore(dataDir, options);
-        log.info("store opened: {} (parser {})", dataDir.resolve(DATABASE_FILE),
-                MessageStructures.parserAvailable() ? "available" : "not yet available");
+        log.info("store opened: {}", dataDir.resolve(DATABASE_FILE));
         return store;
     }
 
