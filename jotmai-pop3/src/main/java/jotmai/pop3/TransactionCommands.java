@@ -1,0 +1,210 @@
+package jotmai.pop3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jotmai.pop3.SessionState.Closed;
+import jotmai.pop3.SessionState.Transaction;
+import jotmai.shared.net.Connection;
+import jotmai.store.FlagOperation;
+import jotmai.store.Flags;
+import jotmai.store.MailStore;
+import jotmai.store.MessageMeta;
+import jotmai.store.StoreException;
+import jotmai.store.UidSet;
+
+/**
+ * The TRANSACTION state (RFC 1939 §5, §7) and the UPDATE state that QUIT enters (RFC 1939 §6).
+ *
+ * <p>Implementation notes:
+ * <ul>
+ *   <li>Numbers and sizes come from the session's {@link Maildrop} snapshot, never from the store, so
+ *       they cannot change under the client.</li>
+ *   <li>RETR/TOP check that the message still exists (IMAP may have expunged it) and read its first
+ *       chunk before answering +OK, so that such a message fails with a clean -ERR. A failure after
+ *       +OK cannot be reported inside a multi-line response: the connection is dropped instead.</li>
+ *   <li>Only QUIT changes the store: \Deleted + expunge of exactly the DELE'd UIDs, \Seen and the
+ *       retrieval keyword on retrieved ones.</li>
+ * </ul>
+ */
+final class TransactionCommands {
+    private static final Logger log = LoggerFactory.getLogger(TransactionCommands.class);
+
+    /** Bytes read from the store per write to the client while streaming a message. */
+    static final int STREAM_CHUNK_OCTETS = 64 * 1024;
+
+    private final SessionContext context;
+    private final Connection connection;
+    private final ResponseWriter out;
+    private final byte[] chunk = new byte[STREAM_CHUNK_OCTETS];
+
+    TransactionCommands(SessionContext context, Connection connection, ResponseWriter out) {
+        this.context = context;
+        this.connection = connection;
+        this.out = out;
+    }
+
+    SessionState execute(Transaction state, Pop3Command command) throws IOException {
+        Maildrop drop = state.maildrop();
+        switch (command) {
+            // RFC 1939 §5 STAT
+            case Pop3Command.Stat ignored -> out.ok(drop.liveCount() + " " + drop.liveSize());
+            // RFC 1939 §5 LIST
+            case Pop3Command.List list -> scanListing(drop, list.message(), "scan listing follows",
+                    n -> Long.toString(drop.message(n).size()));
+            // RFC 1939 §7 UIDL
+            case Pop3Command.Uidl uidl -> scanListing(drop, uidl.message(), "unique-id listing follows", drop::uidl);
+            // RFC 1939 §5 RETR
+            case Pop3Command.Retr retr -> {
+                send(drop, retr.message(), MessageStreamer.ALL_LINES);
+                drop.markRetrieved(retr.message());
+            }
+            // RFC 1939 §7 TOP (does not count as a download for \Seen or EXPIRE)
+            case Pop3Command.Top top -> send(drop, top.message(), top.lines());
+            // RFC 1939 §5 DELE
+            case Pop3Command.Dele dele -> {
+                drop.delete(dele.message());
+                out.ok("message " + dele.message() + " deleted");
+            }
+            // RFC 1939 §5 NOOP
+            case Pop3Command.Noop ignored -> out.ok("");
+            // RFC 1939 §5 RSET
+            case Pop3Command.Rset ignored -> {
+                drop.reset();
+                out.ok("maildrop has " + drop.liveCount() + " messages (" + drop.liveSize() + " octets)");
+            }
+            case Pop3Command.Quit ignored -> {
+                update(state);
+                return new Closed();
+            }
+            case Pop3Command.User ignored -> throw alreadyIn();
+            case Pop3Command.Pass ignored -> throw alreadyIn();
+            case Pop3Command.Apop ignored -> throw alreadyIn();
+            case Pop3Command.Auth ignored -> throw alreadyIn();
+            case Pop3Command.Stls ignored -> throw alreadyIn();
+            case Pop3Command.Capa ignored -> throw new IllegalStateException("CAPA is handled by the session");
+        }
+        return state;
+    }
+
+    private static Pop3Exception.Err alreadyIn() {
+        return new Pop3Exception.Err("not allowed in TRANSACTION state");
+    }
+
+    @FunctionalInterface
+    private interface Column {
+        String of(int number);
+    }
+
+    /** LIST/UIDL: one line for one message, or a multi-line listing of every message not deleted. */
+    private void scanListing(Maildrop drop, OptionalInt message, String heading, Column column) throws IOException {
+        if (message.isPresent()) {
+            int n = message.getAsInt();
+            out.ok(n + " " + column.of(n));
+            return;
+        }
+        out.ok(heading);
+        for (int n = 1; n <= drop.highestNumber(); n++) {
+            if (!drop.isDeleted(n)) {
+                out.line(n + " " + column.of(n));
+            }
+        }
+        out.end();
+    }
+
+    private void send(Maildrop drop, int number, int bodyLines) throws IOException {
+        MessageMeta meta = drop.message(number);
+        MailStore mail = context.mail();
+        if (mail.messages(drop.mailboxId(), UidSet.of(meta.uid())).isEmpty()) {
+            throw new Pop3Exception.Err("message " + number + " was removed by another session");
+        }
+        InputStream content;
+        int first;
+        try {
+            content = mail.openContent(meta.blob());
+        } catch (StoreException.NotFound e) {
+            throw new Pop3Exception.Err("message " + number + " was removed by another session");
+        }
+        try (InputStream in = content) {
+            try {
+                first = in.readNBytes(chunk, 0, chunk.length);
+            } catch (IOException e) {
+                log.warn("session {}: cannot read message uid {}: {}", connection.id(), meta.uid(), e.toString());
+                throw new Pop3Exception.Err(ResponseCode.SYS_TEMP, "cannot read message " + number + " now");
+            }
+            out.ok(bodyLines == MessageStreamer.ALL_LINES ? meta.size() + " octets" : "top of message follows");
+            MessageStreamer body = out.messageBody(bodyLines);
+            boolean more = body.write(chunk, 0, first);
+            while (more && first == chunk.length) {
+                int n;
+                try {
+                    n = in.read(chunk);
+                } catch (IOException e) {
+                    log.error("session {}: reading message uid {} failed mid-stream", connection.id(), meta.uid(), e);
+                    throw new Pop3Exception.Abort("store read failed mid-message");
+                }
+                if (n < 0) {
+                    break;
+                }
+                more = body.write(chunk, 0, n);
+            }
+            body.finish();
+        }
+    }
+
+    /** RFC 1939 §6: commit DELE marks and retrieval marks, then answer and close. */
+    private void update(Transaction state) throws IOException {
+        Maildrop drop = state.maildrop();
+        MailStore mail = context.mail();
+        long mailboxId = drop.mailboxId();
+        UidSet deleted = drop.deletedUids();
+        List<Long> removed = List.of();
+        try {
+            if (!deleted.isEmpty()) {
+                mail.updateFlags(mailboxId, deleted, FlagOperation.ADD, Set.of(Flags.DELETED), OptionalLong.empty());
+                removed = mail.expunge(mailboxId, Optional.of(deleted));
+            }
+            markRetrieved(mailboxId, drop.retrievedKept());
+        } catch (StoreException e) {
+            log.error("session {}: UPDATE failed for {}", connection.id(), state.account().address(), e);
+            // RFC 1939 §6: "-ERR some deleted messages not removed"; RFC 3206 code says whether to retry.
+            out.err(Optional.of(e instanceof StoreException.Unavailable ? ResponseCode.SYS_TEMP : ResponseCode.SYS_PERM),
+                    "some deleted messages not removed");
+            return;
+        }
+        log.info("session {}: {} quit, {} messages removed", connection.id(), state.account().address(), removed.size());
+        out.ok("Jotmai POP3 server signing off (" + drop.liveCount() + " messages left)");
+    }
+
+    /** \Seen for IMAP users, and the retrieval date keyword on first download (see {@link Maildrop}). */
+    private void markRetrieved(long mailboxId, List<MessageMeta> retrieved) {
+        if (retrieved.isEmpty()) {
+            return;
+        }
+        List<Long> all = new ArrayList<>();
+        List<Long> firstTime = new ArrayList<>();
+        for (MessageMeta m : retrieved) {
+            all.add(m.uid());
+            if (Maildrop.retrievedOn(m).isEmpty()) {
+                firstTime.add(m.uid());
+            }
+        }
+        MailStore mail = context.mail();
+        mail.updateFlags(mailboxId, UidSet.of(all), FlagOperation.ADD, Set.of(Flags.SEEN), OptionalLong.empty());
+        if (!firstTime.isEmpty()) {
+            String keyword = Maildrop.retrievedKeyword(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC));
+            mail.updateFlags(mailboxId, UidSet.of(firstTime), FlagOperation.ADD, Set.of(keyword), OptionalLong.empty());
+        }
+    }
+}
