@@ -1,0 +1,92 @@
+package jotmai.smtp;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import jotmai.shared.auth.Authenticator;
+import jotmai.shared.net.Listener;
+import jotmai.shared.net.ListenerConfig;
+import jotmai.store.Store;
+
+/**
+ * The SMTP server: binds the MX, submission, implicit-TLS submission and LMTP listeners that the
+ * configuration enables and runs one {@link SmtpSession} per connection.
+ */
+public final class SmtpServer implements AutoCloseable {
+    private final SmtpConfig config;
+    private final Store store;
+    private final Authenticator auth;
+    private final Supplier<SSLContext> tls;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final RecipientPolicy policy;
+    private final Delivery delivery;
+    private final SendRateLimiter rateLimiter;
+    private final Networks trusted;
+
+    /**
+     * @param tls the current TLS context; null (or a supplier of null) when TLS is not configured
+     */
+    public SmtpServer(SmtpConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls) {
+        this.config = config;
+        this.store = store;
+        this.auth = auth;
+        this.tls = tls;
+        this.policy = new RecipientPolicy(store.accounts(), store.mail());
+        this.delivery = new Delivery(store);
+        this.rateLimiter = new SendRateLimiter(config.messagesPerHourPerUser(), Clock.systemUTC());
+        this.trusted = new Networks(config.trustedNetworks());
+    }
+
+    /** Binds every enabled listener. */
+    public void start() throws IOException {
+        Path staging = config.stagingDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        try {
+            bind(config.mx(), ListenerKind.MX, staging);
+            bind(config.submission(), ListenerKind.SUBMISSION, staging);
+            bind(config.submissions(), ListenerKind.SUBMISSIONS, staging);
+            bind(config.lmtp(), ListenerKind.LMTP, staging);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void bind(Optional<ListenerConfig> listener, ListenerKind kind, Path staging) throws IOException {
+        if (listener.isEmpty()) {
+            return;
+        }
+        SmtpContext ctx = new SmtpContext(config, kind, auth, policy, delivery, rateLimiter, trusted, staging);
+        Supplier<SSLContext> context = tls == null || tls.get() == null ? null : tls;
+        listeners.add(new Listener(listener.get(), context, connection -> new SmtpSession(ctx, connection).run()));
+    }
+
+    /** The bound listeners, in the order MX, submission, submissions, LMTP (those enabled). */
+    public List<Listener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    /** The bound listener with this name (as in its {@link ListenerConfig#name()}). */
+    public Optional<Listener> listener(String name) {
+        return listeners.stream().filter(l -> l.config().name().equals(name)).findFirst();
+    }
+
+    /** Stops accepting and gives running sessions up to {@code graceMillis} to finish. */
+    public void close(long graceMillis) {
+        for (Listener l : listeners) {
+            l.close(graceMillis);
+        }
+        listeners.clear();
+    }
+
+    @Override
+    public void close() {
+        close(0);
+    }
+}
