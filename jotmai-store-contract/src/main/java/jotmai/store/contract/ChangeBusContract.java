@@ -1,0 +1,118 @@
+package jotmai.store.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import jotmai.store.Account;
+import jotmai.store.ChangeBus;
+import jotmai.store.FlagOperation;
+import jotmai.store.Mailbox;
+import jotmai.store.StoreChange;
+import jotmai.store.UidSet;
+
+/**
+ * {@link ChangeBus}: rings after commit for every kind of change, only for the subscribed mailbox.
+ * Rings may be coalesced (a cross-node bus may deliver one for several changes), so the tests wait
+ * for "at least one ring" and then pull changes.
+ */
+public interface ChangeBusContract extends StoreFixture {
+
+    /** Generous: the bus may be asynchronous (LISTEN/NOTIFY). */
+    long RING_TIMEOUT_SECONDS = 10;
+    /** How long to wait before concluding that no ring comes. */
+    long NO_RING_MILLIS = 300;
+
+    private static boolean rang(BlockingQueue<String> rings) throws InterruptedException {
+        boolean any = rings.poll(RING_TIMEOUT_SECONDS, TimeUnit.SECONDS) != null;
+        rings.clear();
+        return any;
+    }
+
+    @Test
+    default void anAppendRingsTheMailboxAfterTheChangeIsReadable() throws Exception {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        long start = inbox.highestModSeq();
+        List<List<StoreChange>> seenInListener = new CopyOnWriteArrayList<>();
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        try (ChangeBus.Subscription ignored = store().changes().subscribe(inbox.id(), () -> {
+            rings.add("ring");
+            seenInListener.add(mail().changesSince(inbox.id(), start).changes());
+        })) {
+            append(inbox, "ding");
+            assertThat(rang(rings)).isTrue();
+        }
+        assertThat(seenInListener).isNotEmpty();
+        assertThat(seenInListener.getFirst()).hasSize(1);
+    }
+
+    @Test
+    default void flagChangesExpungesCopiesAndMovesRing() throws Exception {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        Mailbox trash = mail().mailbox(a.id(), "Trash").orElseThrow();
+        append(inbox, "one");
+        append(inbox, "two");
+        BlockingQueue<String> inboxRings = new LinkedBlockingQueue<>();
+        BlockingQueue<String> trashRings = new LinkedBlockingQueue<>();
+        try (ChangeBus.Subscription s1 = store().changes().subscribe(inbox.id(), () -> inboxRings.add("inbox"));
+             ChangeBus.Subscription s2 = store().changes().subscribe(trash.id(), () -> trashRings.add("trash"))) {
+            mail().updateFlags(inbox.id(), UidSet.of(1), FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
+            assertThat(rang(inboxRings)).as("flags").isTrue();
+            mail().expunge(inbox.id(), Optional.empty());
+            assertThat(rang(inboxRings)).as("expunge").isTrue();
+            mail().copy(inbox.id(), UidSet.of(2), trash.id());
+            assertThat(rang(trashRings)).as("copy").isTrue();
+            mail().move(inbox.id(), UidSet.of(2), trash.id());
+            assertThat(rang(inboxRings)).as("move source").isTrue();
+            assertThat(rang(trashRings)).as("move target").isTrue();
+        }
+    }
+
+    @Test
+    default void otherMailboxesAndClosedSubscriptionsAreNotRung() throws Exception {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        Mailbox sent = mail().mailbox(a.id(), "Sent").orElseThrow();
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        ChangeBus.Subscription s = store().changes().subscribe(inbox.id(), () -> rings.add("inbox"));
+        append(sent, "elsewhere");
+        assertThat(rings.poll(NO_RING_MILLIS, TimeUnit.MILLISECONDS)).isNull();
+        s.close();
+        append(inbox, "after close");
+        assertThat(rings.poll(NO_RING_MILLIS, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    default void aFailingListenerDoesNotStopOthersOrTheWrite() throws Exception {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        try (ChangeBus.Subscription bad = store().changes().subscribe(inbox.id(), () -> {
+            throw new IllegalStateException("listener bug");
+        });
+             ChangeBus.Subscription good = store().changes().subscribe(inbox.id(), () -> rings.add("good"))) {
+            assertThat(append(inbox, "still stored").uid()).isEqualTo(1);
+            assertThat(rang(rings)).isTrue();
+        }
+    }
+
+    @Test
+    default void ringingByHandReachesSubscribers() throws Exception {
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        try (ChangeBus.Subscription s = store().changes().subscribe(424242, () -> rings.add("x"))) {
+            store().changes().ring(424242);
+            assertThat(rang(rings)).isTrue();
+        }
+    }
+}

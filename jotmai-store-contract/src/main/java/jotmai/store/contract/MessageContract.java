@@ -1,0 +1,275 @@
+package jotmai.store.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import jotmai.message.ParsedMessage;
+import jotmai.store.Account;
+import jotmai.store.AppendResult;
+import jotmai.store.BlobRef;
+import jotmai.store.FlagOperation;
+import jotmai.store.FlagResult;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageMeta;
+import jotmai.store.MessageSource;
+import jotmai.store.StoreException;
+import jotmai.store.UidSet;
+
+/** Message operations of {@link jotmai.store.MailStore}: append, read, flags, expunge, \Recent, locks. */
+public interface MessageContract extends StoreFixture {
+
+    @Test
+    default void appendAssignsStrictlyIncreasingUidsAndAdvancesUidNext() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        AppendResult first = append(inbox, "one");
+        AppendResult second = append(inbox, "two");
+        assertThat(first.uid()).isEqualTo(1);
+        assertThat(second.uid()).isEqualTo(2);
+        assertThat(first.uidValidity()).isEqualTo(inbox.uidValidity());
+        assertThat(first.mailboxId()).isEqualTo(inbox.id());
+        assertThat(second.modSeq()).isGreaterThan(first.modSeq());
+        assertThat(mailbox(inbox.id()).uidNext()).isEqualTo(3);
+        assertThat(mailbox(inbox.id()).highestModSeq()).isEqualTo(second.modSeq());
+    }
+
+    @Test
+    default void uidsAreNotReusedAfterExpungeAndAppend() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one", "\\Deleted");
+        append(inbox, "two", "\\Deleted");
+        mail().expunge(inbox.id(), Optional.empty());
+        assertThat(append(inbox, "three").uid()).isEqualTo(3);
+        assertThat(mail().messages(inbox.id())).extracting(MessageMeta::uid).containsExactly(3L);
+    }
+
+    @Test
+    default void appendStoresTheBytesMetadataAndParsedStructure() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        byte[] raw = StoreFixture.message("structure");
+        Instant date = StoreFixture.date();
+        AppendResult r = mail().append(inbox.id(), MessageSource.ofBytes(raw), Set.of("\\Flagged"), date);
+        MessageMeta meta = r.meta();
+        assertThat(meta.size()).isEqualTo(raw.length);
+        assertThat(meta.internalDate()).isEqualTo(date);
+        assertThat(meta.saveDate()).isNotNull();
+        assertThat(meta.flags()).containsExactly("\\Flagged");
+        assertThat(meta.uid()).isEqualTo(r.uid());
+        assertThat(meta.modSeq()).isEqualTo(r.modSeq());
+        assertThat(mail().messages(inbox.id())).containsExactly(meta);
+        assertThat(content(meta.blob())).isEqualTo(raw);
+
+        ParsedMessage parsed = mail().structure(meta.blob());
+        assertThat(parsed.size()).isEqualTo(raw.length);
+        assertThat(parsed.envelope().subject()).contains("structure");
+        assertThat(parsed.body().subtype()).isEqualToIgnoringCase("plain");
+        long bodyOffset = parsed.body().bodyOffset();
+        assertThat(new String(content(meta.blob(), bodyOffset, Long.MAX_VALUE), StandardCharsets.US_ASCII))
+                .isEqualTo("Hello structure\r\n");
+    }
+
+    @Test
+    default void appendFromAStagedFileStoresTheFileBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Account a = newAccount();
+        byte[] raw = StoreFixture.message("from file");
+        java.nio.file.Path staged = java.nio.file.Files.write(dir.resolve("staged.eml"), raw);
+        AppendResult r = mail().append(inbox(a).id(), MessageSource.ofFile(staged), Set.of(), StoreFixture.date());
+        assertThat(content(r.meta().blob())).isEqualTo(raw);
+    }
+
+    @Test
+    default void byteRangesAreClippedToTheMessageSize() {
+        Account a = newAccount();
+        byte[] raw = StoreFixture.message("ranges");
+        BlobRef blob = mail().append(inbox(a).id(), MessageSource.ofBytes(raw), Set.of(), StoreFixture.date())
+                .meta().blob();
+        assertThat(content(blob, 0, 4)).isEqualTo(Arrays.copyOfRange(raw, 0, 4));
+        assertThat(content(blob, 6, 5)).isEqualTo(Arrays.copyOfRange(raw, 6, 11));
+        assertThat(content(blob, raw.length - 3, 100)).isEqualTo(Arrays.copyOfRange(raw, raw.length - 3, raw.length));
+        assertThat(content(blob, raw.length + 10, 5)).isEmpty();
+        assertThat(content(blob, 0, 0)).isEmpty();
+    }
+
+    @Test
+    default void aLargeMessageIsReadBackExactlyAlsoInRangesAcrossInternalBoundaries() {
+        Account a = newAccount();
+        byte[] header = "Subject: large\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] raw = new byte[header.length + 1_000_000];
+        System.arraycopy(header, 0, raw, 0, header.length);
+        for (int i = header.length; i < raw.length; i++) {
+            raw[i] = (byte) ((i % 76 == 75) ? '\n' : 'a' + (i % 26));
+        }
+        BlobRef blob = mail().append(inbox(a).id(), MessageSource.ofBytes(raw), Set.of(), StoreFixture.date())
+                .meta().blob();
+        assertThat(content(blob)).isEqualTo(raw);
+        for (long offset : new long[] {65_530, 131_070, 500_000, raw.length - 10}) {
+            assertThat(content(blob, offset, 20)).as("offset %d", offset)
+                    .isEqualTo(Arrays.copyOfRange(raw, (int) offset, (int) Math.min(raw.length, offset + 20)));
+        }
+    }
+
+    @Test
+    default void unknownContentIsNotFound() {
+        assertThatThrownBy(() -> mail().openContent(new BlobRef("999999999"))).isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> mail().structure(new BlobRef("no-such-blob"))).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    default void systemFlagsAreCanonicalisedRecentIsDroppedAndKeywordsKeepTheirSpelling() {
+        Account a = newAccount();
+        Set<String> given = new LinkedHashSet<>(List.of("\\seen", "\\SEEN", "\\recent", "$Forwarded", "$forwarded",
+                "\\UnknownSystem"));
+        AppendResult r = mail().append(inbox(a).id(), MessageSource.ofBytes(StoreFixture.message("f")), given,
+                StoreFixture.date());
+        assertThat(r.meta().flags()).containsExactlyInAnyOrder("\\Seen", "$Forwarded");
+        assertThat(mail().messages(inbox(a).id()).getFirst().flags()).containsExactlyInAnyOrder("\\Seen", "$Forwarded");
+    }
+
+    @Test
+    default void flagsAreAddedRemovedAndReplacedAndOnlyChangedMessagesGetANewModSeq() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one", "\\Seen");
+        AppendResult two = append(inbox, "two");
+        FlagResult added = mail().updateFlags(inbox.id(), UidSet.range(1, 2), FlagOperation.ADD, Set.of("\\seen"),
+                OptionalLong.empty());
+        assertThat(added.updated()).extracting(MessageMeta::uid).containsExactly(2L);
+        assertThat(added.updated().getFirst().flags()).containsExactly("\\Seen");
+        assertThat(added.updated().getFirst().modSeq()).isGreaterThan(two.modSeq());
+        assertThat(added.modified().isEmpty()).isTrue();
+
+        FlagResult removed = mail().updateFlags(inbox.id(), UidSet.of(1), FlagOperation.REMOVE, Set.of("\\SEEN"),
+                OptionalLong.empty());
+        assertThat(removed.updated().getFirst().flags()).isEmpty();
+
+        FlagResult replaced = mail().updateFlags(inbox.id(), UidSet.ALL, FlagOperation.REPLACE,
+                Set.of("\\Answered", "Work"), OptionalLong.empty());
+        assertThat(replaced.updated()).hasSize(2)
+                .allSatisfy(m -> assertThat(m.flags()).containsExactlyInAnyOrder("\\Answered", "Work"));
+        assertThat(mail().messages(inbox.id())).allSatisfy(m -> assertThat(m.hasFlag("work")).isTrue());
+
+        long before = mailbox(inbox.id()).highestModSeq();
+        FlagResult noop = mail().updateFlags(inbox.id(), UidSet.ALL, FlagOperation.ADD, Set.of("WORK"),
+                OptionalLong.empty());
+        assertThat(noop.updated()).isEmpty();
+        assertThat(mailbox(inbox.id()).highestModSeq()).isEqualTo(before);
+    }
+
+    @Test
+    default void unchangedSinceLeavesNewerMessagesAloneAndReportsThemModified() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        AppendResult one = append(inbox, "one");
+        append(inbox, "two");
+        long checkpoint = mailbox(inbox.id()).highestModSeq();
+        mail().updateFlags(inbox.id(), UidSet.of(2), FlagOperation.ADD, Set.of("\\Flagged"), OptionalLong.empty());
+
+        FlagResult r = mail().updateFlags(inbox.id(), UidSet.range(1, 2), FlagOperation.ADD, Set.of("\\Seen"),
+                OptionalLong.of(checkpoint));
+        assertThat(r.updated()).extracting(MessageMeta::uid).containsExactly(1L);
+        assertThat(r.modified()).isEqualTo(UidSet.of(2));
+        assertThat(mail().messages(inbox.id(), UidSet.of(2)).getFirst().hasFlag("\\Seen")).isFalse();
+
+        // RFC 7162 §3.1.3: UNCHANGEDSINCE equal to the message's MODSEQ still succeeds.
+        FlagResult equal = mail().updateFlags(inbox.id(), UidSet.of(1), FlagOperation.ADD, Set.of("\\Answered"),
+                OptionalLong.of(r.updated().getFirst().modSeq()));
+        assertThat(equal.updated()).hasSize(1);
+        assertThat(one.uid()).isEqualTo(1);
+    }
+
+    @Test
+    default void everyChangeGetsAModSeqAboveEveryEarlierOne() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        long m0 = mailbox(inbox.id()).highestModSeq();
+        long m1 = append(inbox, "one").modSeq();
+        long m2 = mail().updateFlags(inbox.id(), UidSet.of(1), FlagOperation.ADD, Set.of("\\Deleted"),
+                OptionalLong.empty()).updated().getFirst().modSeq();
+        mail().expunge(inbox.id(), Optional.empty());
+        long m3 = mailbox(inbox.id()).highestModSeq();
+        long m4 = append(inbox, "two").modSeq();
+        assertThat(List.of(m0, m1, m2, m3, m4)).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    default void expungeRemovesOnlyDeletedMessagesAndUidExpungeOnlyThoseInTheSet() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "1", "\\Deleted");
+        append(inbox, "2");
+        append(inbox, "3", "\\Deleted");
+        append(inbox, "4", "\\Deleted");
+        assertThat(mail().expunge(inbox.id(), Optional.of(UidSet.range(2, 3)))).containsExactly(3L);
+        assertThat(mail().expunge(inbox.id(), Optional.empty())).containsExactly(1L, 4L);
+        assertThat(mail().messages(inbox.id())).extracting(MessageMeta::uid).containsExactly(2L);
+        assertThat(mail().expunge(inbox.id(), Optional.empty())).isEmpty();
+        assertThat(mail().quota(a.id()).messages()).isEqualTo(1);
+    }
+
+    @Test
+    default void messagesCanBeSelectedByUidSet() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        for (int i = 1; i <= 6; i++) {
+            append(inbox, "m" + i);
+        }
+        assertThat(mail().messages(inbox.id(), UidSet.of(1, 3, 4, 6, 99))).extracting(MessageMeta::uid)
+                .containsExactly(1L, 3L, 4L, 6L);
+        assertThat(mail().messages(inbox.id(), UidSet.EMPTY)).isEmpty();
+        assertThat(mail().messages(inbox.id(), UidSet.ALL)).hasSize(6);
+    }
+
+    @Test
+    default void recentIsClaimedByTheFirstSessionOnly() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one");
+        append(inbox, "two");
+        assertThat(mail().claimRecent(inbox.id())).isEqualTo(UidSet.range(1, 2));
+        assertThat(mail().claimRecent(inbox.id()).isEmpty()).isTrue();
+        append(inbox, "three");
+        assertThat(mail().claimRecent(inbox.id())).isEqualTo(UidSet.of(3));
+    }
+
+    @Test
+    default void theMaildropLockIsExclusiveUntilClosed() {
+        Account a = newAccount();
+        Account b = newAccount();
+        var lock = mail().lockMaildrop(a.id());
+        assertThat(lock).isPresent();
+        assertThat(mail().lockMaildrop(a.id())).isEmpty();
+        var other = mail().lockMaildrop(b.id());
+        assertThat(other).isPresent();
+        lock.get().close();
+        lock.get().close();
+        var again = mail().lockMaildrop(a.id());
+        assertThat(again).isPresent();
+        again.get().close();
+        other.get().close();
+    }
+
+    @Test
+    default void operationsOnAMissingMailboxAreNotFound() {
+        long missing = Long.MAX_VALUE - 11;
+        assertThatThrownBy(() -> mail().append(missing, MessageSource.ofBytes(StoreFixture.message("x")), Set.of(),
+                StoreFixture.date())).isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> mail().updateFlags(missing, UidSet.ALL, FlagOperation.ADD, Set.of("\\Seen"),
+                OptionalLong.empty())).isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> mail().expunge(missing, Optional.empty())).isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> mail().changesSince(missing, 0)).isInstanceOf(StoreException.NotFound.class);
+    }
+}
