@@ -191,10 +191,38 @@ public final class MessageParser {
                 lines++; // an unterminated last line is a line too
             }
         }
+        if (!children.isEmpty() && children.getLast().bodyOffset() + children.getLast().bodyLength() > end) {
+            children = children.stream().map(child -> clampTo(child, end)).toList();
+        }
+        if (embedded != null && embedded.body().bodyOffset() + embedded.body().bodyLength() > end) {
+            embedded = new BodyPart.EmbeddedMessage(embedded.envelope(), clampTo(embedded.body(), end),
+                    embedded.headers());
+        }
         return new BodyPart(content.type(), content.subtype(), content.params(), content.contentId(),
                 content.description(), content.encoding(), headerOffset, bodyOffset, end - bodyOffset, lines,
                 content.md5(), content.disposition(), content.language(), content.location(), children,
                 embedded);
+    }
+
+    /**
+     * A part cut back to end at {@code end}. Needed in one corner: an empty last part directly before
+     * an ancestor's delimiter ("--inner CRLF --outer") starts after the line break that the outer
+     * delimiter owns, i.e. just past the end of its parent.
+     */
+    private static BodyPart clampTo(BodyPart part, long end) {
+        long partEnd = part.bodyOffset() + part.bodyLength();
+        if (partEnd <= end) {
+            return part;
+        }
+        long headerOffset = Math.min(part.headerOffset(), end);
+        long bodyOffset = Math.min(part.bodyOffset(), end);
+        long bodyLength = Math.min(partEnd, end) - bodyOffset;
+        List<BodyPart> children = part.parts().stream().map(child -> clampTo(child, end)).toList();
+        BodyPart.EmbeddedMessage message = part.message() == null ? null : new BodyPart.EmbeddedMessage(
+                part.message().envelope(), clampTo(part.message().body(), end), part.message().headers());
+        return new BodyPart(part.type(), part.subtype(), part.params(), part.contentId(), part.description(),
+                part.encoding(), headerOffset, bodyOffset, bodyLength, bodyLength == 0 ? 0 : part.bodyLines(),
+                part.md5(), part.disposition(), part.language(), part.location(), children, message);
     }
 
     /** Skips body lines up to a delimiter of an enclosing multipart or the end of input. */
