@@ -1,0 +1,62 @@
+package jotmai.imap;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jotmai.imap.protocol.Command;
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.Literal;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.store.AppendResult;
+import jotmai.store.Flags;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageSource;
+
+/**
+ * APPEND (RFC 9051 §6.3.12) with MULTIAPPEND (RFC 3502) and APPENDUID (RFC 4315 §3). The literal was
+ * already streamed to memory or a staging file by the reader; the store takes it from there and has it
+ * on stable storage before we answer OK.
+ */
+final class AppendCommand {
+    private final SessionContext ctx;
+
+    AppendCommand(SessionContext ctx) {
+        this.ctx = ctx;
+    }
+
+    Outcome append(SessionState.LoggedIn session, Command.Append command) {
+        Mailbox mailbox = ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()),
+                ResponseCode.TRYCREATE);
+        for (Command.AppendMessage m : command.messages()) {
+            if (m.content().size() == 0) {
+                throw new ImapException.No("cannot append an empty message");
+            }
+            if (m.content().size() > ctx.config.appendLimit()) {
+                throw new ImapException.No(ResponseCode.TOOBIG, "message too large");
+            }
+            for (String f : m.flags()) {
+                if (f.startsWith("\\") && Flags.canonical(f) == null && !f.equalsIgnoreCase(Flags.RECENT)) {
+                    throw new ImapException.Bad("unknown system flag");
+                }
+            }
+        }
+        List<Long> uids = new ArrayList<>();
+        long uidValidity = 0;
+        for (Command.AppendMessage m : command.messages()) {
+            Set<String> flags = Flags.canonical(new LinkedHashSet<>(m.flags()));
+            Instant date = m.internalDate().map(d -> d.toInstant()).orElseGet(Instant::now);
+            AppendResult result = ctx.mail.append(mailbox.id(), source(m.content()), flags, date);
+            uids.add(result.uid());
+            uidValidity = result.uidValidity();
+        }
+        return Outcome.of(session, ResponseCode.appendUid(uidValidity, MessageCommands.uidList(uids)));
+    }
+
+    private static MessageSource source(Literal literal) {
+        return literal.file().map(MessageSource::ofFile)
+                .orElseGet(() -> MessageSource.ofBytes(literal.bytes().orElseThrow()));
+    }
+}

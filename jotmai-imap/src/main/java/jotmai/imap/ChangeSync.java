@@ -1,0 +1,149 @@
+package jotmai.imap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.imap.protocol.ResponseWriter;
+import jotmai.store.Changes;
+import jotmai.store.Flags;
+import jotmai.store.MessageMeta;
+import jotmai.store.StoreChange;
+import jotmai.store.UidSet;
+
+/**
+ * Brings a session's {@link MailboxView} up to date with the store and tells the client (RFC 9051 §7.4,
+ * §5.2): pulls {@code changesSince} the view's MODSEQ, answers EXPUNGE (unless withheld, §7.4.1), EXISTS
+ * and RECENT, FETCH (FLAGS) for others' flag changes, and FLAGS when a new keyword appears. The same path
+ * runs before every tagged completion and whenever the change bus rings during IDLE.
+ */
+final class ChangeSync {
+    private final SessionContext ctx;
+
+    ChangeSync(SessionContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void sync(MailboxView view, boolean allowExpunge) {
+        if (ctx.mail.mailbox(view.mailboxId).map(m -> m.uidValidity() != view.uidValidity).orElse(true)) {
+            throw new ImapException.Bye("the selected mailbox was deleted or renamed away");
+        }
+        Changes changes = ctx.mail.changesSince(view.mailboxId, view.modSeq);
+        List<MessageMeta> added = new ArrayList<>();
+        List<MessageMeta> flagChanges = new ArrayList<>();
+        for (StoreChange change : changes.changes()) {
+            switch (change) {
+                case StoreChange.Added a -> {
+                    if (!view.pendingExpunges.contains(a.uid()) && view.add(a.uid())) {
+                        added.add(a.meta());
+                    }
+                }
+                case StoreChange.FlagsChanged f -> {
+                    Long own = view.ownFlagChanges.get(f.uid());
+                    if (view.seqOf(f.uid()) > 0 && (own == null || own < f.modSeq())) {
+                        flagChanges.add(f.meta());
+                    }
+                }
+                case StoreChange.Expunged e -> {
+                    if (view.seqOf(e.uid()) > 0) {
+                        view.pendingExpunges.add(e.uid());
+                    }
+                }
+            }
+        }
+        view.modSeq = Math.max(view.modSeq, changes.highestModSeq());
+        view.ownFlagChanges.clear();
+        if (allowExpunge) {
+            flushExpunges(view);
+        }
+        if (!added.isEmpty()) {
+            for (MessageMeta m : added) {
+                noteKeywords(view, m.flags());
+            }
+            if (!view.readOnly) {
+                UidSet claimed = ctx.mail.claimRecent(view.mailboxId);
+                claimed.stream().forEach(uid -> {
+                    if (view.seqOf(uid) > 0) {
+                        view.recent.add(uid);
+                    }
+                });
+            }
+            ctx.out.star().number(view.size()).atom(" EXISTS").crlf();
+            if (!ctx.rev2()) {
+                ctx.out.star().number(view.recent.size()).atom(" RECENT").crlf();
+            }
+        }
+        for (MessageMeta m : flagChanges) {
+            int seq = view.seqOf(m.uid());
+            if (seq > 0) {
+                noteKeywords(view, m.flags());
+                ctx.out.star().number(seq).atom(" FETCH (");
+                if (ctx.rev2()) {
+                    ctx.out.atom("UID ").number(m.uid()).sp();
+                }
+                ctx.out.atom("FLAGS ");
+                writeFlags(view, m.uid(), m.flags());
+                ctx.out.close().crlf();
+            }
+        }
+    }
+
+    /** Announces withheld expunges (allowed now). */
+    void flushExpunges(MailboxView view) {
+        for (long uid : view.pendingExpunges) {
+            int seq = view.remove(uid);
+            if (seq > 0) {
+                ctx.out.star().number(seq).atom(" EXPUNGE").crlf();
+            }
+        }
+        view.pendingExpunges.clear();
+    }
+
+    /** Writes a flag list, with \Recent for this session's recent messages (RFC 3501 §2.3.2). */
+    void writeFlags(MailboxView view, long uid, Set<String> flags) {
+        ResponseWriter out = ctx.out;
+        out.open();
+        boolean first = true;
+        for (String f : flags) {
+            if (!first) {
+                out.sp();
+            }
+            out.atom(f);
+            first = false;
+        }
+        if (!ctx.rev2() && view.isRecent(uid)) {
+            if (!first) {
+                out.sp();
+            }
+            out.atom(Flags.RECENT);
+        }
+        out.close();
+    }
+
+    /** Sends FLAGS and PERMANENTFLAGS again when a keyword not announced yet appears (RFC 9051 §7.3.5). */
+    void noteKeywords(MailboxView view, Set<String> flags) {
+        boolean changed = false;
+        for (String f : flags) {
+            if (!f.startsWith("\\") && view.keywords.add(f)) {
+                changed = true;
+            }
+        }
+        if (changed) {
+            writeFlagsResponses(view);
+        }
+    }
+
+    void writeFlagsResponses(MailboxView view) {
+        List<String> all = new ArrayList<>(MailboxView.SYSTEM_FLAGS);
+        all.addAll(view.keywords);
+        ctx.out.star().atom("FLAGS (").atom(String.join(" ", all)).close().crlf();
+        List<String> permanent = new ArrayList<>();
+        if (!view.readOnly) {
+            permanent.addAll(all);
+            permanent.add("\\*");
+        }
+        ctx.out.untaggedOk(ResponseCode.permanentFlags(permanent), view.readOnly ? "read-only" : "flags permitted");
+    }
+}

@@ -1,0 +1,71 @@
+package jotmai.imap;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import jotmai.shared.auth.Authenticator;
+import jotmai.shared.net.Listener;
+import jotmai.shared.net.ListenerConfig;
+import jotmai.store.Store;
+
+/**
+ * The IMAP server: binds the configured listeners (143 with STARTTLS, 993 implicit TLS) and runs one
+ * {@link ImapSession} per connection on its own virtual thread.
+ */
+public final class ImapServer implements AutoCloseable {
+    private final ImapConfig config;
+    private final Store store;
+    private final Authenticator auth;
+    private final Supplier<SSLContext> tls;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public ImapServer(ImapConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls) {
+        this.config = config;
+        this.store = store;
+        this.auth = auth;
+        this.tls = tls;
+    }
+
+    /** Binds every enabled listener. */
+    public void start() throws IOException {
+        Path spool = config.spoolDir() != null ? config.spoolDir() : Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            for (ListenerConfig lc : new ListenerConfig[] {config.imap(), config.imaps()}) {
+                if (lc == null) {
+                    continue;
+                }
+                if (lc.implicitTls() && tls == null) {
+                    throw new IOException(lc.name() + ": implicit TLS needs a TLS context");
+                }
+                listeners.add(new Listener(lc, tls, connection ->
+                        new ImapSession(connection, config, store, auth, spool).run()));
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public List<Listener> listeners() {
+        return new ArrayList<>(listeners);
+    }
+
+    /** Stops accepting and closes sessions after the grace period. */
+    public void close(long graceMillis) {
+        for (Listener l : listeners) {
+            l.close(graceMillis);
+        }
+        listeners.clear();
+    }
+
+    @Override
+    public void close() {
+        close(0);
+    }
+}

@@ -1,0 +1,426 @@
+package jotmai.imap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jotmai.imap.protocol.Command;
+import jotmai.imap.protocol.CommandParser;
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.ImapReader;
+import jotmai.imap.protocol.RawCommand;
+import jotmai.imap.protocol.ReaderLimits;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.imap.protocol.ResponseWriter;
+import jotmai.shared.auth.Authenticator;
+import jotmai.shared.net.Connection;
+import jotmai.store.ChangeBus;
+import jotmai.store.Store;
+import jotmai.store.StoreException;
+
+/**
+ * One IMAP connection (RFC 9051 §3 state machine). Runs on its own virtual thread; this thread is the
+ * only one that writes to the client.
+ *
+ * <p>Implementation notes:
+ * <ul>
+ *   <li>Commands run one after another; pipelined commands wait in the socket buffer (bounded by TCP).</li>
+ *   <li>Never write to the client while holding a store lock or transaction: handlers get results from
+ *       the store first, then write.</li>
+ *   <li>Before each tagged completion in Selected state, {@link ChangeSync} pulls the store's changes
+ *       and announces them, withholding EXPUNGE during FETCH/STORE/SEARCH (§7.4.1); it also
+ *       revalidates that the selected mailbox still exists.</li>
+ *   <li>IDLE waits on one queue fed by a helper reader thread and by the change bus (which only rings).</li>
+ * </ul>
+ */
+final class ImapSession implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
+    /** Pending wake-ups during IDLE are coalesced; one is enough to trigger a pull. */
+    static final int MAX_IDLE_LINE = 1024;
+
+    sealed interface Wake {
+        record Line(String text) implements Wake {}
+
+        record Changed() implements Wake {}
+
+        record ReadFailed(IOException cause) implements Wake {}
+    }
+
+    private final Connection connection;
+    private final ImapConfig config;
+    private final Store store;
+    private final ImapReader in;
+    private final ResponseWriter out;
+    private final SessionContext ctx;
+    private final AuthCommands auth;
+    private final MailboxCommands mailboxes;
+    private final MessageCommands messages;
+    private final FetchCommand fetch;
+    private final SearchCommand search;
+    private final AppendCommand append;
+    private final ChangeSync sync;
+    private SessionState state = new SessionState.NotAuthenticated();
+
+    ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir) {
+        this.connection = connection;
+        this.config = config;
+        this.store = store;
+        this.in = new ImapReader(connection.in(), spoolDir);
+        this.out = new ResponseWriter(connection.out());
+        this.ctx = new SessionContext(store.mail(), out, connection.id(), config);
+        this.auth = new AuthCommands(ctx, authenticator, connection.remoteAddress());
+        this.sync = new ChangeSync(ctx);
+        this.mailboxes = new MailboxCommands(ctx, sync);
+        this.messages = new MessageCommands(ctx, sync);
+        this.fetch = new FetchCommand(ctx, sync);
+        this.search = new SearchCommand(ctx);
+        this.append = new AppendCommand(ctx);
+    }
+
+    @Override
+    public void run() {
+        log.info("session {}: start {} from {}", ctx.sessionId, connection.listenerName(), connection.remote());
+        String endReason = "logout";
+        try {
+            out.untaggedOk(ResponseCode.capability(capabilities()), config.serverName() + " IMAP ready");
+            out.flush();
+            while (!(state instanceof SessionState.Logout)) {
+                connection.setReadTimeout(state instanceof SessionState.NotAuthenticated
+                        ? config.loginTimeout() : config.autologoutTimeout());
+                if (!step()) {
+                    endReason = "client closed the connection";
+                    break;
+                }
+                if (!inputPending()) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (SocketTimeoutException e) {
+            endReason = "autologout";
+            try {
+                out.bye("autologout: idle for too long");
+                out.flush();
+            } catch (UncheckedIOException ignored) {
+                // the client is gone anyway
+            }
+        } catch (IOException | UncheckedIOException e) {
+            endReason = "I/O: " + e.getMessage();
+        } finally {
+            log.info("session {}: end ({})", ctx.sessionId, endReason);
+        }
+    }
+
+    private boolean inputPending() {
+        try {
+            return in.hasBufferedInput() || connection.in().available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private ReaderLimits limits() {
+        return state instanceof SessionState.NotAuthenticated
+                ? ReaderLimits.UNAUTHENTICATED : ReaderLimits.authenticated(config.appendLimit());
+    }
+
+    /** Reads and answers one command; false at end of stream. */
+    private boolean step() throws IOException {
+        String tag = "*";
+        RawCommand raw = null;
+        try {
+            raw = in.readCommand(limits(), (t, size, synchronizing) -> {
+                if (synchronizing) {
+                    out.continuation("Ready for literal data");
+                    out.flush();
+                }
+            });
+            if (raw == null) {
+                return false;
+            }
+            tag = raw.tag();
+            CommandParser.Request request = CommandParser.parse(raw);
+            tag = request.tag();
+            execute(tag, request.command());
+        } catch (MailboxCommands.NoWithState e) {
+            state = e.state;
+            out.no(tag, e.no.code(), e.no.getMessage());
+        } catch (ImapException.Bad e) {
+            out.bad(raw == null ? in.currentTag() : tag, e.code(), e.getMessage());
+        } catch (ImapException.No e) {
+            out.no(tag, e.code(), e.getMessage());
+        } catch (ImapException.Bye e) {
+            out.bye(e.getMessage());
+            state = new SessionState.Logout();
+        } catch (StoreException e) {
+            storeFailure(tag, e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            log.error("session {}: command {} failed", ctx.sessionId, tag, e);
+            out.no(tag, ResponseCode.SERVERBUG, "internal error");
+        } finally {
+            if (raw != null) {
+                raw.close();
+            }
+        }
+        return true;
+    }
+
+    /** Store failures map once (STYLE.md §3.1 principle 9). */
+    private void storeFailure(String tag, StoreException e) {
+        switch (e) {
+            case StoreException.Unavailable u -> {
+                log.warn("session {}: store unavailable: {}", ctx.sessionId, u.getMessage());
+                out.no(tag, ResponseCode.UNAVAILABLE, "temporary failure, try again later");
+            }
+            case StoreException.QuotaExceeded q -> out.no(tag, ResponseCode.OVERQUOTA, "quota exceeded");
+            case StoreException.NotFound n -> out.no(tag, ResponseCode.NONEXISTENT, "no such mailbox or message");
+            case StoreException.AlreadyExists a -> out.no(tag, ResponseCode.ALREADYEXISTS, "already exists");
+            case StoreException.Conflict c -> out.no(tag, ResponseCode.CANNOT, "not possible: " + c.getMessage());
+            case StoreException.Invalid i -> out.no(tag, ResponseCode.CANNOT, "not possible: " + i.getMessage());
+        }
+    }
+
+    private void execute(String tag, Command command) throws IOException {
+        if (command instanceof Command.Logout) {
+            out.bye("logging out");
+            out.ok(tag, null, "LOGOUT completed");
+            state = new SessionState.Logout();
+            return;
+        }
+        if (command instanceof Command.StartTls) {
+            startTls(tag);
+            return;
+        }
+        Outcome outcome = switch (command) {
+            case Command.Capability c -> {
+                out.star().atom("CAPABILITY ").atom(String.join(" ", capabilities())).crlf();
+                yield Outcome.of(state);
+            }
+            case Command.Noop n -> Outcome.of(state);
+            case Command.Check c -> Outcome.of(selected());
+            case Command.Logout l -> throw new IllegalStateException("handled above");
+            case Command.Id id -> {
+                out.star().atom("ID (").string("name").sp().string(config.serverName()).close().crlf();
+                yield Outcome.of(state);
+            }
+            case Command.StartTls s -> throw new IllegalStateException("handled above");
+            case Command.Login login -> {
+                requirePlaintextAuthAllowed();
+                yield loggedIn(auth.login(login.user(), login.password()));
+            }
+            case Command.Authenticate a -> {
+                requirePlaintextAuthAllowed();
+                yield loggedIn(auth.authenticate(a, this::readSaslLine));
+            }
+            case Command.Enable e -> enable(e);
+            case Command.Select s -> mailboxes.select(loggedIn(), s);
+            case Command.Create c -> mailboxes.create(loggedIn(), c);
+            case Command.Delete d -> mailboxes.delete(loggedIn(), d);
+            case Command.Rename r -> mailboxes.rename(loggedIn(), r);
+            case Command.Subscribe s -> mailboxes.subscribe(loggedIn(), s);
+            case Command.ListMailboxes l -> mailboxes.list(loggedIn(), l);
+            case Command.Namespace n -> {
+                loggedIn();
+                out.star().atom("NAMESPACE ((\"\" \"/\")) NIL NIL").crlf();
+                yield Outcome.of(state);
+            }
+            case Command.Status s -> mailboxes.status(loggedIn(), s);
+            case Command.Append a -> append.append(loggedIn(), a);
+            case Command.Idle i -> {
+                idle(tag, loggedIn());
+                yield Outcome.of(state);
+            }
+            case Command.Close c -> messages.close(selected());
+            case Command.Unselect u -> Outcome.of(new SessionState.Authenticated(selected().account()));
+            case Command.Expunge e -> messages.expunge(selected(), e);
+            case Command.Search s -> search.search(selected(), s, tag);
+            case Command.Fetch f -> fetch.fetch(selected(), f);
+            case Command.Store s -> messages.store(selected(), s);
+            case Command.Copy c -> messages.copy(selected(), c);
+        };
+        state = outcome.state();
+        if (state instanceof SessionState.Selected sel && !(command instanceof Command.Select)) {
+            sync.sync(sel.view(), command.allowsExpungeResponses());
+        }
+        out.ok(tag, outcome.code(), outcome.text() != null ? outcome.text() : command.name() + " completed");
+    }
+
+    private Outcome loggedIn(SessionState next) {
+        return Outcome.of(next, ResponseCode.capability(capabilitiesFor(next)));
+    }
+
+    private SessionState.LoggedIn loggedIn() {
+        if (state instanceof SessionState.LoggedIn l) {
+            return l;
+        }
+        throw new ImapException.Bad("not authenticated");
+    }
+
+    private SessionState.Selected selected() {
+        if (state instanceof SessionState.Selected s) {
+            return s;
+        }
+        throw new ImapException.Bad("no mailbox selected");
+    }
+
+    private void requirePlaintextAuthAllowed() {
+        if (!(state instanceof SessionState.NotAuthenticated)) {
+            throw new ImapException.Bad("already authenticated");
+        }
+        if (!plaintextAuthAllowed()) {
+            throw new ImapException.No(ResponseCode.PRIVACYREQUIRED, "use STARTTLS first");
+        }
+    }
+
+    private boolean plaintextAuthAllowed() {
+        return connection.isTls() || connection.isLoopback() || config.allowPlaintextAuth();
+    }
+
+    private String readSaslLine() {
+        try {
+            return in.readLine(AuthCommands.MAX_SASL_LINE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** RFC 9051 §6.2.1; buffered input after the command is discarded by the reset (injection defence). */
+    private void startTls(String tag) throws IOException {
+        if (!(state instanceof SessionState.NotAuthenticated)) {
+            throw new ImapException.Bad("STARTTLS only before authentication");
+        }
+        if (connection.isTls() || !connection.tlsAvailable()) {
+            throw new ImapException.Bad("TLS not available");
+        }
+        out.ok(tag, null, "begin TLS negotiation now");
+        out.flush();
+        connection.startTls();
+        in.reset(connection.in());
+        out.reset(connection.out());
+    }
+
+    /** RFC 5161 ENABLE; IMAP4rev2 switches the session to rev2 behaviour (RFC 9051 §6.3.1). */
+    private Outcome enable(Command.Enable e) {
+        loggedIn();
+        List<String> enabled = new ArrayList<>();
+        for (String cap : e.capabilities()) {
+            if (cap.equals("IMAP4REV2") && !ctx.rev2()) {
+                ctx.enableRev2();
+                enabled.add("IMAP4rev2");
+            }
+        }
+        out.star().atom("ENABLED");
+        for (String cap : enabled) {
+            out.sp().atom(cap);
+        }
+        out.crlf();
+        return Outcome.of(state);
+    }
+
+    // ---- IDLE (RFC 2177, RFC 9051 §6.3.13) ----
+
+    private void idle(String tag, SessionState.LoggedIn session) throws IOException {
+        out.continuation("idling");
+        out.flush();
+        BlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
+        connection.setReadTimeout(config.idleTimeout());
+        Thread.ofVirtual().name(ctx.sessionId + "-idle-read").start(() -> {
+            try {
+                String line = in.readLine(MAX_IDLE_LINE);
+                wakeups.add(line == null ? new Wake.ReadFailed(new IOException("connection closed")) : new Wake.Line(line));
+            } catch (IOException e) {
+                wakeups.add(new Wake.ReadFailed(e));
+            } catch (RuntimeException e) {
+                wakeups.add(new Wake.ReadFailed(new IOException(e.getMessage())));
+            }
+        });
+        ChangeBus.Subscription subscription = session instanceof SessionState.Selected sel
+                ? store.changes().subscribe(sel.view().mailboxId, () -> wakeups.offer(new Wake.Changed()))
+                : null;
+        try {
+            if (session instanceof SessionState.Selected sel) {
+                sync.sync(sel.view(), true); // changes between the last command and the subscription
+                out.flush();
+            }
+            long deadline = System.nanoTime() + config.idleTimeout().toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Wake wake = left <= 0 ? null : wakeups.poll(left, TimeUnit.NANOSECONDS);
+                switch (wake) {
+                    case null -> throw new ImapException.Bye("IDLE timed out");
+                    case Wake.Changed c -> {
+                        wakeups.removeIf(w -> w instanceof Wake.Changed);
+                        if (session instanceof SessionState.Selected sel) {
+                            sync.sync(sel.view(), true);
+                            out.flush();
+                        }
+                    }
+                    case Wake.Line l when l.text().equalsIgnoreCase("DONE") -> {
+                        return;
+                    }
+                    case Wake.Line l -> throw new ImapException.Bad("expected DONE");
+                    case Wake.ReadFailed f -> {
+                        if (f.cause() instanceof SocketTimeoutException) {
+                            throw new ImapException.Bye("IDLE timed out");
+                        }
+                        throw f.cause();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImapException.Bye("server shutting down");
+        } finally {
+            if (subscription != null) {
+                subscription.close();
+            }
+        }
+    }
+
+    // ---- capabilities (RFC 9051 §7.2.2) ----
+
+    private List<String> capabilities() {
+        return capabilitiesFor(state);
+    }
+
+    private List<String> capabilitiesFor(SessionState s) {
+        List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ENABLE", "ID"));
+        if (s instanceof SessionState.NotAuthenticated) {
+            if (connection.tlsAvailable() && !connection.isTls()) {
+                caps.add("STARTTLS");
+            }
+            if (plaintextAuthAllowed()) {
+                caps.add("AUTH=PLAIN");
+                caps.add("AUTH=LOGIN");
+            } else {
+                caps.add("LOGINDISABLED");
+            }
+            return caps;
+        }
+        caps.addAll(List.of("IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE",
+                "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "STATUS=SIZE",
+                "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND"));
+        return caps;
+    }
+
+    static Duration orDefault(Duration d, Duration def) {
+        return d == null ? def : d;
+    }
+
+    static Map<String, String> none() {
+        return Map.of();
+    }
+}

@@ -1,0 +1,215 @@
+package jotmai.imap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jotmai.imap.protocol.Command;
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.store.Mailbox;
+import jotmai.store.MailboxStatus;
+import jotmai.store.MessageMeta;
+import jotmai.store.SpecialUse;
+import jotmai.store.StoreException;
+import jotmai.store.UidSet;
+
+/** Mailbox commands of the authenticated state (RFC 9051 §6.3): SELECT, EXAMINE, CREATE, DELETE, ... */
+final class MailboxCommands {
+    private final SessionContext ctx;
+    private final ChangeSync sync;
+    private final ListCommand list;
+
+    MailboxCommands(SessionContext ctx, ChangeSync sync) {
+        this.ctx = ctx;
+        this.sync = sync;
+        this.list = new ListCommand(ctx);
+    }
+
+    /** RFC 9051 §6.3.2 SELECT, §6.3.3 EXAMINE; RFC 3501 §6.3.1 for RECENT and UNSEEN. */
+    Outcome select(SessionState.LoggedIn session, Command.Select command) {
+        long accountId = session.account().id();
+        if (session instanceof SessionState.Selected) {
+            // RFC 9051 §6.3.2: the old mailbox is closed first (without expunge), announced with [CLOSED]
+            ctx.out.untaggedOk(ResponseCode.CLOSED, "previous mailbox closed");
+        }
+        SessionState.Authenticated unselected = new SessionState.Authenticated(session.account());
+        String name = ctx.storeName(command.mailbox());
+        Optional<Mailbox> found = ctx.mail.mailbox(accountId, name);
+        if (found.isEmpty()) {
+            throw new NoWithState(unselected, new ImapException.No(ResponseCode.NONEXISTENT, "no such mailbox"));
+        }
+        Mailbox mailbox = found.get();
+        MailboxStatus status = ctx.mail.status(mailbox.id());
+        List<MessageMeta> metas = ctx.mail.messages(mailbox.id());
+        long[] uids = new long[metas.size()];
+        long firstUnseen = 0;
+        MailboxView view = new MailboxView(mailbox.id(), mailbox.name(), status.uidValidity(), command.readOnly(),
+                new long[0], status.highestModSeq());
+        for (int i = 0; i < uids.length; i++) {
+            MessageMeta m = metas.get(i);
+            uids[i] = m.uid();
+            if (firstUnseen == 0 && !m.hasFlag(jotmai.store.Flags.SEEN)) {
+                firstUnseen = i + 1;
+            }
+            for (String f : m.flags()) {
+                if (!f.startsWith("\\")) {
+                    view.keywords.add(f);
+                }
+            }
+        }
+        for (long uid : uids) {
+            view.add(uid);
+        }
+        if (!command.readOnly()) {
+            UidSet recent = ctx.mail.claimRecent(mailbox.id());
+            recent.stream().filter(u -> view.seqOf(u) > 0).forEach(view.recent::add);
+        }
+        sync.writeFlagsResponses(view);
+        ctx.out.star().number(view.size()).atom(" EXISTS").crlf();
+        if (!ctx.rev2()) {
+            ctx.out.star().number(view.recent.size()).atom(" RECENT").crlf();
+            if (firstUnseen > 0) {
+                ctx.out.untaggedOk(ResponseCode.unseen(firstUnseen), "first unseen");
+            }
+        }
+        ctx.out.untaggedOk(ResponseCode.uidValidity(status.uidValidity()), "UIDs valid");
+        ctx.out.untaggedOk(ResponseCode.uidNext(status.uidNext()), "predicted next UID");
+        if (ctx.rev2()) {
+            ctx.out.star().atom("LIST () \"/\" ").astring(ctx.wireName(mailbox.name())).crlf();
+        }
+        return Outcome.of(new SessionState.Selected(session.account(), view),
+                command.readOnly() ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE);
+    }
+
+    /** A NO that also changes the state (a failed SELECT leaves no mailbox selected, RFC 9051 §6.3.2). */
+    static final class NoWithState extends RuntimeException {
+        final SessionState state;
+        final ImapException.No no;
+
+        NoWithState(SessionState state, ImapException.No no) {
+            super(no.getMessage(), null, false, false);
+            this.state = state;
+            this.no = no;
+        }
+    }
+
+    /** RFC 9051 §6.3.4, RFC 6154 §3 (CREATE ... USE). Missing parents are created too. */
+    Outcome create(SessionState.LoggedIn session, Command.Create command) {
+        long accountId = session.account().id();
+        String name = ctx.storeName(command.mailbox());
+        if (name.equalsIgnoreCase(Mailbox.INBOX)) {
+            throw new ImapException.No(ResponseCode.ALREADYEXISTS, "INBOX always exists");
+        }
+        MailboxNames.checkCreatable(name);
+        Optional<SpecialUse> use = Optional.empty();
+        if (command.specialUse().size() > 1) {
+            throw new ImapException.No(ResponseCode.of("USEATTR"), "only one special use per mailbox");
+        }
+        for (String attr : command.specialUse()) {
+            use = SpecialUse.fromAttribute(attr);
+            if (use.isEmpty()) {
+                throw new ImapException.No(ResponseCode.of("USEATTR"), "unsupported special use");
+            }
+        }
+        if (ctx.mail.mailbox(accountId, name).isPresent()) {
+            throw new ImapException.No(ResponseCode.ALREADYEXISTS, "mailbox exists");
+        }
+        int slash = -1;
+        while ((slash = name.indexOf(Mailbox.DELIMITER, slash + 1)) > 0) {
+            String parent = name.substring(0, slash);
+            if (ctx.mail.mailbox(accountId, parent).isEmpty()) {
+                try {
+                    ctx.mail.createMailbox(accountId, parent, Optional.empty());
+                } catch (StoreException.AlreadyExists ignored) {
+                    // created concurrently: fine
+                }
+            }
+        }
+        ctx.mail.createMailbox(accountId, name, use);
+        return Outcome.of(session);
+    }
+
+    /** RFC 9051 §6.3.5. */
+    Outcome delete(SessionState.LoggedIn session, Command.Delete command) {
+        long accountId = session.account().id();
+        String name = ctx.storeName(command.mailbox());
+        if (name.equals(Mailbox.INBOX)) {
+            throw new ImapException.No(ResponseCode.CANNOT, "INBOX cannot be deleted");
+        }
+        Mailbox mailbox = ctx.requireMailbox(accountId, name, ResponseCode.NONEXISTENT);
+        ctx.mail.deleteMailbox(accountId, name);
+        if (session instanceof SessionState.Selected sel && sel.view().mailboxId == mailbox.id()) {
+            ctx.out.untaggedOk(ResponseCode.CLOSED, "selected mailbox deleted");
+            return Outcome.of(new SessionState.Authenticated(session.account()));
+        }
+        return Outcome.of(session);
+    }
+
+    /** RFC 9051 §6.3.6 (INBOX: messages move, INBOX stays). */
+    Outcome rename(SessionState.LoggedIn session, Command.Rename command) {
+        long accountId = session.account().id();
+        String from = ctx.storeName(command.from());
+        String to = ctx.storeName(command.to());
+        ctx.requireMailbox(accountId, from, ResponseCode.NONEXISTENT);
+        MailboxNames.checkCreatable(to);
+        if (to.equals(Mailbox.INBOX) || ctx.mail.mailbox(accountId, to).isPresent()) {
+            throw new ImapException.No(ResponseCode.ALREADYEXISTS, "target mailbox exists");
+        }
+        if (!from.equals(Mailbox.INBOX) && (to + "/").startsWith(from + "/")) {
+            throw new ImapException.No(ResponseCode.CANNOT, "cannot rename a mailbox into itself");
+        }
+        int slash = -1;
+        while ((slash = to.indexOf(Mailbox.DELIMITER, slash + 1)) > 0) {
+            String parent = to.substring(0, slash);
+            if (ctx.mail.mailbox(accountId, parent).isEmpty()) {
+                ctx.mail.createMailbox(accountId, parent, Optional.empty());
+            }
+        }
+        ctx.mail.renameMailbox(accountId, from, to);
+        return Outcome.of(session);
+    }
+
+    /** RFC 9051 §6.3.7, §6.3.8. */
+    Outcome subscribe(SessionState.LoggedIn session, Command.Subscribe command) {
+        String name = ctx.storeName(command.mailbox());
+        if (command.subscribe() && ctx.mail.mailbox(session.account().id(), name).isEmpty()) {
+            throw new ImapException.No(ResponseCode.NONEXISTENT, "no such mailbox");
+        }
+        ctx.mail.setSubscribed(session.account().id(), name, command.subscribe());
+        return Outcome.of(session);
+    }
+
+    Outcome list(SessionState.LoggedIn session, Command.ListMailboxes command) {
+        list.list(session.account().id(), command, this::writeStatus);
+        return Outcome.of(session);
+    }
+
+    /** RFC 9051 §6.3.11, RFC 8438 SIZE. */
+    Outcome status(SessionState.LoggedIn session, Command.Status command) {
+        Mailbox mailbox = ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()),
+                ResponseCode.NONEXISTENT);
+        writeStatus(mailbox, command.items());
+        return Outcome.of(session);
+    }
+
+    void writeStatus(Mailbox mailbox, List<Command.StatusItem> items) {
+        MailboxStatus s = ctx.mail.status(mailbox.id());
+        List<String> parts = new ArrayList<>();
+        for (Command.StatusItem item : items) {
+            long value = switch (item) {
+                case MESSAGES -> s.messages();
+                case UIDNEXT -> s.uidNext();
+                case UIDVALIDITY -> s.uidValidity();
+                case UNSEEN -> s.unseen();
+                case DELETED -> s.deleted();
+                case SIZE -> s.size();
+                case RECENT -> 0; // \Recent is claimed per session; STATUS does not claim (RFC 3501 §6.3.10)
+                case HIGHESTMODSEQ -> s.highestModSeq();
+            };
+            parts.add(item.name() + " " + value);
+        }
+        ctx.out.star().atom("STATUS ").astring(ctx.wireName(mailbox.name())).atom(" (")
+                .atom(String.join(" ", parts)).close().crlf();
+    }
+}

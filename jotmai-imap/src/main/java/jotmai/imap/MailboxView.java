@@ -1,0 +1,172 @@
+package jotmai.imap;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.imap.protocol.SequenceSet;
+import jotmai.store.Flags;
+import jotmai.store.UidSet;
+
+/**
+ * One session's view of its selected mailbox: the UIDs in sequence-number order (sequence number n is
+ * {@code uids[n-1]}, RFC 9051 §2.3.1.2), the MODSEQ up to which store changes have been applied, the
+ * expunges seen but not yet announced (withheld during FETCH/STORE/SEARCH, §7.4.1), this session's
+ * \Recent UIDs (RFC 3501) and the SEARCHRES saved result (RFC 5182). Owned by the session thread.
+ */
+final class MailboxView {
+    static final List<String> SYSTEM_FLAGS =
+            List.of(Flags.ANSWERED, Flags.FLAGGED, Flags.DELETED, Flags.SEEN, Flags.DRAFT);
+
+    final long mailboxId;
+    final String name;
+    final long uidValidity;
+    final boolean readOnly;
+    private long[] uids;
+    private int count;
+    long modSeq;
+    final Set<Long> pendingExpunges = new TreeSet<>();
+    final Set<Long> recent = new HashSet<>();
+    final Set<String> keywords = new TreeSet<>();
+    /** UID → MODSEQ of flag changes this session already reported itself (no duplicate FETCH). */
+    final Map<Long, Long> ownFlagChanges = new HashMap<>();
+    private UidSet saved = UidSet.EMPTY;
+
+    MailboxView(long mailboxId, String name, long uidValidity, boolean readOnly, long[] initialUids, long modSeq) {
+        this.mailboxId = mailboxId;
+        this.name = name;
+        this.uidValidity = uidValidity;
+        this.readOnly = readOnly;
+        this.uids = initialUids.length == 0 ? new long[16] : initialUids;
+        this.count = initialUids.length;
+        this.modSeq = modSeq;
+    }
+
+    int size() {
+        return count;
+    }
+
+    long uidAt(int seq) {
+        return uids[seq - 1];
+    }
+
+    /** Sequence number of a UID, or 0 when not in the view. */
+    int seqOf(long uid) {
+        int i = Arrays.binarySearch(uids, 0, count, uid);
+        return i >= 0 ? i + 1 : 0;
+    }
+
+    long maxUid() {
+        return count == 0 ? 0 : uids[count - 1];
+    }
+
+    /** Adds a UID (normally larger than all others; kept sorted otherwise). Returns false if present. */
+    boolean add(long uid) {
+        int i = Arrays.binarySearch(uids, 0, count, uid);
+        if (i >= 0) {
+            return false;
+        }
+        int at = -i - 1;
+        if (count == uids.length) {
+            uids = Arrays.copyOf(uids, Math.max(16, count * 2));
+        }
+        System.arraycopy(uids, at, uids, at + 1, count - at);
+        uids[at] = uid;
+        count++;
+        return true;
+    }
+
+    /** Removes a UID and returns the sequence number it had, 0 if absent. */
+    int remove(long uid) {
+        int i = Arrays.binarySearch(uids, 0, count, uid);
+        if (i < 0) {
+            return 0;
+        }
+        System.arraycopy(uids, i + 1, uids, i, count - i - 1);
+        count--;
+        recent.remove(uid);
+        ownFlagChanges.remove(uid);
+        return i + 1;
+    }
+
+    /** The UIDs of the view as a set (for whole-mailbox store calls). */
+    UidSet allUids() {
+        return toUidSet(0, count);
+    }
+
+    private UidSet toUidSet(int from, int to) {
+        List<Long> list = new java.util.ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            list.add(uids[i]);
+        }
+        return UidSet.of(list);
+    }
+
+    /**
+     * Resolves a sequence set to UIDs in this view. With {@code uid} the numbers are UIDs ("*" is the
+     * largest UID; RFC 9051 §6.4.8: UIDs not in the view are ignored), else sequence numbers, which must
+     * exist (else BAD, as §6.4.5 lets servers answer).
+     */
+    UidSet resolve(SequenceSet set, boolean uid) {
+        if (set.saved()) {
+            return UidSet.of(saved.stream().filter(u -> seqOf(u) > 0).boxed().toList());
+        }
+        List<Long> out = new java.util.ArrayList<>();
+        for (SequenceSet.Range r : set.ranges()) {
+            if (uid) {
+                long max = maxUid();
+                long lo = r.from() == SequenceSet.STAR ? max : r.from();
+                long hi = r.to() == SequenceSet.STAR ? max : r.to();
+                if (lo > hi) {
+                    long x = lo;
+                    lo = hi;
+                    hi = x;
+                }
+                int i = lowerBound(lo);
+                for (; i < count && uids[i] <= hi; i++) {
+                    out.add(uids[i]);
+                }
+            } else {
+                if (count == 0) {
+                    throw new ImapException.Bad(ResponseCode.CLIENTBUG, "no messages in the mailbox");
+                }
+                long lo = r.from() == SequenceSet.STAR ? count : r.from();
+                long hi = r.to() == SequenceSet.STAR ? count : r.to();
+                if (lo > hi) {
+                    long x = lo;
+                    lo = hi;
+                    hi = x;
+                }
+                if (hi > count) {
+                    throw new ImapException.Bad("invalid message sequence number");
+                }
+                for (long s = lo; s <= hi; s++) {
+                    out.add(uids[(int) s - 1]);
+                }
+            }
+            if (out.size() > 10_000_000) {
+                throw new ImapException.No(ResponseCode.LIMIT, "too many messages");
+            }
+        }
+        return UidSet.of(out);
+    }
+
+    private int lowerBound(long uid) {
+        int i = Arrays.binarySearch(uids, 0, count, uid);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    void save(UidSet result) {
+        this.saved = result;
+    }
+
+    boolean isRecent(long uid) {
+        return recent.contains(uid);
+    }
+}

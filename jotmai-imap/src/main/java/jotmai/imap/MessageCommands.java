@@ -1,0 +1,182 @@
+package jotmai.imap;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import jotmai.imap.protocol.Command;
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.store.CopyResult;
+import jotmai.store.FlagOperation;
+import jotmai.store.FlagResult;
+import jotmai.store.Flags;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageMeta;
+import jotmai.store.UidSet;
+
+/** STORE, COPY, MOVE, EXPUNGE, UID EXPUNGE and CLOSE (RFC 9051 §6.4, RFC 6851, RFC 4315). */
+final class MessageCommands {
+    /** Messages per store call when reading flags back after STORE. */
+    static final int BATCH = 1000;
+
+    private final SessionContext ctx;
+    private final ChangeSync sync;
+
+    MessageCommands(SessionContext ctx, ChangeSync sync) {
+        this.ctx = ctx;
+        this.sync = sync;
+    }
+
+    /** RFC 9051 §6.4.6 STORE. */
+    Outcome store(SessionState.Selected session, Command.Store command) {
+        MailboxView view = session.view();
+        UidSet uids = view.resolve(command.set(), command.uid());
+        if (view.readOnly) {
+            throw new ImapException.No(ResponseCode.of("READ-ONLY"), "mailbox is read-only");
+        }
+        Set<String> flags = Flags.canonical(new java.util.LinkedHashSet<>(command.flags()));
+        for (String f : command.flags()) {
+            if (f.startsWith("\\") && Flags.canonical(f) == null && !f.equalsIgnoreCase(Flags.RECENT)) {
+                throw new ImapException.Bad("unknown system flag");
+            }
+        }
+        if (uids.isEmpty()) {
+            return Outcome.of(session);
+        }
+        FlagOperation op = switch (command.mode()) {
+            case REPLACE -> FlagOperation.REPLACE;
+            case ADD -> FlagOperation.ADD;
+            case REMOVE -> FlagOperation.REMOVE;
+        };
+        FlagResult result = ctx.mail.updateFlags(view.mailboxId, uids, op, flags, OptionalLong.empty());
+        Map<Long, MessageMeta> updated = new HashMap<>();
+        for (MessageMeta m : result.updated()) {
+            updated.put(m.uid(), m);
+            view.ownFlagChanges.put(m.uid(), m.modSeq());
+            sync.noteKeywords(view, m.flags());
+        }
+        if (!command.silent()) {
+            // RFC 9051 §6.4.6: the new flags of every message in the set, changed or not
+            writeFlagsOf(view, uids, updated, command.uid());
+        }
+        return Outcome.of(session);
+    }
+
+    private void writeFlagsOf(MailboxView view, UidSet uids, Map<Long, MessageMeta> known, boolean withUid) {
+        List<Long> missing = new ArrayList<>();
+        uids.stream().filter(u -> !known.containsKey(u)).limit(10_000_000).forEach(missing::add);
+        Map<Long, MessageMeta> all = new HashMap<>(known);
+        for (int i = 0; i < missing.size(); i += BATCH) {
+            for (MessageMeta m : ctx.mail.messages(view.mailboxId, UidSet.of(missing.subList(i,
+                    Math.min(missing.size(), i + BATCH))))) {
+                all.put(m.uid(), m);
+            }
+        }
+        uids.stream().forEach(uid -> {
+            MessageMeta m = all.get(uid);
+            int seq = view.seqOf(uid);
+            if (m == null || seq == 0) {
+                return; // expunged meanwhile; the EXPUNGE will follow
+            }
+            ctx.out.star().number(seq).atom(" FETCH (");
+            if (withUid) {
+                ctx.out.atom("UID ").number(uid).sp();
+            }
+            ctx.out.atom("FLAGS ");
+            sync.writeFlags(view, uid, m.flags());
+            ctx.out.close().crlf();
+        });
+    }
+
+    /** RFC 9051 §6.4.7 COPY, RFC 6851 MOVE, RFC 4315 §3 COPYUID. */
+    Outcome copy(SessionState.Selected session, Command.Copy command) {
+        MailboxView view = session.view();
+        UidSet uids = view.resolve(command.set(), command.uid());
+        Mailbox target = ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()),
+                ResponseCode.TRYCREATE);
+        if (command.move() && view.readOnly) {
+            throw new ImapException.No(ResponseCode.of("READ-ONLY"), "mailbox is read-only");
+        }
+        if (uids.isEmpty()) {
+            return new Outcome(session, null, "no messages");
+        }
+        CopyResult result = command.move() ? ctx.mail.move(view.mailboxId, uids, target.id())
+                : ctx.mail.copy(view.mailboxId, uids, target.id());
+        if (result.mappings().isEmpty()) {
+            return new Outcome(session, null, "no messages");
+        }
+        List<Long> sources = result.mappings().stream().map(CopyResult.UidMapping::sourceUid).toList();
+        List<Long> destinations = result.mappings().stream().map(CopyResult.UidMapping::destinationUid).toList();
+        ResponseCode copyUid = ResponseCode.copyUid(result.destinationUidValidity(), uidList(sources),
+                uidList(destinations));
+        if (!command.move()) {
+            return Outcome.of(session, copyUid);
+        }
+        // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs
+        ctx.out.untaggedOk(copyUid, "moved");
+        for (long uid : sources) {
+            view.pendingExpunges.remove(uid);
+            int seq = view.remove(uid);
+            if (seq > 0) {
+                ctx.out.star().number(seq).atom(" EXPUNGE").crlf();
+            }
+        }
+        return Outcome.of(session);
+    }
+
+    /** UIDs in the order given, as a comma list with ranges where consecutive (RFC 4315 uid-set). */
+    static String uidList(List<Long> uids) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < uids.size()) {
+            int j = i;
+            while (j + 1 < uids.size() && uids.get(j + 1) == uids.get(j) + 1) {
+                j++;
+            }
+            if (!sb.isEmpty()) {
+                sb.append(',');
+            }
+            sb.append(uids.get(i));
+            if (j > i) {
+                sb.append(':').append(uids.get(j));
+            }
+            i = j + 1;
+        }
+        return sb.toString();
+    }
+
+    /** RFC 9051 §6.4.3 EXPUNGE, RFC 4315 §2.1 UID EXPUNGE. */
+    Outcome expunge(SessionState.Selected session, Command.Expunge command) {
+        MailboxView view = session.view();
+        if (view.readOnly) {
+            throw new ImapException.No(ResponseCode.of("READ-ONLY"), "mailbox is read-only");
+        }
+        Optional<UidSet> only = command.uids().map(set -> view.resolve(set, true));
+        if (only.isPresent() && only.get().isEmpty()) {
+            return Outcome.of(session);
+        }
+        List<Long> expunged = ctx.mail.expunge(view.mailboxId, only);
+        for (long uid : expunged) {
+            view.pendingExpunges.remove(uid);
+            int seq = view.remove(uid);
+            if (seq > 0) {
+                ctx.out.star().number(seq).atom(" EXPUNGE").crlf();
+            }
+        }
+        return Outcome.of(session);
+    }
+
+    /** RFC 9051 §6.4.1 CLOSE: silent expunge when read-write, then back to authenticated. */
+    Outcome close(SessionState.Selected session) {
+        MailboxView view = session.view();
+        if (!view.readOnly) {
+            ctx.mail.expunge(view.mailboxId, Optional.empty());
+        }
+        return Outcome.of(new SessionState.Authenticated(session.account()));
+    }
+}

@@ -1,0 +1,279 @@
+package jotmai.imap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jotmai.imap.protocol.Command;
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.imap.protocol.SearchKey;
+import jotmai.imap.protocol.SequenceSet;
+import jotmai.message.BodyPart;
+import jotmai.message.BodyText;
+import jotmai.message.HeaderDecoder;
+import jotmai.message.HeaderField;
+import jotmai.message.ParsedMessage;
+import jotmai.store.MessageMeta;
+import jotmai.store.UidSet;
+
+/**
+ * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH (RFC 4731) and SEARCHRES (RFC 5182). Text keys
+ * match case-insensitively on decoded text (RFC 2047 headers, transfer encodings and charsets undone by
+ * jotmai.message). Cheap keys (flags, sizes, dates, sets) never load the message structure.
+ */
+final class SearchCommand {
+    private static final Pattern RFC5322_DATE = Pattern.compile(
+            "(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+(\\d{2,4})", Pattern.CASE_INSENSITIVE);
+    private static final List<String> MONTHS =
+            List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
+
+    private final SessionContext ctx;
+
+    SearchCommand(SessionContext ctx) {
+        this.ctx = ctx;
+    }
+
+    Outcome search(SessionState.Selected session, Command.Search command, String tag) {
+        String charset = command.charset().toUpperCase(Locale.ROOT);
+        if (!charset.equals("US-ASCII") && !charset.equals("UTF-8")) {
+            throw new ImapException.No(ResponseCode.BADCHARSET, "unsupported charset");
+        }
+        MailboxView view = session.view();
+        Map<SearchKey, UidSet> sets = new IdentityHashMap<>();
+        resolveSets(command.key(), view, sets);
+        List<Long> matches = new ArrayList<>();
+        for (MessageMeta meta : ctx.mail.messages(view.mailboxId)) {
+            int seq = view.seqOf(meta.uid());
+            if (seq > 0 && matches(command.key(), new Candidate(meta, seq), view, sets)) {
+                matches.add(meta.uid());
+            }
+        }
+        write(view, command, tag, matches);
+        return Outcome.of(session);
+    }
+
+    private void write(MailboxView view, Command.Search command, String tag, List<Long> uids) {
+        List<Long> numbers = command.uid() ? uids : uids.stream().map(u -> (long) view.seqOf(u)).toList();
+        if (command.returns().isEmpty() && !ctx.rev2()) {
+            ctx.out.star().atom("SEARCH");
+            for (long n : numbers) {
+                ctx.out.sp().number(n);
+            }
+            ctx.out.crlf();
+            return;
+        }
+        Set<Command.SearchReturn> opts = command.returns().orElse(Set.of());
+        boolean save = opts.contains(Command.SearchReturn.SAVE);
+        boolean min = opts.contains(Command.SearchReturn.MIN);
+        boolean max = opts.contains(Command.SearchReturn.MAX);
+        boolean count = opts.contains(Command.SearchReturn.COUNT);
+        boolean all = opts.contains(Command.SearchReturn.ALL) || (!min && !max && !count && !save)
+                || (opts.size() == 1 && save && false);
+        if (save) {
+            // RFC 5182 §2.4: with only MIN and/or MAX, just those are saved
+            if ((min || max) && !all && !count) {
+                List<Long> kept = new ArrayList<>();
+                if (min && !uids.isEmpty()) {
+                    kept.add(uids.get(0));
+                }
+                if (max && !uids.isEmpty()) {
+                    kept.add(uids.get(uids.size() - 1));
+                }
+                view.save(UidSet.of(kept));
+            } else {
+                view.save(UidSet.of(uids));
+            }
+            if (opts.size() == 1) {
+                return; // SAVE alone: no ESEARCH response
+            }
+            all = opts.contains(Command.SearchReturn.ALL);
+        }
+        ctx.out.star().atom("ESEARCH (TAG ").string(tag).close();
+        if (command.uid()) {
+            ctx.out.atom(" UID");
+        }
+        if (min && !numbers.isEmpty()) {
+            ctx.out.atom(" MIN ").number(numbers.get(0));
+        }
+        if (max && !numbers.isEmpty()) {
+            ctx.out.atom(" MAX ").number(numbers.get(numbers.size() - 1));
+        }
+        if (count) {
+            ctx.out.atom(" COUNT ").number(numbers.size());
+        }
+        if (all && !numbers.isEmpty()) {
+            ctx.out.atom(" ALL ").atom(MessageCommands.uidList(numbers));
+        }
+        ctx.out.crlf();
+    }
+
+    /** Sequence and UID sets are resolved once per command, leniently (out-of-range numbers match nothing). */
+    private void resolveSets(SearchKey key, MailboxView view, Map<SearchKey, UidSet> sets) {
+        switch (key) {
+            case SearchKey.Sequence s -> sets.put(key, resolveLenient(view, s.set(), false));
+            case SearchKey.Uid u -> sets.put(key, resolveLenient(view, u.set(), true));
+            case SearchKey.Not n -> resolveSets(n.key(), view, sets);
+            case SearchKey.Or o -> {
+                resolveSets(o.left(), view, sets);
+                resolveSets(o.right(), view, sets);
+            }
+            case SearchKey.And a -> a.keys().forEach(k -> resolveSets(k, view, sets));
+            default -> { }
+        }
+    }
+
+    private static UidSet resolveLenient(MailboxView view, SequenceSet set, boolean uid) {
+        if (view.size() == 0) {
+            return UidSet.EMPTY;
+        }
+        if (uid || set.saved()) {
+            return view.resolve(set, uid);
+        }
+        List<SequenceSet.Range> clipped = new ArrayList<>();
+        for (SequenceSet.Range r : set.ranges()) {
+            long lo = Math.min(r.low() == SequenceSet.STAR ? view.size() : r.low(), view.size());
+            long hi = Math.min(r.high() == SequenceSet.STAR ? view.size() : r.high(), view.size());
+            long from = r.from() == SequenceSet.STAR ? view.size() : r.from();
+            if (from > view.size() && r.from() == r.to()) {
+                continue;
+            }
+            clipped.add(new SequenceSet.Range(Math.min(lo, hi), Math.max(lo, hi)));
+        }
+        return clipped.isEmpty() ? UidSet.EMPTY : view.resolve(new SequenceSet(clipped, false), false);
+    }
+
+    /** One message under test, with its structure loaded on first need. */
+    private final class Candidate {
+        final MessageMeta meta;
+        final int seq;
+        private ParsedMessage structure;
+
+        Candidate(MessageMeta meta, int seq) {
+            this.meta = meta;
+            this.seq = seq;
+        }
+
+        ParsedMessage structure() {
+            if (structure == null) {
+                structure = ctx.mail.structure(meta.blob());
+            }
+            return structure;
+        }
+    }
+
+    private boolean matches(SearchKey key, Candidate c, MailboxView view, Map<SearchKey, UidSet> sets) {
+        return switch (key) {
+            case SearchKey.All a -> true;
+            case SearchKey.Flag f -> c.meta.hasFlag(f.flag()) == f.present();
+            case SearchKey.Recent r -> view.isRecent(c.meta.uid()) == r.present();
+            case SearchKey.Sequence s -> sets.get(key).contains(c.meta.uid());
+            case SearchKey.Uid u -> sets.get(key).contains(c.meta.uid());
+            case SearchKey.Size s -> s.larger() ? c.meta.size() > s.octets() : c.meta.size() < s.octets();
+            case SearchKey.Date d -> compare(d, dateOf(d.field(), c));
+            case SearchKey.Header h -> headerMatches(c.structure(), h.field(), h.value());
+            case SearchKey.Body b -> bodyMatches(c, c.structure().body(), b.text());
+            case SearchKey.Text t -> anyHeaderMatches(c.structure(), t.text()) || bodyMatches(c, c.structure().body(), t.text());
+            case SearchKey.Not n -> !matches(n.key(), c, view, sets);
+            case SearchKey.Or o -> matches(o.left(), c, view, sets) || matches(o.right(), c, view, sets);
+            case SearchKey.And a -> {
+                for (SearchKey k : a.keys()) {
+                    if (!matches(k, c, view, sets)) {
+                        yield false;
+                    }
+                }
+                yield true;
+            }
+        };
+    }
+
+    private static boolean compare(SearchKey.Date d, LocalDate date) {
+        if (date == null) {
+            return false;
+        }
+        return switch (d.comparison()) {
+            case BEFORE -> date.isBefore(d.date());
+            case ON -> date.equals(d.date());
+            case SINCE -> !date.isBefore(d.date());
+        };
+    }
+
+    private LocalDate dateOf(SearchKey.DateField field, Candidate c) {
+        if (field == SearchKey.DateField.INTERNAL) {
+            return c.meta.internalDate().atZone(ZoneOffset.UTC).toLocalDate();
+        }
+        String date = c.structure().envelope() == null ? null : c.structure().envelope().date();
+        return date == null ? null : parseSentDate(date);
+    }
+
+    /** The date part of an RFC 5322 Date header, disregarding time and zone (RFC 9051 §6.4.4). */
+    static LocalDate parseSentDate(String header) {
+        Matcher m = RFC5322_DATE.matcher(header);
+        if (!m.find()) {
+            return null;
+        }
+        try {
+            int year = Integer.parseInt(m.group(3));
+            if (year < 100) {
+                year += year < 50 ? 2000 : 1900; // RFC 5322 §4.3 obsolete two-digit years
+            }
+            int month = MONTHS.indexOf(m.group(2).toLowerCase(Locale.ROOT).substring(0, 3)) + 1;
+            return LocalDate.of(year, month, Integer.parseInt(m.group(1)));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean headerMatches(ParsedMessage message, String field, String value) {
+        for (HeaderField h : message.headers()) {
+            if (h.name().equalsIgnoreCase(field)) {
+                if (value.isEmpty() || BodyText.containsIgnoreCase(HeaderDecoder.decode(h.value()), value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyHeaderMatches(ParsedMessage message, String value) {
+        for (HeaderField h : message.headers()) {
+            if (BodyText.containsIgnoreCase(h.name() + ": " + HeaderDecoder.decode(h.value()), value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** BODY: the decoded text of text parts, recursing into multiparts and attached messages. */
+    private boolean bodyMatches(Candidate c, BodyPart part, String needle) {
+        if (part.isMultipart()) {
+            for (BodyPart child : part.parts()) {
+                if (bodyMatches(c, child, needle)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (StructureWriter.isMessage(part) && part.message() != null) {
+            return bodyMatches(c, part.message().body(), needle);
+        }
+        if (!part.type().equalsIgnoreCase("text") || !BodyText.knowsEncoding(part)) {
+            return false;
+        }
+        try (InputStream raw = ctx.mail.openContent(c.meta.blob(), part.bodyOffset(), part.bodyLength())) {
+            return BodyText.containsIgnoreCase(part, raw, needle);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package jotmai.imap;
+
+import jotmai.imap.protocol.ImapException;
+import jotmai.imap.protocol.ResponseCode;
+import jotmai.imap.protocol.ResponseWriter;
+import jotmai.store.Mailbox;
+import jotmai.store.MailStore;
+
+/** What the command handlers of one session share: the store, the writer and the negotiated mode. */
+final class SessionContext {
+    final MailStore mail;
+    final ResponseWriter out;
+    final String sessionId;
+    final ImapConfig config;
+    /** ENABLE IMAP4rev2 was sent (RFC 9051 §6.3.1): UTF-8 names, no \Recent, ESEARCH for SEARCH. */
+    private boolean rev2;
+
+    SessionContext(MailStore mail, ResponseWriter out, String sessionId, ImapConfig config) {
+        this.mail = mail;
+        this.out = out;
+        this.sessionId = sessionId;
+        this.config = config;
+    }
+
+    boolean rev2() {
+        return rev2;
+    }
+
+    void enableRev2() {
+        rev2 = true;
+        out.utf8Quoted(true);
+    }
+
+    String storeName(String wire) {
+        return MailboxNames.fromWire(wire, rev2);
+    }
+
+    /** For LIST patterns: invalid modified UTF-7 is matched literally instead of refused. */
+    String storeNameLenient(String wire) {
+        try {
+            return rev2 ? wire : MailboxNames.decodeUtf7(wire);
+        } catch (ImapException e) {
+            return wire;
+        }
+    }
+
+    String wireName(String storeName) {
+        return MailboxNames.toWire(storeName, rev2);
+    }
+
+    /** The mailbox of an existing name, else NO [NONEXISTENT] (or [TRYCREATE] for COPY/APPEND targets). */
+    Mailbox requireMailbox(long accountId, String storeName, ResponseCode missing) {
+        return mail.mailbox(accountId, storeName)
+                .orElseThrow(() -> new ImapException.No(missing, "no such mailbox"));
+    }
+}

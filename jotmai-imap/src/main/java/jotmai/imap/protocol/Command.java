@@ -1,0 +1,143 @@
+package jotmai.imap.protocol;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every IMAP command this server understands, one record each (RFC 9051 §6 and the extensions listed
+ * in the capability). Mailbox names are as the client sent them (modified UTF-7 or UTF-8); the session
+ * decodes them because that depends on ENABLE IMAP4rev2.
+ */
+public sealed interface Command {
+
+    /** The command name for the tagged completion text. */
+    String name();
+
+    // ---- any state (RFC 9051 §6.1) ----
+    record Capability() implements Command { public String name() { return "CAPABILITY"; } }
+
+    record Noop() implements Command { public String name() { return "NOOP"; } }
+
+    record Logout() implements Command { public String name() { return "LOGOUT"; } }
+
+    /** RFC 2971 ID; empty when the client sent NIL. */
+    record Id(Map<String, String> parameters) implements Command { public String name() { return "ID"; } }
+
+    // ---- not authenticated (§6.2) ----
+    record StartTls() implements Command { public String name() { return "STARTTLS"; } }
+
+    /** initialResponse: RFC 4959 SASL-IR, "=" meaning empty. */
+    record Authenticate(String mechanism, Optional<String> initialResponse) implements Command {
+        public String name() { return "AUTHENTICATE"; }
+    }
+
+    record Login(String user, String password) implements Command {
+        public String name() { return "LOGIN"; }
+
+        @Override
+        public String toString() {
+            return "Login[user=" + user + "]"; // never the password, not even in a debugger or log
+        }
+    }
+
+    // ---- authenticated (§6.3) ----
+    record Enable(List<String> capabilities) implements Command { public String name() { return "ENABLE"; } }
+
+    record Select(String mailbox, boolean readOnly) implements Command {
+        public String name() { return readOnly ? "EXAMINE" : "SELECT"; }
+    }
+
+    /** specialUse: RFC 6154 §3 CREATE-SPECIAL-USE "(USE (\Sent))". */
+    record Create(String mailbox, List<String> specialUse) implements Command { public String name() { return "CREATE"; } }
+
+    record Delete(String mailbox) implements Command { public String name() { return "DELETE"; } }
+
+    record Rename(String from, String to) implements Command { public String name() { return "RENAME"; } }
+
+    record Subscribe(String mailbox, boolean subscribe) implements Command {
+        public String name() { return subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE"; }
+    }
+
+    /** LIST selection options (RFC 5258 §3.1). */
+    enum ListSelect { SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL_USE }
+
+    /** LIST return options (RFC 5258 §3.2, RFC 6154, RFC 5819 STATUS). */
+    record ListReturn(boolean subscribed, boolean children, boolean specialUse, List<StatusItem> status) {
+        public static final ListReturn NONE = new ListReturn(false, false, false, List.of());
+    }
+
+    /** LIST, or LSUB when {@code lsub}. */
+    record ListMailboxes(String reference, List<String> patterns, Set<ListSelect> selection, ListReturn returns,
+                         boolean lsub, boolean extended) implements Command {
+        public String name() { return lsub ? "LSUB" : "LIST"; }
+    }
+
+    record Namespace() implements Command { public String name() { return "NAMESPACE"; } }
+
+    enum StatusItem { MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, RECENT, HIGHESTMODSEQ }
+
+    record Status(String mailbox, List<StatusItem> items) implements Command { public String name() { return "STATUS"; } }
+
+    /** One message of (MULTI)APPEND (RFC 3502). */
+    record AppendMessage(List<String> flags, Optional<ZonedDateTime> internalDate, Literal content) {}
+
+    record Append(String mailbox, List<AppendMessage> messages) implements Command { public String name() { return "APPEND"; } }
+
+    record Idle() implements Command { public String name() { return "IDLE"; } }
+
+    // ---- selected (§6.4) ----
+    record Check() implements Command { public String name() { return "CHECK"; } }
+
+    record Close() implements Command { public String name() { return "CLOSE"; } }
+
+    record Unselect() implements Command { public String name() { return "UNSELECT"; } }
+
+    /** EXPUNGE, or UID EXPUNGE (RFC 4315 §2.1) when uids is present. */
+    record Expunge(Optional<SequenceSet> uids) implements Command {
+        public String name() { return uids.isPresent() ? "UID EXPUNGE" : "EXPUNGE"; }
+    }
+
+    /** ESEARCH return options (RFC 4731, RFC 5182 SAVE). */
+    enum SearchReturn { MIN, MAX, ALL, COUNT, SAVE }
+
+    /**
+     * SEARCH. {@code returns} is empty for a plain SEARCH; present (possibly with no options, meaning
+     * ALL) for "SEARCH RETURN (...)".
+     */
+    record Search(boolean uid, Optional<Set<SearchReturn>> returns, String charset, SearchKey key) implements Command {
+        public String name() { return uid ? "UID SEARCH" : "SEARCH"; }
+    }
+
+    record Fetch(boolean uid, SequenceSet set, List<FetchItem> items) implements Command {
+        public String name() { return uid ? "UID FETCH" : "FETCH"; }
+    }
+
+    enum StoreMode { REPLACE, ADD, REMOVE }
+
+    record Store(boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags) implements Command {
+        public String name() { return uid ? "UID STORE" : "STORE"; }
+    }
+
+    /** COPY, or MOVE (RFC 6851) when {@code move}. */
+    record Copy(boolean uid, SequenceSet set, String mailbox, boolean move) implements Command {
+        public String name() { return (uid ? "UID " : "") + (move ? "MOVE" : "COPY"); }
+    }
+
+    /**
+     * Whether EXPUNGE responses may be sent while answering this command: not during FETCH, STORE,
+     * SEARCH (RFC 9051 §7.4.1), nor COPY/MOVE with sequence numbers, so that numbers in pipelined
+     * commands keep their meaning. The UID forms may.
+     */
+    default boolean allowsExpungeResponses() {
+        return switch (this) {
+            case Fetch f -> f.uid();
+            case Store s -> s.uid();
+            case Search s -> s.uid();
+            case Copy c -> c.uid();
+            default -> true;
+        };
+    }
+}

@@ -1,0 +1,396 @@
+package jotmai.imap.protocol;
+
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Recursive-descent parser from a {@link RawCommand} to a {@link Command} (grammar: RFC 9051 §9, plus
+ * RFC 3502 MULTIAPPEND, RFC 4731 ESEARCH, RFC 5258 LIST-EXTENDED, RFC 6154, RFC 2971 ID). Pure: no
+ * session state; what is valid in which state is the session's business. Syntax errors are
+ * {@link ImapException.Bad} with [PARSE].
+ */
+public final class CommandParser {
+
+    private CommandParser() {}
+
+    /** A parsed command with its tag. */
+    public record Request(String tag, Command command) {}
+
+    public static Request parse(RawCommand raw) {
+        Tokens t = new Tokens(raw);
+        boolean ok = false;
+        try {
+            String tag = t.chars(c -> Chars.isAstringChar(c) && c != '+', "a tag");
+            t.sp();
+            String name = t.atom().toUpperCase(Locale.ROOT);
+            Command command = command(name, t);
+            t.expectEnd();
+            ok = true;
+            return new Request(tag, command);
+        } finally {
+            if (!ok) {
+                t.taken().forEach(Literal::close);
+            }
+        }
+    }
+
+    private static Command command(String name, Tokens t) {
+        return switch (name) {
+            case "CAPABILITY" -> new Command.Capability();
+            case "NOOP" -> new Command.Noop();
+            case "LOGOUT" -> new Command.Logout();
+            case "STARTTLS" -> new Command.StartTls();
+            case "ID" -> id(t);
+            case "AUTHENTICATE" -> authenticate(t);
+            case "LOGIN" -> {
+                t.sp();
+                String user = t.astring();
+                t.sp();
+                yield new Command.Login(user, t.astring());
+            }
+            case "ENABLE" -> {
+                List<String> caps = new ArrayList<>();
+                do {
+                    t.sp();
+                    caps.add(t.atom().toUpperCase(Locale.ROOT));
+                } while (t.peek() == ' ');
+                yield new Command.Enable(caps);
+            }
+            case "SELECT", "EXAMINE" -> select(t, name.equals("EXAMINE"));
+            case "CREATE" -> create(t);
+            case "DELETE" -> new Command.Delete(mailboxArg(t));
+            case "RENAME" -> {
+                String from = mailboxArg(t);
+                yield new Command.Rename(from, mailboxArg(t));
+            }
+            case "SUBSCRIBE" -> new Command.Subscribe(mailboxArg(t), true);
+            case "UNSUBSCRIBE" -> new Command.Subscribe(mailboxArg(t), false);
+            case "LIST" -> list(t);
+            case "LSUB" -> {
+                String ref = mailboxArg(t);
+                t.sp();
+                yield new Command.ListMailboxes(ref, List.of(t.listMailbox()), Set.of(), Command.ListReturn.NONE,
+                        true, false);
+            }
+            case "NAMESPACE" -> new Command.Namespace();
+            case "STATUS" -> {
+                String mailbox = mailboxArg(t);
+                t.sp();
+                yield new Command.Status(mailbox, statusItems(t));
+            }
+            case "APPEND" -> append(t);
+            case "IDLE" -> new Command.Idle();
+            case "CHECK" -> new Command.Check();
+            case "CLOSE" -> new Command.Close();
+            case "UNSELECT" -> new Command.Unselect();
+            case "EXPUNGE" -> new Command.Expunge(Optional.empty());
+            case "SEARCH" -> search(t, false);
+            case "FETCH" -> fetch(t, false);
+            case "STORE" -> store(t, false);
+            case "COPY" -> copy(t, false, false);
+            case "MOVE" -> copy(t, false, true);
+            case "UID" -> {
+                t.sp();
+                String sub = t.atom().toUpperCase(Locale.ROOT);
+                yield switch (sub) {
+                    case "FETCH" -> fetch(t, true);
+                    case "STORE" -> store(t, true);
+                    case "SEARCH" -> search(t, true);
+                    case "COPY" -> copy(t, true, false);
+                    case "MOVE" -> copy(t, true, true);
+                    case "EXPUNGE" -> {
+                        t.sp();
+                        yield new Command.Expunge(Optional.of(t.sequenceSet()));
+                    }
+                    default -> throw new ImapException.Bad("unknown UID command");
+                };
+            }
+            default -> throw new ImapException.Bad("unknown command");
+        };
+    }
+
+    private static String mailboxArg(Tokens t) {
+        t.sp();
+        return t.astring();
+    }
+
+    private static Command id(Tokens t) {
+        t.sp();
+        Map<String, String> params = new LinkedHashMap<>();
+        if (t.peekWord("NIL")) {
+            t.atom();
+            return new Command.Id(params);
+        }
+        t.expect('(');
+        while (!t.skip(')')) {
+            if (!params.isEmpty()) {
+                t.sp();
+            }
+            String key = t.string();
+            t.sp();
+            String value = t.nstring();
+            if (params.size() < 30) {
+                params.put(key, value == null ? "" : value);
+            }
+        }
+        return new Command.Id(params);
+    }
+
+    private static Command authenticate(Tokens t) {
+        t.sp();
+        String mechanism = t.atom().toUpperCase(Locale.ROOT);
+        Optional<String> initial = Optional.empty();
+        if (t.skip(' ')) {
+            // RFC 4959: base64 or "=" for an empty initial response
+            initial = Optional.of(t.chars(c -> Character.isLetterOrDigit(c) || c == '+' || c == '/' || c == '=',
+                    "a base64 initial response"));
+        }
+        return new Command.Authenticate(mechanism, initial);
+    }
+
+    private static Command select(Tokens t, boolean readOnly) {
+        String mailbox = mailboxArg(t);
+        if (t.skip(' ')) {
+            // select-params (RFC 4466); CONDSTORE/QRESYNC come with a later issue: accept and ignore
+            skipParenthesized(t, 0);
+        }
+        return new Command.Select(mailbox, readOnly);
+    }
+
+    private static void skipParenthesized(Tokens t, int depth) {
+        if (depth > Tokens.MAX_DEPTH) {
+            throw new ImapException.Bad(ResponseCode.LIMIT, "nesting too deep");
+        }
+        t.expect('(');
+        while (!t.skip(')')) {
+            int c = t.peek();
+            if (c == Tokens.END) {
+                throw Tokens.error("unbalanced parentheses");
+            } else if (c == '(') {
+                skipParenthesized(t, depth + 1);
+            } else if (c == ' ') {
+                t.next();
+            } else if (c == '"' || c == Tokens.LITERAL) {
+                t.string();
+            } else {
+                t.chars(ch -> ch != ' ' && ch != '(' && ch != ')' && ch != '"', "a value");
+            }
+        }
+    }
+
+    private static Command create(Tokens t) {
+        String mailbox = mailboxArg(t);
+        List<String> uses = new ArrayList<>();
+        if (t.skip(' ')) {
+            t.expect('(');
+            String word = t.atom().toUpperCase(Locale.ROOT);
+            if (!word.equals("USE")) {
+                throw Tokens.error("unknown CREATE parameter");
+            }
+            t.sp();
+            uses.addAll(t.flagList());
+            t.expect(')');
+        }
+        return new Command.Create(mailbox, uses);
+    }
+
+    private static Command list(Tokens t) {
+        t.sp();
+        Set<Command.ListSelect> selection = EnumSet.noneOf(Command.ListSelect.class);
+        boolean extended = false;
+        if (t.skip('(')) {
+            extended = true;
+            while (!t.skip(')')) {
+                t.skip(' ');
+                String opt = t.atom().toUpperCase(Locale.ROOT);
+                switch (opt) {
+                    case "SUBSCRIBED" -> selection.add(Command.ListSelect.SUBSCRIBED);
+                    case "REMOTE" -> selection.add(Command.ListSelect.REMOTE);
+                    case "RECURSIVEMATCH" -> selection.add(Command.ListSelect.RECURSIVEMATCH);
+                    case "SPECIAL-USE" -> selection.add(Command.ListSelect.SPECIAL_USE);
+                    default -> throw Tokens.error("unknown LIST selection option");
+                }
+            }
+            if (selection.contains(Command.ListSelect.RECURSIVEMATCH)
+                    && !selection.contains(Command.ListSelect.SUBSCRIBED)
+                    && !selection.contains(Command.ListSelect.SPECIAL_USE)) {
+                throw Tokens.error("RECURSIVEMATCH needs another selection option"); // RFC 5258 §3.1
+            }
+            t.sp();
+        }
+        String reference = t.astring();
+        t.sp();
+        List<String> patterns = new ArrayList<>();
+        if (t.skip('(')) {
+            extended = true;
+            do {
+                t.skip(' ');
+                patterns.add(t.listMailbox());
+            } while (!t.skip(')'));
+        } else {
+            patterns.add(t.listMailbox());
+        }
+        Command.ListReturn returns = Command.ListReturn.NONE;
+        if (t.skip(' ')) {
+            extended = true;
+            if (!t.atom().equalsIgnoreCase("RETURN")) {
+                throw Tokens.error("expected RETURN");
+            }
+            t.sp();
+            returns = listReturn(t);
+        }
+        return new Command.ListMailboxes(reference, patterns, selection, returns, false, extended);
+    }
+
+    private static Command.ListReturn listReturn(Tokens t) {
+        boolean subscribed = false, children = false, specialUse = false;
+        List<Command.StatusItem> status = List.of();
+        t.expect('(');
+        while (!t.skip(')')) {
+            t.skip(' ');
+            String opt = t.atom().toUpperCase(Locale.ROOT);
+            switch (opt) {
+                case "SUBSCRIBED" -> subscribed = true;
+                case "CHILDREN" -> children = true;
+                case "SPECIAL-USE" -> specialUse = true;
+                case "STATUS" -> {
+                    t.sp();
+                    status = statusItems(t);
+                }
+                default -> throw Tokens.error("unknown LIST return option");
+            }
+        }
+        return new Command.ListReturn(subscribed, children, specialUse, status);
+    }
+
+    private static List<Command.StatusItem> statusItems(Tokens t) {
+        t.expect('(');
+        List<Command.StatusItem> items = new ArrayList<>();
+        do {
+            t.skip(' ');
+            String item = t.atom().toUpperCase(Locale.ROOT);
+            try {
+                items.add(Command.StatusItem.valueOf(item));
+            } catch (IllegalArgumentException e) {
+                throw Tokens.error("unknown STATUS item");
+            }
+        } while (!t.skip(')'));
+        return items;
+    }
+
+    private static Command append(Tokens t) {
+        String mailbox = mailboxArg(t);
+        List<Command.AppendMessage> messages = new ArrayList<>();
+        // RFC 3502: one or more (flags, date, literal) groups
+        while (t.skip(' ')) {
+            List<String> flags = List.of();
+            if (t.peek() == '(') {
+                flags = t.flagList();
+                t.sp();
+            }
+            Optional<ZonedDateTime> date = Optional.empty();
+            if (t.peek() == '"') {
+                date = Optional.of(Dates.parseDateTime(t.quoted()));
+                t.sp();
+            }
+            if (t.peekWord("UTF8")) {
+                // RFC 6855 UTF8 (literal8): accept the wrapper
+                t.atom();
+                t.sp();
+                t.expect('(');
+                messages.add(new Command.AppendMessage(flags, date, t.literal()));
+                t.expect(')');
+                continue;
+            }
+            messages.add(new Command.AppendMessage(flags, date, t.literal()));
+        }
+        if (messages.isEmpty()) {
+            throw Tokens.error("APPEND needs a message literal");
+        }
+        return new Command.Append(mailbox, messages);
+    }
+
+    private static Command fetch(Tokens t, boolean uid) {
+        t.sp();
+        SequenceSet set = t.sequenceSet();
+        t.sp();
+        List<FetchItem> items = FetchParser.items(t);
+        if (t.skip(' ')) {
+            // fetch-modifiers (RFC 7162 CHANGEDSINCE) belong to the CONDSTORE issue
+            skipParenthesized(t, 0);
+        }
+        return new Command.Fetch(uid, set, items);
+    }
+
+    private static Command store(Tokens t, boolean uid) {
+        t.sp();
+        SequenceSet set = t.sequenceSet();
+        t.sp();
+        if (t.peek() == '(') {
+            skipParenthesized(t, 0); // store-modifiers (UNCHANGEDSINCE): CONDSTORE issue
+            t.sp();
+        }
+        Command.StoreMode mode = t.skip('+') ? Command.StoreMode.ADD
+                : t.skip('-') ? Command.StoreMode.REMOVE : Command.StoreMode.REPLACE;
+        String item = t.chars(c -> Character.isLetter(c) || c == '.', "FLAGS").toUpperCase(Locale.ROOT);
+        boolean silent = switch (item) {
+            case "FLAGS" -> false;
+            case "FLAGS.SILENT" -> true;
+            default -> throw Tokens.error("expected FLAGS or FLAGS.SILENT");
+        };
+        t.sp();
+        List<String> flags = new ArrayList<>();
+        if (t.peek() == '(') {
+            flags.addAll(t.flagList());
+        } else {
+            do {
+                t.skip(' ');
+                flags.add(t.flag());
+            } while (t.peek() == ' ');
+        }
+        return new Command.Store(uid, set, mode, silent, flags);
+    }
+
+    private static Command copy(Tokens t, boolean uid, boolean move) {
+        t.sp();
+        SequenceSet set = t.sequenceSet();
+        return new Command.Copy(uid, set, mailboxArg(t), move);
+    }
+
+    private static Command search(Tokens t, boolean uid) {
+        t.sp();
+        Optional<Set<Command.SearchReturn>> returns = Optional.empty();
+        if (t.peekWord("RETURN")) {
+            t.atom();
+            t.sp();
+            Set<Command.SearchReturn> opts = EnumSet.noneOf(Command.SearchReturn.class);
+            t.expect('(');
+            while (!t.skip(')')) {
+                t.skip(' ');
+                try {
+                    opts.add(Command.SearchReturn.valueOf(t.atom().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw Tokens.error("unknown SEARCH return option");
+                }
+            }
+            returns = Optional.of(opts);
+            t.sp();
+        }
+        String charset = "US-ASCII";
+        if (t.peekWord("CHARSET")) {
+            t.atom();
+            t.sp();
+            charset = t.astring();
+            t.sp();
+        }
+        SearchKey key = SearchParser.keys(t);
+        return new Command.Search(uid, returns, charset, key);
+    }
+}
