@@ -127,6 +127,8 @@ final class SmtpReader {
             int n = 0;
             boolean overflow = false;
             int b;
+            int before = -1;
+            int last = -1;
             do {
                 b = next();
                 if (n < line.length) {
@@ -134,11 +136,13 @@ final class SmtpReader {
                 } else {
                     overflow = true;
                 }
+                before = last;
+                last = b;
             } while (b != '\n');
             if (overflow) {
                 // a line that long cannot be the end-of-data line; drop it and remember the defect
                 tooLong = true;
-                previousEndedWithCrlf = false;
+                previousEndedWithCrlf = before == '\r';
                 continue;
             }
             boolean crlf = n >= 2 && line[n - 2] == '\r';

@@ -1,0 +1,115 @@
+package jotmai.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Timeouts, early talkers, garbage, and a real third-party client (swaks). */
+class RobustnessTest {
+
+    @Test
+    void anEarlyTalkerIsRefusedBeforeTheGreeting(@TempDir Path dir) throws Exception {
+        try (SmtpFixture fx = new SmtpFixture(dir,
+                c -> c.withTimeouts(Duration.ofMillis(1500), Duration.ofMinutes(1), Duration.ofMinutes(1)))) {
+            try (SmtpClient c = fx.connect("smtp")) {
+                c.write("EHLO impatient\r\n");
+                assertThat(c.reply()).startsWith("554 mx.example.test No SMTP service");
+                assertThat(c.closedByServer()).isTrue();
+            }
+            try (SmtpClient c = fx.connect("smtp")) {
+                assertThat(c.reply()).startsWith("220 ");
+            }
+        }
+    }
+
+    @Test
+    void anIdleClientGets421AfterTheCommandTimeout(@TempDir Path dir) throws Exception {
+        try (SmtpFixture fx = new SmtpFixture(dir,
+                c -> c.withTimeouts(Duration.ZERO, Duration.ofMillis(500), Duration.ofMillis(500)))) {
+            try (SmtpClient c = fx.connect("smtp")) {
+                assertThat(c.reply()).startsWith("220 ");
+                assertThat(c.reply()).startsWith("421 4.4.2");
+                assertThat(c.closedByServer()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void garbageAndBinaryNoiseNeverCrashTheServer(@TempDir Path dir) throws Exception {
+        try (SmtpFixture fx = new SmtpFixture(dir)) {
+            try (SmtpClient c = fx.connect("smtp")) {
+                c.reply();
+                byte[] noise = new byte[64 * 1024];
+                new java.util.Random(42).nextBytes(noise);
+                try {
+                    c.write(noise);
+                    c.write("\r\nQUIT\r\n");
+                } catch (java.io.IOException closedEarly) {
+                    // the server may hang up (421 after too many errors) before we finish writing
+                }
+                String last = "none";
+                for (int i = 0; i < 10_000; i++) { // bounded: at most one reply per noise line
+                    String r;
+                    try {
+                        r = c.reply();
+                    } catch (java.io.IOException reset) {
+                        r = null;
+                    }
+                    if (r == null || r.startsWith("221") || r.contains("\n421") || r.startsWith("421")) {
+                        last = String.valueOf(r);
+                        break;
+                    }
+                }
+                assertThat(last).isNotEqualTo("none");
+            }
+            try (SmtpClient c = fx.connect("smtp")) {
+                assertThat(c.reply()).startsWith("220 ");
+                assertThat(c.send("NOOP")).startsWith("250");
+            }
+        }
+    }
+
+    @Test
+    void swaksDeliversThroughSubmissionWithStartTlsAndAuth(@TempDir Path dir) throws Exception {
+        boolean present = new ProcessBuilder("sh", "-c", "command -v swaks").start().waitFor() == 0;
+        Assumptions.assumeTrue(present || "true".equals(System.getenv("CI")), "swaks not installed");
+        try (SmtpFixture fx = new SmtpFixture(dir)) {
+            Process p = new ProcessBuilder("swaks", "--server", "127.0.0.1", "--port",
+                    String.valueOf(fx.port("submission")), "--tls", "--auth", "PLAIN",
+                    "--auth-user", "alice@example.test", "--auth-password", SmtpFixture.PASSWORD,
+                    "--from", "alice@example.test", "--to", "bob@example.test", "--header", "Subject: from swaks",
+                    "--body", "swaks body", "--timeout", "30")
+                    .redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            assertThat(fx.inbox(fx.bob)).hasSize(1);
+            assertThat(new String(fx.inbox(fx.bob).getFirst())).contains("Subject: from swaks").contains("ESMTPSA");
+        }
+    }
+
+    @Test
+    void pythonSmtplibDeliversOverTheMxListener(@TempDir Path dir) throws Exception {
+        boolean present = new ProcessBuilder("sh", "-c", "command -v python3").start().waitFor() == 0;
+        Assumptions.assumeTrue(present || "true".equals(System.getenv("CI")), "python3 not installed");
+        try (SmtpFixture fx = new SmtpFixture(dir)) {
+            String script = "import smtplib,sys\n"
+                    + "s=smtplib.SMTP('127.0.0.1'," + fx.port("smtp") + ",timeout=30)\n"
+                    + "s.ehlo('py.remote.test')\n"
+                    + "s.sendmail('py@remote.test',['alice@example.test'],"
+                    + "'Subject: from python\\r\\n\\r\\n.leading dot\\r\\nbody\\r\\n'.encode())\n"
+                    + "s.quit()\n";
+            Process p = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            assertThat(new String(fx.inbox(fx.alice).getFirst())).endsWith("Subject: from python\r\n\r\n.leading dot\r\nbody\r\n");
+        }
+    }
+}
