@@ -20,7 +20,7 @@ final class LineReader {
     /** Longest prefix of a line that is kept; boundaries are at most 70 + 4 octets (RFC 2046 §5.1.1). */
     static final int MAX_KEPT_LINE_BYTES = 16 * 1024;
 
-    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final int BUFFER_SIZE = 8 * 1024;
 
     private final InputStream in;
     private final byte[] buffer = new byte[BUFFER_SIZE];
@@ -34,7 +34,7 @@ final class LineReader {
     private long lineFeeds;
 
     // The current line.
-    private final byte[] content = new byte[MAX_KEPT_LINE_BYTES];
+    private byte[] content = new byte[256]; // grows up to MAX_KEPT_LINE_BYTES
     private int keptLength;
     private long start;
     private long length;
@@ -68,33 +68,42 @@ final class LineReader {
         length = 0;
         keptLength = 0;
         terminatorLength = 0;
+        int lastByte = -1;
         while (true) {
             if (bufferPos == bufferLimit && !fill()) {
                 break;
             }
-            byte b = buffer[bufferPos++];
-            position++;
-            if (b == '\n') {
+            // Scan the buffer for the line feed in a tight loop, then copy what is kept in bulk.
+            byte[] buf = buffer;
+            int from = bufferPos;
+            int limit = bufferLimit;
+            int i = from;
+            while (i < limit && buf[i] != '\n') {
+                i++;
+            }
+            int n = i - from;
+            if (n > 0) {
+                keep(buf, from, n);
+                length += n;
+                position += n;
+                lastByte = buf[i - 1];
+            }
+            if (i < limit) {
+                bufferPos = i + 1;
+                position++;
                 lineFeeds++;
-                if (keptLength > 0 && keptLength == length && content[keptLength - 1] == '\r') {
-                    keptLength--;
-                    length--;
-                    terminatorLength = 2;
-                } else if (length > keptLength && lastSkippedWasCr) {
+                if (lastByte == '\r') {
+                    if (keptLength == length) {
+                        keptLength--;
+                    }
                     length--;
                     terminatorLength = 2;
                 } else {
                     terminatorLength = 1;
                 }
-                lastSkippedWasCr = false;
                 return true;
             }
-            if (keptLength < content.length) {
-                content[keptLength++] = b;
-            } else {
-                lastSkippedWasCr = b == '\r';
-            }
-            length++;
+            bufferPos = limit;
         }
         if (length == 0) {
             atEnd = true;
@@ -104,8 +113,25 @@ final class LineReader {
         return true;
     }
 
-    private boolean lastSkippedWasCr;
     private boolean hasLine;
+
+    /** Keeps up to {@link #MAX_KEPT_LINE_BYTES} of the line, growing the buffer as needed. */
+    private void keep(byte[] source, int from, int n) {
+        int room = MAX_KEPT_LINE_BYTES - keptLength;
+        int take = Math.min(room, n);
+        if (take <= 0) {
+            return;
+        }
+        if (keptLength + take > content.length) {
+            int size = content.length;
+            while (size < keptLength + take) {
+                size *= 2;
+            }
+            content = java.util.Arrays.copyOf(content, Math.min(MAX_KEPT_LINE_BYTES, size));
+        }
+        System.arraycopy(source, from, content, keptLength, take);
+        keptLength += take;
+    }
 
     private boolean fill() throws IOException {
         if (streamEnded) {

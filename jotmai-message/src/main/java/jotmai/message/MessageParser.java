@@ -31,9 +31,16 @@ public final class MessageParser {
     /** Deepest nesting of multiparts and message/rfc822 that is parsed; deeper ones are leaves. */
     static final int MAX_DEPTH = 64;
     /** Parts recorded per message; further delimiters are skipped like preamble text. */
-    static final int MAX_PARTS = 10_000;
+    static final int MAX_PARTS = 5_000;
     /** Header octets kept per header block; further fields are read past but not kept. */
     static final int MAX_HEADER_BYTES = 512 * 1024;
+    /**
+     * Header octets kept over the whole message (top level, embedded messages, part headers); once
+     * spent, each further block keeps only {@link #MIN_HEADER_BYTES}, enough for its Content-* fields.
+     * With {@link #MAX_PARTS} this bounds the parsed structure to a few tens of MB for any input.
+     */
+    static final int MAX_TOTAL_HEADER_BYTES = 8 * 1024 * 1024;
+    static final int MIN_HEADER_BYTES = 2 * 1024;
     /** Header fields kept per header block. */
     static final int MAX_HEADER_FIELDS = 4_000;
 
@@ -41,6 +48,7 @@ public final class MessageParser {
     /** Delimiter markers ("--" + boundary) of the enclosing multiparts, innermost last. */
     private final List<byte[]> boundaries = new ArrayList<>();
     private int partCount;
+    private long keptHeaderBytes;
 
     private MessageParser(InputStream raw) {
         this.reader = new LineReader(raw);
@@ -74,10 +82,12 @@ public final class MessageParser {
         String name = null;
         ByteArrayOutputStream value = new ByteArrayOutputStream();
         long keptBytes = 0;
+        long cap = Math.min(MAX_HEADER_BYTES, Math.max(MIN_HEADER_BYTES, MAX_TOTAL_HEADER_BYTES - keptHeaderBytes));
         int previousTerminator = 0;
         while (!reader.atEnd()) {
             if (reader.isBlank()) {
                 finishField(fields, name, value);
+                keptHeaderBytes += keptBytes;
                 reader.next();
                 return new HeaderBlock(List.copyOf(fields), reader.start(), reader.lineFeedsBefore());
             }
@@ -88,7 +98,7 @@ public final class MessageParser {
             int kept = reader.keptLength();
             boolean continuation = line[0] == ' ' || line[0] == '\t';
             if (continuation) {
-                if (name != null && keptBytes + kept + 2 <= MAX_HEADER_BYTES) {
+                if (name != null && keptBytes + kept + 2 <= cap) {
                     value.write(previousTerminator == 2 ? CRLF : LF, 0, previousTerminator);
                     value.write(line, 0, kept);
                     keptBytes += kept + 2;
@@ -97,12 +107,14 @@ public final class MessageParser {
                 // junk and is skipped.
             } else {
                 int colon = fieldNameEnd(line, kept);
-                if (colon < 0) {
-                    break; // not a header line: the body starts here
+                if (colon == NO_COLON) {
+                    break; // not a header line: the body starts here (separator line missing)
                 }
                 finishField(fields, name, value);
                 name = null;
-                if (fields.size() < MAX_HEADER_FIELDS && keptBytes + kept <= MAX_HEADER_BYTES) {
+                // A malformed field ("X Mailer: 1", an mbox "From " line, 8-bit name) is skipped,
+                // as mime4j does by default; its continuation lines go with it.
+                if (colon >= 0 && fields.size() < MAX_HEADER_FIELDS && keptBytes + kept <= cap) {
                     name = LineReader.ascii(line, 0, colon).strip();
                     value.write(line, colon + 1, kept - colon - 1);
                     keptBytes += kept;
@@ -112,6 +124,7 @@ public final class MessageParser {
             reader.next();
         }
         finishField(fields, name, value);
+        keptHeaderBytes += keptBytes;
         return new HeaderBlock(List.copyOf(fields), reader.start(), reader.lineFeedsBefore());
     }
 
@@ -126,9 +139,14 @@ public final class MessageParser {
         value.reset();
     }
 
+    private static final int NO_COLON = -1;
+    private static final int MALFORMED_NAME = -2;
+
     /**
      * Index of the colon ending a field name (RFC 5322 §3.6.8: printable US-ASCII except colon;
-     * whitespace before the colon tolerated as in obsolete syntax), or -1 if the line is no field.
+     * whitespace before the colon tolerated as in obsolete syntax); {@link #NO_COLON} when the line has
+     * no colon at all (so cannot be a field), {@link #MALFORMED_NAME} when it has one but the name is
+     * not valid.
      */
     private static int fieldNameEnd(byte[] line, int kept) {
         boolean sawName = false;
@@ -136,17 +154,26 @@ public final class MessageParser {
         for (int i = 0; i < kept; i++) {
             byte b = line[i];
             if (b == ':') {
-                return sawName ? i : -1;
+                return sawName ? i : MALFORMED_NAME;
             }
             if (b == ' ' || b == '\t') {
                 sawSpace = true;
-            } else if (b > 32 && b < 127 && !sawSpace) {
-                sawName = true;
+            } else if (b <= 32 || b >= 127 || sawSpace) {
+                return hasColon(line, i, kept) ? MALFORMED_NAME : NO_COLON;
             } else {
-                return -1;
+                sawName = true;
             }
         }
-        return -1;
+        return NO_COLON;
+    }
+
+    private static boolean hasColon(byte[] line, int from, int kept) {
+        for (int i = from; i < kept; i++) {
+            if (line[i] == ':') {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- body ---------------------------------------------------------------------------------

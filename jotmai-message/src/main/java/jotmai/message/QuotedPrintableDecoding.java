@@ -11,7 +11,7 @@ import java.io.InputStream;
  * {@link #MAX_LINE} octets (trailing-whitespace removal then applies per chunk).
  */
 final class QuotedPrintableDecoding extends InputStream {
-    static final int MAX_LINE = 64 * 1024;
+    static final int MAX_LINE = 16 * 1024;
 
     private final InputStream in;
     private final byte[] line = new byte[MAX_LINE + 2];

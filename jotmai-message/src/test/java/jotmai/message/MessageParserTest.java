@@ -369,6 +369,21 @@ class MessageParserTest {
     }
 
     @Test
+    void malformedHeaderFieldsAreSkippedNotMistakenForTheBody() throws IOException {
+        byte[] raw = crlf("""
+                From sender@example.com Sat Nov 28 10:00:00 2026
+                X Mailer: broken name
+                 continued
+                Subject: still a header
+
+                body
+                """);
+        ParsedMessage m = parse(raw);
+        assertThat(m.headers()).containsExactly(new HeaderField("Subject", " still a header"));
+        assertThat(body(raw, m.body())).isEqualTo("body\r\n");
+    }
+
+    @Test
     void foldedHeadersKeepTheirFoldingAndEightBitGarbageIsKept() throws IOException {
         byte[] head = crlf("""
                 Subject: a long
