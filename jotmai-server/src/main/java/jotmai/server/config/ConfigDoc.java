@@ -15,7 +15,8 @@ public final class ConfigDoc {
 
     private static final Map<String, String> SECTIONS = Map.ofEntries(
             Map.entry("server", "Server"), Map.entry("store", "Message store"), Map.entry("tls", "TLS"),
-            Map.entry("ports", "Ports"), Map.entry("limits", "Connection limits"));
+            Map.entry("ports", "Ports"), Map.entry("limits", "Connection limits"),
+            Map.entry("auth", "Authentication"));
 
     private ConfigDoc() {
     }
@@ -55,7 +56,9 @@ public final class ConfigDoc {
             return known;
         }
         return ListenerDef.ALL.stream().filter(l -> l.name().equals(section)).findFirst()
-                .map(l -> "Listener `" + l.name() + "` (port " + l.defaultPort() + ")")
+                .map(l -> "`" + l.name() + "`: listener on port " + l.defaultPort()
+                        + (l.name().equals("smtp") || l.name().equals("pop3") ? ", and settings of every "
+                        + l.name().toUpperCase(java.util.Locale.ROOT) + " listener" : ""))
                 .orElse("`" + section + "`");
     }
 

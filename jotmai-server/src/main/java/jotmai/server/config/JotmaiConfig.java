@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * All settings, typed and immutable; built from {@link ConfigValues} (defaults in {@link ConfigKeys},
  * then the config file, then {@code --set}). Nothing else in Jotmai reads configuration.
  */
 public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettings tls,
-                           List<ListenerSettings> listeners, ConnectionLimits limits, SmtpSettings smtp) {
+                           List<ListenerSettings> listeners, ConnectionLimits limits, boolean allowPlaintextAuth,
+                           SmtpSettings smtp, ImapSettings imap, Pop3Settings pop3) {
 
     /**
      * @param hostname      the configured host name; empty means "ask the machine"
@@ -37,8 +39,17 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
     /** Per-listener connection limits (see jotmai.shared.net.ListenerConfig). */
     public record ConnectionLimits(int maxConnections, int maxPerIp, Duration tlsHandshakeTimeout, int backlog) {}
 
-    /** SMTP settings beyond the listeners. */
-    public record SmtpSettings(long maxMessageSize, int maxRecipients) {}
+    /** SMTP settings beyond the listeners (see docs/CONFIG.md for each). */
+    public record SmtpSettings(long maxMessageSize, int maxRecipients, List<String> trustedNetworks,
+                               boolean restrictSenders, int messagesPerHour, Duration greetingDelay,
+                               Duration commandTimeout, Duration dataTimeout) {}
+
+    /** IMAP settings beyond the listeners (see docs/CONFIG.md for each). */
+    public record ImapSettings(long appendLimit, Duration loginTimeout, Duration autologoutTimeout,
+                               Duration idleTimeout) {}
+
+    /** POP3 settings beyond the listeners (see docs/CONFIG.md for each). */
+    public record Pop3Settings(boolean hideSeenOverImap, OptionalInt expireDays, Duration loginDelay) {}
 
     /** Every setting at its documented default. */
     public static JotmaiConfig defaults() {
@@ -78,7 +89,15 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                 listeners,
                 new ConnectionLimits(v.get(ConfigKeys.MAX_CONNECTIONS), v.get(ConfigKeys.MAX_CONNECTIONS_PER_IP),
                         v.get(ConfigKeys.TLS_HANDSHAKE_TIMEOUT), v.get(ConfigKeys.BACKLOG)),
-                new SmtpSettings(v.get(ProtocolKeys.SMTP_MAX_MESSAGE_SIZE), v.get(ProtocolKeys.SMTP_MAX_RECIPIENTS)));
+                v.get(ProtocolKeys.AUTH_ALLOW_PLAINTEXT),
+                new SmtpSettings(v.get(ProtocolKeys.SMTP_MAX_MESSAGE_SIZE), v.get(ProtocolKeys.SMTP_MAX_RECIPIENTS),
+                        v.get(ProtocolKeys.SMTP_TRUSTED_NETWORKS), v.get(ProtocolKeys.SMTP_RESTRICT_SENDERS),
+                        v.get(ProtocolKeys.SMTP_MESSAGES_PER_HOUR), v.get(ProtocolKeys.SMTP_GREETING_DELAY),
+                        v.get(ProtocolKeys.SMTP_COMMAND_TIMEOUT), v.get(ProtocolKeys.SMTP_DATA_TIMEOUT)),
+                new ImapSettings(v.get(ProtocolKeys.IMAP_APPEND_LIMIT), v.get(ProtocolKeys.IMAP_LOGIN_TIMEOUT),
+                        v.get(ProtocolKeys.IMAP_AUTOLOGOUT), v.get(ProtocolKeys.IMAP_IDLE_TIMEOUT)),
+                new Pop3Settings(v.get(ProtocolKeys.POP3_HIDE_SEEN_OVER_IMAP), v.get(ProtocolKeys.POP3_EXPIRE_DAYS),
+                        v.get(ProtocolKeys.POP3_LOGIN_DELAY)));
     }
 
     public ListenerSettings listener(ListenerDef def) {

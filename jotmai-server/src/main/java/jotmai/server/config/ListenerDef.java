@@ -10,8 +10,15 @@ import java.util.List;
  * @param defaultPort the IANA port
  * @param implicitTls TLS from the first byte (RFC 8314) rather than STARTTLS/STLS
  * @param purpose     one line for the docs
+ * @param defaultOn   whether it runs unless configured off
+ * @param defaultBind the default of {@code <name>.bind}
  */
-public record ListenerDef(String name, int defaultPort, boolean implicitTls, String purpose) {
+public record ListenerDef(String name, int defaultPort, boolean implicitTls, String purpose, boolean defaultOn,
+                          String defaultBind) {
+
+    ListenerDef(String name, int defaultPort, boolean implicitTls, String purpose) {
+        this(name, defaultPort, implicitTls, purpose, true, ConfigKeys.ALL_ADDRESSES);
+    }
 
     public static final ListenerDef SMTP = new ListenerDef("smtp", 25, false,
             "SMTP for mail from other servers (MX), STARTTLS offered (RFC 5321, RFC 3207)");
@@ -28,11 +35,15 @@ public record ListenerDef(String name, int defaultPort, boolean implicitTls, Str
     public static final ListenerDef POP3S = new ListenerDef("pop3s", 995, true,
             "POP3 over implicit TLS (RFC 8314)");
 
+    public static final ListenerDef LMTP = new ListenerDef("lmtp", 24, false,
+            "LMTP (RFC 2033) for another MTA in front that delivers to Jotmai's mailboxes; no AUTH, "
+                    + "so keep it on loopback or a trusted network", false, "127.0.0.1");
+
     public static final List<ListenerDef> ALL =
-            List.of(SMTP, SUBMISSION, SUBMISSIONS, IMAP, IMAPS, POP3, POP3S);
+            List.of(SMTP, SUBMISSION, SUBMISSIONS, LMTP, IMAP, IMAPS, POP3, POP3S);
 
     public ConfigKey<Boolean> enabledKey() {
-        return new ConfigKey<>(name + ".enabled", ValueType.BOOLEAN, "true", "Whether the " + name
+        return new ConfigKey<>(name + ".enabled", ValueType.BOOLEAN, Boolean.toString(defaultOn), "Whether the " + name
                 + " listener runs: " + purpose + ".");
     }
 
@@ -42,7 +53,7 @@ public record ListenerDef(String name, int defaultPort, boolean implicitTls, Str
     }
 
     public ConfigKey<List<String>> bindKey() {
-        return new ConfigKey<>(name + ".bind", ValueType.LIST, ConfigKeys.ALL_ADDRESSES,
+        return new ConfigKey<>(name + ".bind", ValueType.LIST, defaultBind,
                 "Addresses the " + name + " listener binds to; `*` means every address (IPv6 and IPv4).");
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,7 @@ public sealed interface ValueType<T> {
     ValueType<Long> SIZE = new Size();
     ValueType<Duration> DURATION = new TimeSpan();
     ValueType<List<String>> LIST = new Items();
+    ValueType<OptionalInt> DAYS_OR_NEVER = new DaysOrNever();
 
     record Text() implements ValueType<String> {
         public String describe() {
@@ -123,6 +125,20 @@ public sealed interface ValueType<T> {
 
         public List<String> parse(String text) {
             return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+    }
+
+    /** A number of days, or "never". */
+    record DaysOrNever() implements ValueType<OptionalInt> {
+        public String describe() {
+            return "days (0 or more) or never";
+        }
+
+        public OptionalInt parse(String text) {
+            if (text.equalsIgnoreCase("never")) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(new IntRange(0, 100_000, "").parse(text));
         }
     }
 }

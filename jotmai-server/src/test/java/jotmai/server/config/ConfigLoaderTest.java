@@ -23,9 +23,11 @@ class ConfigLoaderTest {
         JotmaiConfig config = JotmaiConfig.defaults();
 
         assertThat(config.listeners()).extracting(l -> l.def().name() + ":" + l.port())
-                .containsExactly("smtp:25", "submission:587", "submissions:465", "imap:143", "imaps:993",
+                .containsExactly("smtp:25", "submission:587", "submissions:465", "lmtp:24", "imap:143", "imaps:993",
                         "pop3:110", "pop3s:995");
-        assertThat(config.listeners()).allSatisfy(l -> {
+        assertThat(config.listener(ListenerDef.LMTP).enabled()).as("LMTP is off unless asked for").isFalse();
+        assertThat(config.listener(ListenerDef.LMTP).bind()).containsExactly("127.0.0.1");
+        assertThat(config.listeners()).filteredOn(l -> l.def() != ListenerDef.LMTP).allSatisfy(l -> {
             assertThat(l.enabled()).isTrue();
             assertThat(l.bind()).containsExactly("*");
         });

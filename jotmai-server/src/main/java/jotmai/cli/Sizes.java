@@ -1,0 +1,27 @@
+package jotmai.cli;
+
+import java.util.Locale;
+
+/** Human-readable byte counts for listings ("12.3 MiB"). */
+final class Sizes {
+    private Sizes() {
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    static String quota(long bytes) {
+        return bytes == 0 ? "unlimited" : human(bytes);
+    }
+}
