@@ -16,6 +16,7 @@ import jotmai.pop3.SessionState.Authorization;
 import jotmai.pop3.SessionState.Closed;
 import jotmai.pop3.SessionState.Transaction;
 import jotmai.shared.auth.AuthResult;
+import jotmai.shared.auth.Sasl;
 import jotmai.shared.net.Connection;
 import jotmai.store.Account;
 import jotmai.store.FlagOperation;
@@ -126,9 +127,9 @@ final class AuthorizationCommands {
         SaslDecoder.Credentials credentials = switch (auth.mechanism().get()) {
             case "PLAIN" -> SaslDecoder.plain(auth.initialResponse().orElseGet(() -> challenge("")));
             case "LOGIN" -> {
-                String user = SaslDecoder.base64Text(auth.initialResponse()
-                        .orElseGet(() -> challenge(SaslDecoder.encode("Username:"))));
-                String password = SaslDecoder.base64Text(challenge(SaslDecoder.encode("Password:")));
+                String user = SaslDecoder.loginField(auth.initialResponse()
+                        .orElseGet(() -> challenge(Sasl.LOGIN_USERNAME_CHALLENGE)));
+                String password = SaslDecoder.loginField(challenge(Sasl.LOGIN_PASSWORD_CHALLENGE));
                 yield new SaslDecoder.Credentials(user, password);
             }
             default -> throw new Pop3Exception.Err("unsupported SASL mechanism");

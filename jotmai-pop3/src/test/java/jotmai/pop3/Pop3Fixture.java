@@ -3,14 +3,13 @@ package jotmai.pop3;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLContext;
 
-import jotmai.shared.auth.AuthResult;
+import jotmai.shared.auth.AuthService;
 import jotmai.shared.auth.Authenticator;
+import jotmai.shared.auth.Passwords;
 import jotmai.store.Account;
 import jotmai.store.AppendResult;
 import jotmai.store.Mailbox;
@@ -20,8 +19,7 @@ import jotmai.store.sqlite.SqliteStore;
 
 /**
  * A real SQLite store in a temporary directory, accounts with passwords, and a running Pop3Server on
- * loopback (pop3 with STLS, pop3s). Passwords are checked by a small test Authenticator until
- * jotmai.shared.auth.AuthService lands.
+ * loopback (pop3 with STLS, pop3s). Passwords are Argon2id hashes checked by the shared AuthService.
  */
 final class Pop3Fixture implements AutoCloseable {
     static final String DOMAIN = "example.test";
@@ -30,7 +28,6 @@ final class Pop3Fixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
     final SSLContext serverTls;
     final Store store;
-    final Map<String, String> passwords = new ConcurrentHashMap<>();
     Pop3Server server;
 
     Pop3Fixture(Path dataDir) throws Exception {
@@ -41,9 +38,7 @@ final class Pop3Fixture implements AutoCloseable {
     }
 
     Account account(String localPart, String password) {
-        Account a = store.accounts().createAccount(localPart + "@" + DOMAIN, "{TEST}", 0);
-        passwords.put(a.address(), password);
-        return a;
+        return store.accounts().createAccount(localPart + "@" + DOMAIN, Passwords.hash(password), 0);
     }
 
     Mailbox inbox(Account a) {
@@ -63,14 +58,9 @@ final class Pop3Fixture implements AutoCloseable {
                 + "\r\nMessage-ID: <m" + i + "@example.org>\r\n\r\nHello " + i + "\r\n.a line with a dot\r\nbye\r\n";
     }
 
+    /** The real shared authentication service, with its throttling. */
     Authenticator authenticator() {
-        return (username, password, remote, protocol) -> {
-            String expected = passwords.get(username.toLowerCase(java.util.Locale.ROOT));
-            if (expected == null || !expected.equals(password)) {
-                return new AuthResult.Failure("bad credentials");
-            }
-            return new AuthResult.Success(store.accounts().account(username).orElseThrow());
-        };
+        return new AuthService(store.accounts());
     }
 
     Pop3Server start(Pop3Config config) throws Exception {

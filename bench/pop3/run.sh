@@ -1,0 +1,48 @@
+#!/bin/bash
+# POP3 benchmark: Jotmai vs Dovecot (Debian's dovecot-pop3d) in the same run.
+#
+# Usage (as root, from anywhere): bench/pop3/run.sh [RUNS]
+#   1. starts the reference stack (/work/shared/peers/reference-stack.sh; Dovecot POP3 on 10110,
+#      LMTP on 10024) unless it already runs,
+#   2. fills Dovecot over LMTP, once: user171..user180@example.test 1,000 x 5 KB each,
+#      user181..user190@example.test 100 x 1 MB each (skipped when the Maildirs already hold them),
+#   3. runs jotmai.pop3.Pop3Benchmark, which fills a fresh SQLite store with the same mailboxes,
+#      starts Jotmai's POP3 on loopback and times pop3-timing.py retr (STAT, LIST, RETR all, QUIT;
+#      1 and 10 parallel clients on different mailboxes) against Jotmai and Dovecot alternately.
+# Results: bench/pop3/results-<UTC timestamp>.txt (one SUMMARY line per server and scenario).
+# Env: PEERS (default /work/shared/peers), REF_MAIL (default /tmp/refmail).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PEERS=${PEERS:-/work/shared/peers}
+REF_MAIL=${REF_MAIL:-/tmp/refmail}
+RUNS=${1:-3}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+
+if ! "$PEERS/reference-stack.sh" status >/dev/null 2>&1; then
+    "$PEERS/reference-stack.sh" start
+fi
+
+count() { # user -> messages in the Maildir INBOX
+    local d="$REF_MAIL/example.test/$1/Maildir"
+    { ls "$d/new" "$d/cur" 2>/dev/null || true; } | grep -vc -e '^$' -e ':$' || true
+}
+for u in $(seq 171 180); do
+    [ "$(count user$u)" -ge 1000 ] || python3 "$PEERS/pop3-timing.py" populate --proto lmtp --port 10024 \
+        --users "user$u@example.test" --count 1000 --size 5000
+done
+for u in $(seq 181 190); do
+    [ "$(count user$u)" -ge 100 ] || python3 "$PEERS/pop3-timing.py" populate --proto lmtp --port 10024 \
+        --users "user$u@example.test" --count 100 --size 1000000
+done
+
+OUT="$HERE/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
+# Build from the last commit in a scratch copy: other modules in the working tree may be mid-edit.
+SRC=$(mktemp -d /tmp/jotmai-pop3-bench.XXXXXX)
+git -C "$ROOT" archive HEAD | tar -x -C "$SRC"
+cd "$SRC"
+JOTMAI_BENCH=1 JOTMAI_BENCH_RUNS="$RUNS" JOTMAI_BENCH_OUT="$OUT" POP3_TIMING="$PEERS/pop3-timing.py" \
+    mvn -B -pl jotmai-pop3 -am test -Dtest=Pop3Benchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    > "$OUT.log" 2>&1 || { tail -50 "$OUT.log"; exit 1; }
+rm -rf "$SRC"
+cat "$OUT"
