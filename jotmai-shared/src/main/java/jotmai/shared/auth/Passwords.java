@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 import org.apache.commons.codec.digest.Sha2Crypt;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -51,6 +52,16 @@ public final class Passwords {
     static final int ARGON2_MAX_MEMORY_KIB = 1024 * 1024;
     static final int ARGON2_MAX_ITERATIONS = 64;
     static final int ARGON2_MAX_PARALLELISM = 16;
+
+    /**
+     * Memory all concurrent Argon2 computations of the process may hold, in MiB. A login flood would
+     * otherwise allocate m KiB per attempt in parallel (1,000 attempts x 7 MiB = 7 GB); each computation
+     * takes permits for its memory and waits (on its virtual thread) when the budget is spent. 128 MiB
+     * allows 18 default hashes at once, or two imported Dovecot hashes (64 MiB each). This budget is the
+     * one piece of process-wide state here, on purpose: memory is process-wide.
+     */
+    public static final int ARGON2_MEMORY_BUDGET_MIB = 128;
+    private static final Semaphore ARGON2_MEMORY = new Semaphore(ARGON2_MEMORY_BUDGET_MIB, true);
 
     /** bcrypt only uses the first 72 bytes of a password (OpenBSD crypt, which Dovecot uses, truncates). */
     private static final int BCRYPT_MAX_PASSWORD_BYTES = 72;
@@ -293,11 +304,17 @@ public final class Passwords {
                     .withParallelism(parallelism)
                     .withSalt(salt)
                     .build();
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(params);
-            byte[] out = new byte[length];
-            generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-            return out;
+            int permits = Math.min(ARGON2_MEMORY_BUDGET_MIB, Math.max(1, (memoryKib + 1023) / 1024));
+            ARGON2_MEMORY.acquireUninterruptibly(permits);
+            try {
+                Argon2BytesGenerator generator = new Argon2BytesGenerator();
+                generator.init(params);
+                byte[] out = new byte[length];
+                generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+                return out;
+            } finally {
+                ARGON2_MEMORY.release(permits);
+            }
         }
 
         Argon2Hash withHash(byte[] derived) {

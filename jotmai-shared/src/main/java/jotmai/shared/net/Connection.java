@@ -2,6 +2,8 @@ package jotmai.shared.net;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -18,34 +21,70 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
+import jotmai.shared.tls.TlsPolicy;
+
 /**
  * One accepted client connection. Only the connection's own thread writes to {@link #out()}
  * (single-writer rule); a helper thread may read while the session thread writes (IMAP IDLE).
+ *
+ * <p>Timeouts, all enforced here so protocols only choose values (see {@link Limits}):
+ * <ul>
+ * <li>idle: a read that waits longer than {@link #setIdleTimeout} throws {@link SocketTimeoutException};</li>
+ * <li>deadline: between {@link #startDeadline} and {@link #clearDeadline}, reads fail once the whole
+ *     span is over, however slowly bytes trickle in (slowloris);</li>
+ * <li>write stall: a write that makes no progress for {@link #setWriteStallTimeout} gets the socket
+ *     closed by {@link WriteWatchdog}, so the writer sees an exception instead of hanging forever.</li>
+ * </ul>
  */
 public final class Connection implements AutoCloseable {
+    /** Big writes go to the socket in pieces of this size, so the write-stall watchdog sees progress. */
+    static final int WRITE_CHUNK = 64 * 1024;
+    private static final int BUFFER = 16 * 1024;
+    /** A TLS close_notify that cannot be sent within this time is abandoned (client not reading). */
+    static final Duration TLS_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     private final String id;
     private final String listenerName;
     private final SSLContext tls;
-    private Socket socket;
+    private final Socket raw;
+    private volatile Socket socket;
     private InputStream in;
     private OutputStream out;
+    private volatile int idleMillis;
+    /** The SO_TIMEOUT last set on the socket by this class (read thread only). */
+    private volatile int armedMillis;
+    private volatile long deadlineNanos;
+    private volatile boolean hasDeadline;
+    private volatile Duration writeStallTimeout = Limits.DEFAULT_WRITE_STALL_TIMEOUT;
+    private volatile long writeStartedNanos;
+    private volatile boolean closed;
+    private volatile boolean shutdownRequested;
 
-    Connection(String listenerName, Socket socket, SSLContext tls) throws IOException {
+    /**
+     * @param raw    the accepted TCP socket
+     * @param socket {@code raw}, or an SSL socket layered over it (implicit TLS)
+     */
+    Connection(String listenerName, Socket raw, Socket socket, SSLContext tls) throws IOException {
         this.id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.listenerName = listenerName;
+        this.raw = raw;
         this.socket = socket;
         this.tls = tls;
+        this.idleMillis = socket.getSoTimeout();
+        this.armedMillis = idleMillis;
         bindStreams();
+        WriteWatchdog.watch(this);
     }
 
     /** Wraps an existing socket, e.g. for tests; implicit TLS already done or not wanted. */
     public static Connection of(String listenerName, Socket socket, SSLContext tls) throws IOException {
-        return new Connection(listenerName, socket, tls);
+        return new Connection(listenerName, socket, socket, tls);
     }
 
     private void bindStreams() throws IOException {
-        in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-        out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        Socket s = socket;
+        in = new BufferedInputStream(new TimedInput(s.getInputStream()), BUFFER);
+        out = new BufferedOutputStream(new WatchedOutput(s.getOutputStream()), BUFFER);
     }
 
     /** Short random id that ties log lines of one session together. */
@@ -66,15 +105,15 @@ public final class Connection implements AutoCloseable {
     }
 
     public InetSocketAddress remote() {
-        return (InetSocketAddress) socket.getRemoteSocketAddress();
+        return (InetSocketAddress) raw.getRemoteSocketAddress();
     }
 
     public InetAddress remoteAddress() {
-        return remote().getAddress();
+        return raw.getInetAddress();
     }
 
     public InetSocketAddress local() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return (InetSocketAddress) raw.getLocalSocketAddress();
     }
 
     /** Loopback peers may authenticate without TLS (protocols decide whether to allow that). */
@@ -95,43 +134,225 @@ public final class Connection implements AutoCloseable {
         return socket instanceof SSLSocket s ? Optional.of(s.getSession()) : Optional.empty();
     }
 
-    /** Sets the read timeout; a read that waits longer throws {@link java.net.SocketTimeoutException}. */
+    /** Sets the read timeout; a read that waits longer throws {@link SocketTimeoutException}. Zero: none. */
     public void setReadTimeout(Duration timeout) throws SocketException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        idleMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        socket.setSoTimeout(idleMillis);
+        armedMillis = idleMillis;
+    }
+
+    /** Same as {@link #setReadTimeout}; the name protocols use for "client silent too long". */
+    public void setIdleTimeout(Duration timeout) throws SocketException {
+        setReadTimeout(timeout);
+    }
+
+    /** Applies the idle timeout and write-stall timeout of {@code limits} for the session's state. */
+    public void applyLimits(Limits limits, boolean authenticated) throws SocketException {
+        setIdleTimeout(limits.idle(authenticated));
+        setWriteStallTimeout(limits.writeStallTimeout());
     }
 
     /**
-     * Upgrades to TLS in place (SMTP/IMAP STARTTLS, POP3 STLS). The caller has already flushed its "go
-     * ahead" reply. Bytes the client pipelined after the command are discarded by replacing the
-     * buffered input, which RFC 3207 §4.2 and RFC 9051 §6.2.1 require (defends against injection).
+     * From now on, reads fail with {@link SocketTimeoutException} once {@code span} has passed, however
+     * steadily bytes arrive; for reading one command line or one message body. Ends with
+     * {@link #clearDeadline}.
      */
-    public void startTls() throws IOException {
+    public void startDeadline(Duration span) {
+        deadlineNanos = System.nanoTime() + span.toNanos();
+        hasDeadline = true;
+    }
+
+    public void clearDeadline() {
+        hasDeadline = false;
+    }
+
+    /** Zero means writes may block forever (not recommended). */
+    public void setWriteStallTimeout(Duration timeout) {
+        writeStallTimeout = timeout;
+    }
+
+    Duration writeStallTimeout() {
+        return writeStallTimeout;
+    }
+
+    boolean writeStalledAt(long nowNanos) {
+        long started = writeStartedNanos;
+        Duration limit = writeStallTimeout;
+        return started != 0 && !limit.isZero() && nowNanos - started > limit.toNanos();
+    }
+
+    /**
+     * Upgrades to TLS in place (SMTP/IMAP STARTTLS, POP3 STLS). The caller has already written its "go
+     * ahead" reply; it is flushed here. Bytes the client pipelined after the command are discarded by
+     * replacing the buffered input, as RFC 3207 §4.2, RFC 9051 §6.2.1 and RFC 2595 §3.1 require (defends
+     * against command injection). The handshake must finish within {@code handshakeTimeout}.
+     *
+     * @return how many pipelined plaintext bytes were discarded (for the log)
+     */
+    public int startTls(Duration handshakeTimeout) throws IOException {
         if (tls == null) {
             throw new IllegalStateException("no TLS configured");
         }
+        if (isTls()) {
+            throw new IllegalStateException("TLS already active");
+        }
         out.flush();
-        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
-        ssl.setUseClientMode(false);
-        ssl.startHandshake();
+        int discarded = in.available();
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
+        TlsPolicy.applyServer(ssl, tls);
         socket = ssl;
         bindStreams();
+        handshake(handshakeTimeout);
+        return discarded;
     }
 
-    /** Completes the handshake of an implicit-TLS socket. */
+    /** {@link #startTls(Duration)} with a 30 second handshake timeout. */
+    public void startTls() throws IOException {
+        startTls(Duration.ofSeconds(30));
+    }
+
+    /** Completes the handshake of a TLS socket within {@code timeout}, then restores the idle timeout. */
     void handshake(Duration timeout) throws IOException {
         if (socket instanceof SSLSocket ssl) {
-            setReadTimeout(timeout);
+            int idle = idleMillis;
+            ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             ssl.startHandshake();
-            setReadTimeout(Duration.ZERO);
+            ssl.setSoTimeout(idle);
+            armedMillis = idle;
         }
     }
 
+    /**
+     * True once the server is shutting down: a session should finish the command in progress, say
+     * goodbye (IMAP BYE, SMTP 421, POP3 -ERR) at the next opportunity and return.
+     */
+    public boolean shutdownRequested() {
+        return shutdownRequested;
+    }
+
+    void requestShutdown() {
+        shutdownRequested = true;
+    }
+
+    /** Closes the TCP connection at once, without a TLS close_notify; safe from any thread. */
+    public void abort() {
+        closed = true;
+        try {
+            raw.close();
+        } catch (IOException ignored) {
+            // already broken
+        }
+    }
+
+    public boolean isClosed() {
+        return closed || raw.isClosed();
+    }
+
+    /**
+     * Closes the connection: for TLS, sends close_notify first, but gives up after
+     * {@link #TLS_CLOSE_TIMEOUT} when the client does not read.
+     */
     @Override
     public void close() {
+        WriteWatchdog.unwatch(this);
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (socket instanceof SSLSocket ssl) {
+            Thread guard = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(TLS_CLOSE_TIMEOUT);
+                    raw.close();
+                } catch (InterruptedException | IOException ignored) {
+                    // closed in time, or already broken
+                }
+            });
+            try {
+                ssl.close();
+            } catch (IOException ignored) {
+                // broken connection: the raw close below finishes it
+            } finally {
+                guard.interrupt();
+            }
+        }
         try {
-            socket.close();
+            raw.close();
         } catch (IOException ignored) {
             // closing a broken socket: nothing left to do
+        }
+    }
+
+    /** Reads with the idle timeout, shortened to what is left of the deadline if one is running. */
+    private final class TimedInput extends FilterInputStream {
+        TimedInput(InputStream in) {
+            super(in);
+        }
+
+        /** Sets SO_TIMEOUT to the idle timeout, or to what is left of the deadline if that is sooner. */
+        private void arm() throws IOException {
+            int idle = idleMillis;
+            int wanted = idle;
+            if (hasDeadline) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("deadline passed");
+                }
+                int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000));
+                wanted = idle == 0 ? leftMillis : Math.min(idle, leftMillis);
+            }
+            if (wanted != armedMillis) {
+                socket.setSoTimeout(wanted);
+                armedMillis = wanted;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            arm();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            arm();
+            return super.read(b, off, len);
+        }
+    }
+
+    /** Marks writes in progress for the watchdog and splits big writes into chunks. */
+    private final class WatchedOutput extends FilterOutputStream {
+        WatchedOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int done = 0; done < len; ) {
+                int n = Math.min(WRITE_CHUNK, len - done);
+                writeStartedNanos = System.nanoTime();
+                try {
+                    out.write(b, off + done, n);
+                } finally {
+                    writeStartedNanos = 0;
+                }
+                done += n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            writeStartedNanos = System.nanoTime();
+            try {
+                out.flush();
+            } finally {
+                writeStartedNanos = 0;
+            }
         }
     }
 }

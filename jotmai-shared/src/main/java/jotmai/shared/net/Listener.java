@@ -1,11 +1,14 @@
 package jotmai.shared.net;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,23 +20,38 @@ import javax.net.ssl.SSLSocket;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import jotmai.shared.tls.TlsPolicy;
 
 /**
  * Accepts connections on one address and runs each on its own virtual thread. Enforces the total and
- * per-IP connection limits by closing excess connections at once (a protocol that wants to say why
- * first can check {@link #openFrom} itself). {@link #close} stops accepting, then waits for running
- * sessions up to a grace period before closing their sockets.
+ * per-IP connection limits by closing excess connections at once, after writing the optional refusal
+ * line (e.g. SMTP "421 4.7.0 too many connections", RFC 5321 §3.8) on plaintext listeners.
+ * {@link #close} stops accepting, asks sessions to finish ({@link Connection#shutdownRequested}),
+ * waits for them up to a grace period, then closes their sockets.
+ *
+ * <p>Logs one line per session start and end, with the session id and peer; the session id is also
+ * in the SLF4J MDC under {@value #MDC_SESSION} for the session thread's own log lines.
  */
 public final class Listener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Listener.class);
 
+    /** MDC key holding the session id on the session's thread. */
+    public static final String MDC_SESSION = "session";
+    /** Pause after a failed accept (e.g. out of file descriptors) so the loop does not spin. */
+    static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+    /** After the grace period and closing the sockets, how long to wait for session threads to end. */
+    static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(2);
+
     private final ListenerConfig config;
     private final Supplier<SSLContext> tls;
     private final ConnectionHandler handler;
+    private final String refusal;
     private final ServerSocket server;
     private final Thread acceptor;
     private final AtomicInteger open = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
@@ -44,9 +62,19 @@ public final class Listener implements AutoCloseable {
      *            null when TLS is not configured
      */
     public Listener(ListenerConfig config, Supplier<SSLContext> tls, ConnectionHandler handler) throws IOException {
+        this(config, tls, handler, null);
+    }
+
+    /**
+     * @param refusal a line (with CRLF) written to a connection refused by a limit before closing it;
+     *                ignored on implicit-TLS listeners; null for none
+     */
+    public Listener(ListenerConfig config, Supplier<SSLContext> tls, ConnectionHandler handler, String refusal)
+            throws IOException {
         this.config = config;
         this.tls = tls;
         this.handler = handler;
+        this.refusal = config.implicitTls() ? null : refusal;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(config.address(), config.backlog());
@@ -67,10 +95,14 @@ public final class Listener implements AutoCloseable {
         return config;
     }
 
+    /** True once {@link #close} has begun. */
+    public boolean closing() {
+        return closing;
+    }
+
     /** Open connections from one address, this one included. */
     public int openFrom(InetAddress address) {
-        AtomicInteger n = perIp.get(address);
-        return n == null ? 0 : n.get();
+        return perIp.getOrDefault(address, 0);
     }
 
     private void acceptLoop() {
@@ -81,60 +113,88 @@ public final class Listener implements AutoCloseable {
             } catch (IOException e) {
                 if (!closing) {
                     log.warn("{}: accept failed: {}", config.name(), e.toString());
+                    pause(ACCEPT_BACKOFF);
                 }
                 continue;
             }
             InetAddress ip = socket.getInetAddress();
             int total = open.incrementAndGet();
-            int fromIp = perIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
+            int fromIp = perIp.merge(ip, 1, Integer::sum);
             if (total > config.maxConnections() || fromIp > config.maxPerIp()) {
-                log.warn("{}: refusing {} (open {}, from this address {})", config.name(), ip, total, fromIp);
-                closeQuietly(socket);
-                release(ip);
+                log.warn("{}: refusing {} (open {}, from this address {})", config.name(), ip.getHostAddress(),
+                        total, fromIp);
+                Thread.ofVirtual().start(() -> refuse(socket, ip));
                 continue;
             }
             Thread.ofVirtual().name(config.name() + "-" + ip.getHostAddress()).start(() -> serve(socket, ip));
         }
     }
 
+    private void refuse(Socket socket, InetAddress ip) {
+        try {
+            if (refusal != null) {
+                // Tiny write into an empty socket buffer: does not block.
+                OutputStream out = socket.getOutputStream();
+                out.write(refusal.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        } catch (IOException ignored) {
+            // the client is gone already
+        } finally {
+            // Count the slot free before the client can see the close, so a client that reconnects
+            // right after the refusal is judged on the real count.
+            release(ip);
+            closeQuietly(socket);
+        }
+    }
+
     private void serve(Socket socket, InetAddress ip) {
         Connection connection = null;
+        long started = System.nanoTime();
         try {
             socket.setTcpNoDelay(true);
+            SSLContext context = tls == null ? null : tls.get();
             Socket s = socket;
             if (config.implicitTls()) {
-                SSLContext context = tls == null ? null : tls.get();
                 if (context == null) {
                     throw new IOException("implicit TLS listener without a TLS context");
                 }
                 SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
-                ssl.setUseClientMode(false);
+                TlsPolicy.applyServer(ssl, context);
                 s = ssl;
             }
-            connection = new Connection(config.name(), s, tls == null ? null : tls.get());
-            connection.handshake(config.tlsHandshakeTimeout());
+            connection = new Connection(config.name(), socket, s, context);
             connections.add(connection);
+            if (closing) {
+                return;
+            }
+            MDC.put(MDC_SESSION, connection.id());
+            log.info("{} session {} start remote={}", config.name(), connection.id(), ip.getHostAddress());
+            connection.handshake(config.tlsHandshakeTimeout());
             handler.handle(connection);
         } catch (SocketException e) {
-            log.debug("{}: connection from {} ended: {}", config.name(), ip, e.toString());
+            log.debug("{}: connection from {} ended: {}", config.name(), ip.getHostAddress(), e.toString());
         } catch (IOException e) {
-            log.debug("{}: connection from {} failed: {}", config.name(), ip, e.toString());
+            log.debug("{}: connection from {} failed: {}", config.name(), ip.getHostAddress(), e.toString());
         } catch (Exception e) {
-            log.error("{}: session from {} crashed", config.name(), ip, e);
+            log.error("{}: session from {} crashed", config.name(), ip.getHostAddress(), e);
         } finally {
             if (connection != null) {
-                connections.remove(connection);
                 connection.close();
+                connections.remove(connection);
+                log.info("{} session {} end remote={} duration={}ms", config.name(), connection.id(),
+                        ip.getHostAddress(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             } else {
                 closeQuietly(socket);
             }
+            MDC.remove(MDC_SESSION);
             release(ip);
         }
     }
 
     private void release(InetAddress ip) {
         open.decrementAndGet();
-        perIp.computeIfPresent(ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private static void closeQuietly(Socket socket) {
@@ -150,21 +210,37 @@ public final class Listener implements AutoCloseable {
         return open.get();
     }
 
-    /** Stops accepting; waits up to {@code graceMillis} for sessions to end, then closes their sockets. */
+    /**
+     * Stops accepting and asks sessions to finish; waits up to {@code graceMillis} for them to end, then
+     * closes their sockets and waits briefly for their threads.
+     */
     public void close(long graceMillis) {
         closing = true;
         closeQuietly(server);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        connections.forEach(Connection::close);
         acceptor.interrupt();
+        connections.forEach(Connection::requestShutdown);
+        waitForSessions(Duration.ofMillis(graceMillis));
+        if (!connections.isEmpty()) {
+            log.info("{}: closing {} sessions still open after the grace period", config.name(), connections.size());
+            connections.forEach(Connection::abort);
+            waitForSessions(FORCED_CLOSE_WAIT);
+        }
+        log.info("{} closed", config.name());
+    }
+
+    private void waitForSessions(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+            pause(Duration.ofMillis(20));
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
