@@ -1,0 +1,98 @@
+package jotmai.store.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+
+import jotmai.store.Account;
+import jotmai.store.QuotaUsage;
+import jotmai.store.StoreException;
+
+/**
+ * SQL for accounts and their account_state row (usage counters kept in the same transaction as the
+ * message rows they count, so quota checks need no scan).
+ */
+final class AccountRows {
+
+    static final String COLUMNS = "id, address, password_hash, quota_bytes, created_at";
+
+    private AccountRows() {}
+
+    static Account map(ResultSet rs) throws SQLException {
+        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                rs.getObject(5, OffsetDateTime.class).toInstant());
+    }
+
+    static QuotaUsage usage(Connection c, long accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT s.used_bytes, s.message_count, a.quota_bytes
+                FROM account_state s JOIN accounts a ON a.id = s.account_id WHERE s.account_id = ?""")) {
+            ps.setLong(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+                return new QuotaUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
+    }
+
+    /** Locks the account's state row until commit: the first lock of every account-changing write. */
+    static void lock(Connection c, long accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM account_state WHERE account_id = ? FOR UPDATE")) {
+            ps.setLong(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+            }
+        }
+    }
+
+    /**
+     * Charges {@code bytes} and {@code messages} to the account, failing with QuotaExceeded when that
+     * goes over its quota ({@code messageTooLargeAlone} when {@code largestMessage} alone is over the
+     * whole quota). The row update locks the account's state until commit, so concurrent deliveries on
+     * several nodes cannot both slip under the limit.
+     */
+    static void charge(Connection c, long accountId, long bytes, long messages, long largestMessage)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE account_state s SET used_bytes = s.used_bytes + ?, message_count = s.message_count + ?
+                FROM accounts a WHERE s.account_id = ? AND a.id = s.account_id
+                RETURNING s.used_bytes, a.quota_bytes""")) {
+            ps.setLong(1, bytes);
+            ps.setLong(2, messages);
+            ps.setLong(3, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+                long used = rs.getLong(1);
+                long limit = rs.getLong(2);
+                if (limit > 0 && bytes > 0 && used > limit) {
+                    throw new StoreException.QuotaExceeded("quota of account " + accountId + " exceeded ("
+                            + (used - bytes) + " + " + bytes + " > " + limit + " octets)", largestMessage > limit);
+                }
+            }
+        }
+    }
+
+    /** Adjusts usage without a quota check (expunge, delete, a move within the account). */
+    static void addUsage(Connection c, long accountId, long bytes, long messages) throws SQLException {
+        if (bytes == 0 && messages == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE account_state SET used_bytes = used_bytes + ?, message_count = message_count + ?
+                WHERE account_id = ?""")) {
+            ps.setLong(1, bytes);
+            ps.setLong(2, messages);
+            ps.setLong(3, accountId);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package jotmai.store.postgres;
+
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import jotmai.store.MessageSource;
+
+/**
+ * Where message bytes live. Metadata (size, reference count, parse-once structure) stays in the
+ * {@code blobs} table, whatever the implementation; this interface only moves bytes, so that an
+ * S3-compatible store can replace {@link PgBlobStore} later.
+ *
+ * <p>Blob ids are the hex SHA-256 of the bytes, so equal messages share one blob across copies,
+ * recipients and accounts, and a write under an existing id can be skipped (or repeated harmlessly by
+ * a non-transactional store).
+ */
+public interface BlobStore {
+
+    /**
+     * Stores the bytes of {@code source} under {@code id}. Called inside the transaction {@code tx}
+     * that inserted the blob's metadata row (a transactional store writes with it; another store may
+     * write idempotently before returning and ignore {@code tx}). Throws
+     * {@link jotmai.store.StoreException.Invalid} when the bytes do not match {@code id} or {@code size}.
+     */
+    void write(Connection tx, String id, MessageSource source, long size) throws SQLException;
+
+    /** Streams bytes [start, end) of a stored blob, fetching them piecewise as they are read. */
+    InputStream read(String id, long start, long end);
+
+    /** Removes the bytes of blobs being purged (inside the purge transaction {@code tx}). */
+    void delete(Connection tx, List<String> ids) throws SQLException;
+}

@@ -1,0 +1,197 @@
+package jotmai.store.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jotmai.store.Mailbox;
+import jotmai.store.SpecialUse;
+import jotmai.store.StoreException;
+
+/** SQL for mailbox rows. Every statement filters on account_id first. */
+final class MailboxRows {
+
+    /** Largest UID (RFC 9051 §2.3.1.1: nz-number is 32-bit). */
+    static final long MAX_UID = 0xFFFF_FFFFL;
+
+    static final String COLUMNS = """
+            m.id, m.account_id, m.name, m.special_use, m.uid_validity, m.uid_next, m.highest_modseq,
+            EXISTS(SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name)""";
+
+    private MailboxRows() {}
+
+    static Mailbox map(ResultSet rs) throws SQLException {
+        String use = rs.getString(4);
+        return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)),
+                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getBoolean(8));
+    }
+
+    static Optional<Mailbox> byName(Connection c, long accountId, String storedName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? AND m.name = ?")) {
+            ps.setLong(1, accountId);
+            ps.setString(2, storedName);
+            return one(ps);
+        }
+    }
+
+    static Optional<Mailbox> byId(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? AND m.id = ?")) {
+            ps.setLong(1, MailboxIds.accountOf(mailboxId));
+            ps.setLong(2, mailboxId);
+            return one(ps);
+        }
+    }
+
+    static Mailbox require(Connection c, long mailboxId) throws SQLException {
+        return byId(c, mailboxId).orElseThrow(() -> notFound(mailboxId));
+    }
+
+    static StoreException.NotFound notFound(long mailboxId) {
+        return new StoreException.NotFound("no mailbox " + mailboxId);
+    }
+
+    /** Locks the mailbox row until commit (serialises its MODSEQ and UID allocation across nodes). */
+    static Mailbox lock(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? AND m.id = ? FOR UPDATE OF m")) {
+            ps.setLong(1, MailboxIds.accountOf(mailboxId));
+            ps.setLong(2, mailboxId);
+            return one(ps).orElseThrow(() -> notFound(mailboxId));
+        }
+    }
+
+    static List<Mailbox> ofAccount(Connection c, long accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name")) {
+            ps.setLong(1, accountId);
+            List<Mailbox> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Optional<Mailbox> one(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+        }
+    }
+
+    /** UIDVALIDITY and the first of the reserved UIDs, and the MODSEQ of the change. */
+    record Allocation(long uidValidity, long firstUid, long modSeq) {}
+
+    /**
+     * Reserves {@code count} UIDs (0 for a change without new messages) and one MODSEQ above every
+     * earlier one in a single row update: the row lock it takes is held until commit, so UIDs and
+     * MODSEQs of a mailbox are handed out and committed in one order across all nodes (no duplicate,
+     * no decreasing UID; RFC 9051 §2.3.1.1, RFC 7162 §3.1).
+     */
+    static Allocation allocate(Connection c, long mailboxId, int count) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1
+                WHERE account_id = ? AND id = ?
+                RETURNING uid_validity, uid_next - ?, highest_modseq""")) {
+            ps.setInt(1, count);
+            ps.setLong(2, MailboxIds.accountOf(mailboxId));
+            ps.setLong(3, mailboxId);
+            ps.setInt(4, count);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(mailboxId);
+                }
+                Allocation a = new Allocation(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                if (a.firstUid() + count - 1 > MAX_UID) {
+                    throw new StoreException.Conflict("mailbox " + mailboxId + " has used up its UIDs");
+                }
+                return a;
+            }
+        }
+    }
+
+    /**
+     * Inserts a mailbox with the account's next ordinal and a fresh UIDVALIDITY: the current time in
+     * seconds, or one more than the account's last one if that is larger, so a mailbox deleted and
+     * created again under the same name never gets the old UIDVALIDITY (RFC 9051 §2.3.1.1). The
+     * account_state row lock taken here serialises the account's namespace changes.
+     */
+    static long insert(Tx tx, long accountId, String storedName, Optional<SpecialUse> use) throws SQLException {
+        long ordinal;
+        long uidValidity;
+        try (PreparedStatement ps = tx.c().prepareStatement("""
+                UPDATE account_state SET mailbox_seq = mailbox_seq + 1,
+                  last_uid_validity = CASE WHEN greatest(?, last_uid_validity + 1) > 4294967295 THEN 1
+                                           ELSE greatest(?, last_uid_validity + 1) END
+                WHERE account_id = ? RETURNING mailbox_seq, last_uid_validity""")) {
+            long seconds = tx.now().getEpochSecond();
+            ps.setLong(1, seconds);
+            ps.setLong(2, seconds);
+            ps.setLong(3, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+                ordinal = rs.getLong(1);
+                uidValidity = rs.getLong(2);
+            }
+        }
+        if (byName(tx.c(), accountId, storedName).isPresent()) {
+            throw new StoreException.AlreadyExists("mailbox exists: " + storedName);
+        }
+        long id = MailboxIds.compose(accountId, ordinal);
+        try (PreparedStatement ps = tx.c().prepareStatement("""
+                INSERT INTO mailboxes(account_id, id, name, special_use, uid_validity, uid_next, highest_modseq)
+                VALUES (?, ?, ?, ?, ?, 1, 1)""")) {
+            ps.setLong(1, accountId);
+            ps.setLong(2, id);
+            ps.setString(3, storedName);
+            ps.setString(4, use.map(Enum::name).orElse(null));
+            ps.setLong(5, uidValidity);
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
+    static void subscribe(Connection c, long accountId, String name, boolean subscribed) throws SQLException {
+        String sql = subscribed
+                ? "INSERT INTO subscriptions(account_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                : "DELETE FROM subscriptions WHERE account_id = ? AND name = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, accountId);
+            ps.setString(2, name);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Removes the mailbox with its messages (releasing blobs and quota) and tombstones. The caller
+     * holds the account_state lock. Sessions learn of it when their mailbox lookup fails; it is rung.
+     */
+    static void deleteWithMessages(Tx tx, Mailbox mailbox) throws SQLException {
+        lock(tx.c(), mailbox.id());
+        MessageRows.Removed removed = MessageRows.deleteAll(tx.c(), mailbox);
+        AccountRows.addUsage(tx.c(), mailbox.accountId(), -removed.bytes(), -removed.count());
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "DELETE FROM tombstones WHERE account_id = ? AND mailbox_id = ?")) {
+            ps.setLong(1, mailbox.accountId());
+            ps.setLong(2, mailbox.id());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = tx.c().prepareStatement("DELETE FROM mailboxes WHERE account_id = ? AND id = ?")) {
+            ps.setLong(1, mailbox.accountId());
+            ps.setLong(2, mailbox.id());
+            ps.executeUpdate();
+        }
+        BlobRows.release(tx, removed.blobRefs());
+        tx.ring(mailbox.id());
+    }
+}

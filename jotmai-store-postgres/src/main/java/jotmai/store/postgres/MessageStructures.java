@@ -1,0 +1,86 @@
+package jotmai.store.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import jotmai.message.MessageParser;
+import jotmai.message.ParsedMessage;
+import jotmai.message.StructureCodec;
+import jotmai.store.MessageSource;
+import jotmai.store.StoreException;
+
+/**
+ * Parse once at append: one pass over the message computes its structure ({@link MessageParser},
+ * stored as {@link StructureCodec#encode}) and its SHA-256 (the blob id), on the caller's thread
+ * before any transaction starts.
+ */
+final class MessageStructures {
+
+    private MessageStructures() {}
+
+    /** A message ready to store: blob id, size and encoded structure. */
+    record Prepared(String blobId, long size, byte[] structure) {}
+
+    static Prepared prepare(MessageSource source) {
+        MessageDigest sha = sha256();
+        ParsedMessage parsed;
+        try (InputStream in = new DigestInputStream(source.open(), sha)) {
+            parsed = MessageParser.parse(in);
+        } catch (IOException e) {
+            throw new StoreException.Unavailable("cannot read the message to parse it", e);
+        }
+        if (parsed.size() != source.size()) {
+            throw new StoreException.Invalid("message size " + parsed.size() + " differs from the announced "
+                    + source.size());
+        }
+        return new Prepared(HexFormat.of().formatHex(sha.digest()), parsed.size(), StructureCodec.encode(parsed));
+    }
+
+    /** Hash only (queued messages are not parsed). */
+    static Prepared hashOnly(MessageSource source) {
+        MessageDigest sha = sha256();
+        long size;
+        try (InputStream in = new DigestInputStream(source.open(), sha)) {
+            size = in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new StoreException.Unavailable("cannot read the message", e);
+        }
+        return new Prepared(HexFormat.of().formatHex(sha.digest()), size, null);
+    }
+
+    /**
+     * Decodes a stored structure; blobs stored without one (queue-only) or by another codec version
+     * are parsed again from their bytes.
+     */
+    static ParsedMessage decode(byte[] encoded, ContentOpener content) {
+        if (encoded != null && encoded.length > 0) {
+            try {
+                return StructureCodec.decode(encoded);
+            } catch (IllegalArgumentException e) {
+                // another codec version: the bytes are the truth
+            }
+        }
+        try (InputStream in = content.open()) {
+            return MessageParser.parse(in);
+        } catch (IOException e) {
+            throw new StoreException.Unavailable("cannot read the message to parse it", e);
+        }
+    }
+
+    @FunctionalInterface
+    interface ContentOpener {
+        InputStream open() throws IOException;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package jotmai.store.postgres;
+
+import java.io.InputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import jotmai.message.ParsedMessage;
+import jotmai.store.AppendResult;
+import jotmai.store.BlobRef;
+import jotmai.store.Changes;
+import jotmai.store.CopyResult;
+import jotmai.store.FlagOperation;
+import jotmai.store.FlagResult;
+import jotmai.store.MailStore;
+import jotmai.store.Mailbox;
+import jotmai.store.MailboxStatus;
+import jotmai.store.MessageMeta;
+import jotmai.store.MessageSource;
+import jotmai.store.QuotaUsage;
+import jotmai.store.SpecialUse;
+import jotmai.store.StoreChange;
+import jotmai.store.StoreException;
+import jotmai.store.UidSet;
+
+/**
+ * {@link MailStore} on PostgreSQL: mailbox operations and reads here, message writes in
+ * {@link MessageWrites}. Every query filters on the account id (given, or taken from the mailbox id).
+ */
+final class PgMailStore implements MailStore {
+
+    private final Db db;
+    private final BlobStore blobs;
+    private final MessageWrites writes;
+    private final MaildropLocks maildropLocks;
+    private final Runnable afterRemoval;
+
+    /** {@code afterRemoval} runs after messages were removed (the blob purge). */
+    PgMailStore(Db db, BlobStore blobs, MaildropLocks maildropLocks, Runnable afterRemoval) {
+        this.db = db;
+        this.blobs = blobs;
+        this.writes = new MessageWrites(db, blobs);
+        this.maildropLocks = maildropLocks;
+        this.afterRemoval = afterRemoval;
+    }
+
+    // ---- mailboxes ----
+
+    @Override
+    public List<Mailbox> mailboxes(long accountId) {
+        return db.read(c -> MailboxRows.ofAccount(c, accountId));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long accountId, String name) {
+        String n;
+        try {
+            n = Names.mailbox(name);
+        } catch (StoreException.Invalid e) {
+            return Optional.empty();
+        }
+        return db.read(c -> MailboxRows.byName(c, accountId, n));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long mailboxId) {
+        return db.read(c -> MailboxRows.byId(c, mailboxId));
+    }
+
+    @Override
+    public Mailbox createMailbox(long accountId, String name, Optional<SpecialUse> specialUse) {
+        String n = Names.mailbox(name);
+        long id = db.tx(tx -> MailboxRows.insert(tx, accountId, n, specialUse));
+        return mailbox(id).orElseThrow(() -> MailboxRows.notFound(id));
+    }
+
+    @Override
+    public void deleteMailbox(long accountId, String name) {
+        String n = Names.mailbox(name);
+        if (Names.isInbox(n)) {
+            throw new StoreException.Conflict("INBOX cannot be deleted");
+        }
+        db.tx(tx -> {
+            AccountRows.lock(tx.c(), accountId);
+            Mailbox m = MailboxRows.byName(tx.c(), accountId, n)
+                    .orElseThrow(() -> new StoreException.NotFound("no mailbox " + n));
+            MailboxRows.deleteWithMessages(tx, m);
+            return null;
+        });
+        afterRemoval.run();
+    }
+
+    /**
+     * RFC 9051 §6.3.6. The mailbox keeps its id and UIDVALIDITY; children move with it; subscriptions
+     * of renamed names follow them. Renaming INBOX creates the new mailbox and moves every INBOX
+     * message into it (new UIDs; INBOX gets tombstones), leaving INBOX's children where they are.
+     */
+    @Override
+    public void renameMailbox(long accountId, String from, String to) {
+        String f = Names.mailbox(from);
+        String t = Names.mailbox(to);
+        if (Names.isInbox(t) || t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER) && Names.isInbox(f)) {
+            throw new StoreException.Invalid("cannot rename into INBOX");
+        }
+        if (t.equals(f) || t.startsWith(f + Mailbox.DELIMITER)) {
+            throw new StoreException.Invalid("cannot rename a mailbox into itself");
+        }
+        db.tx(tx -> {
+            AccountRows.lock(tx.c(), accountId);
+            Mailbox source = MailboxRows.byName(tx.c(), accountId, f)
+                    .orElseThrow(() -> new StoreException.NotFound("no mailbox " + f));
+            if (MailboxRows.byName(tx.c(), accountId, t).isPresent()) {
+                throw new StoreException.AlreadyExists("mailbox exists: " + t);
+            }
+            if (Names.isInbox(f)) {
+                long id = MailboxRows.insert(tx, accountId, t, Optional.empty());
+                Mailbox inbox = MailboxRows.lock(tx.c(), source.id());
+                MessageWrites.copyInTx(tx, inbox, UidSet.ALL, MailboxRows.require(tx.c(), id), true);
+                return null;
+            }
+            List<Mailbox> moving = new ArrayList<>();
+            moving.add(source);
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT " + MailboxRows.COLUMNS
+                    + " FROM mailboxes m WHERE m.account_id = ? AND m.name LIKE ? ESCAPE '\\' ORDER BY m.id")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, Names.childrenPattern(f));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        moving.add(MailboxRows.map(rs));
+                    }
+                }
+            }
+            for (Mailbox m : moving) {
+                String newName = t + m.name().substring(f.length());
+                if (m != source && MailboxRows.byName(tx.c(), accountId, newName).isPresent()) {
+                    throw new StoreException.AlreadyExists("mailbox exists: " + newName);
+                }
+            }
+            for (Mailbox m : moving) {
+                String newName = t + m.name().substring(f.length());
+                try (PreparedStatement ps = tx.c().prepareStatement(
+                        "UPDATE mailboxes SET name = ? WHERE account_id = ? AND id = ?")) {
+                    ps.setString(1, newName);
+                    ps.setLong(2, accountId);
+                    ps.setLong(3, m.id());
+                    ps.executeUpdate();
+                }
+                if (m.subscribed()) {
+                    MailboxRows.subscribe(tx.c(), accountId, m.name(), false);
+                    MailboxRows.subscribe(tx.c(), accountId, newName, true);
+                }
+                tx.ring(m.id());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setSubscribed(long accountId, String name, boolean subscribed) {
+        String n = Names.mailbox(name);
+        db.tx(tx -> {
+            MailboxRows.subscribe(tx.c(), accountId, n, subscribed);
+            return null;
+        });
+    }
+
+    @Override
+    public Set<String> subscriptions(long accountId) {
+        return db.read(c -> {
+            Set<String> out = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public MailboxStatus status(long mailboxId) {
+        return db.snapshot(c -> {
+            Mailbox m = MailboxRows.require(c, mailboxId);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT count(*), count(*) FILTER (WHERE NOT seen), count(*) FILTER (WHERE deleted),
+                      coalesce(sum(size), 0)
+                    FROM messages WHERE account_id = ? AND mailbox_id = ?""")) {
+                ps.setLong(1, m.accountId());
+                ps.setLong(2, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), m.uidNext(),
+                            m.uidValidity(), m.highestModSeq());
+                }
+            }
+        });
+    }
+
+    @Override
+    public QuotaUsage quota(long accountId) {
+        return db.read(c -> AccountRows.usage(c, accountId));
+    }
+
+    // ---- messages ----
+
+    @Override
+    public AppendResult append(long mailboxId, MessageSource source, Set<String> flags, Instant internalDate) {
+        return writes.deliver(source, List.of(new DeliveryTarget(mailboxId, flags)), internalDate).getFirst();
+    }
+
+    @Override
+    public List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
+        return writes.deliver(source, targets, internalDate);
+    }
+
+    @Override
+    public List<MessageMeta> messages(long mailboxId) {
+        return messages(mailboxId, null);
+    }
+
+    @Override
+    public List<MessageMeta> messages(long mailboxId, UidSet uids) {
+        return db.snapshot(c -> {
+            MailboxRows.require(c, mailboxId);
+            return MessageRows.select(c, mailboxId, uids, false, false);
+        });
+    }
+
+    @Override
+    public ParsedMessage structure(BlobRef blob) {
+        BlobRows.Info info = db.read(c -> BlobRows.require(c, blob));
+        return MessageStructures.decode(info.structure(), () -> blobs.read(blob.id(), 0, info.size()));
+    }
+
+    @Override
+    public InputStream openContent(BlobRef blob, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new StoreException.Invalid("negative offset or length");
+        }
+        long size = db.read(c -> BlobRows.require(c, blob)).size();
+        long start = Math.min(offset, size);
+        long end = length > size - start ? size : start + length;
+        return blobs.read(blob.id(), start, end);
+    }
+
+    @Override
+    public FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
+                                  OptionalLong unchangedSince) {
+        return writes.updateFlags(mailboxId, uids, operation, flags, unchangedSince);
+    }
+
+    @Override
+    public CopyResult copy(long sourceMailboxId, UidSet uids, long targetMailboxId) {
+        return writes.copy(sourceMailboxId, uids, targetMailboxId, false);
+    }
+
+    @Override
+    public CopyResult move(long sourceMailboxId, UidSet uids, long targetMailboxId) {
+        return writes.copy(sourceMailboxId, uids, targetMailboxId, true);
+    }
+
+    @Override
+    public List<Long> expunge(long mailboxId, Optional<UidSet> uids) {
+        List<Long> expunged = writes.expunge(mailboxId, uids);
+        if (!expunged.isEmpty()) {
+            afterRemoval.run();
+        }
+        return expunged;
+    }
+
+    /**
+     * Messages with MODSEQ above {@code modSeq} become Added (if added after it) or FlagsChanged with
+     * their current state; tombstones above it become Expunged. One snapshot, in MODSEQ order.
+     */
+    @Override
+    public Changes changesSince(long mailboxId, long modSeq) {
+        return db.snapshot(c -> {
+            Mailbox m = MailboxRows.require(c, mailboxId);
+            List<StoreChange> changes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
+                    + ", m.added_modseq FROM messages m WHERE m.account_id = ? AND m.mailbox_id = ? AND m.modseq > ?")) {
+                ps.setLong(1, m.accountId());
+                ps.setLong(2, mailboxId);
+                ps.setLong(3, modSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        MessageMeta meta = MessageRows.map(rs);
+                        changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
+                                : new StoreChange.FlagsChanged(meta));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid, modseq FROM tombstones WHERE account_id = ? AND mailbox_id = ? AND modseq > ?")) {
+                ps.setLong(1, m.accountId());
+                ps.setLong(2, mailboxId);
+                ps.setLong(3, modSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
+                    }
+                }
+            }
+            changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
+            return new Changes(m.highestModSeq(), changes);
+        });
+    }
+
+    @Override
+    public UidSet claimRecent(long mailboxId) {
+        return writes.claimRecent(mailboxId);
+    }
+
+    @Override
+    public Optional<MaildropLock> lockMaildrop(long accountId) {
+        return maildropLocks.lock(accountId);
+    }
+}

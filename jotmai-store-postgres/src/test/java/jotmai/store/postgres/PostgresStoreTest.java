@@ -1,0 +1,44 @@
+package jotmai.store.postgres;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import jotmai.store.Store;
+import jotmai.store.contract.AccountStoreContract;
+import jotmai.store.contract.ChangeBusContract;
+import jotmai.store.contract.ChangesContract;
+import jotmai.store.contract.CopyMoveDeliverContract;
+import jotmai.store.contract.MailboxContract;
+import jotmai.store.contract.MessageContract;
+import jotmai.store.contract.QueueStoreContract;
+import jotmai.store.contract.RecipientResolverContract;
+
+/**
+ * The PostgreSQL backend runs the whole store contract suite, on one store in a fresh schema for the
+ * class (the contract helpers create unique domains and accounts, so tests do not see each other).
+ */
+class PostgresStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
+        CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract {
+
+    static PostgresConfig config;
+    static PostgresStore store;
+
+    @BeforeAll
+    static void open() {
+        config = PgTestDatabase.freshSchema();
+        store = PostgresStore.open(config);
+    }
+
+    @AfterAll
+    static void close() {
+        if (store != null) {
+            store.close();
+            PgTestDatabase.dropSchema(config);
+        }
+    }
+
+    @Override
+    public Store store() {
+        return store;
+    }
+}
