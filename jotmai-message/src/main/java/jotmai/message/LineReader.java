@@ -194,11 +194,6 @@ final class LineReader {
         return keptLength;
     }
 
-    /** The kept prefix as text: UTF-8 when valid (RFC 6532), else ISO-8859-1 so no octet is lost. */
-    String text() {
-        return Text.decodeHeaderBytes(content, 0, keptLength);
-    }
-
     /**
      * Where a part that stops at the current line ends: at the end of input, the message size; at a
      * boundary line, before the previous line's terminator (RFC 2046 §5.1.1: that CRLF belongs to the
@@ -211,11 +206,6 @@ final class LineReader {
     /** LF octets before {@link #partEnd()}. */
     long lineFeedsBeforePartEnd() {
         return atEnd ? lineFeeds : lineFeedsBefore() - (previousTerminatorLength > 0 ? 1 : 0);
-    }
-
-    /** True when the octet just before {@link #partEnd()} is not a LF, i.e. a last line is unterminated. */
-    boolean partEndsMidLine() {
-        return previousStart >= 0 && previousLength > 0 && (!atEnd || previousTerminatorLength == 0);
     }
 
     /** Where the previous line started, or -1 if there was none. */
