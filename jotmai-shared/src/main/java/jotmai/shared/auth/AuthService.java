@@ -79,10 +79,11 @@ public final class AuthService implements Authenticator {
             user = user.substring(0, MAX_USERNAME_LENGTH);
         }
         String peer = remote.getHostAddress();
+        String logUser = forLog(user);
 
         switch (throttle.check(remote, user)) {
             case Throttle.Decision.Banned banned -> {
-                log.info("auth {} throttled user={} remote={} retry-after={}s", protocol, user, peer,
+                log.info("auth {} throttled user={} remote={} retry-after={}s", protocol, logUser, peer,
                         banned.retryAfter().toSeconds());
                 return new AuthResult.Throttled(banned.retryAfter());
             }
@@ -107,13 +108,26 @@ public final class AuthService implements Authenticator {
 
         if (!ok) {
             throttle.recordFailure(remote, user);
-            log.info("auth {} failed user={} remote={} reason={}", protocol, user, peer, reason);
+            log.info("auth {} failed user={} remote={} reason={}", protocol, logUser, peer, reason);
             return new AuthResult.Failure(reason);
         }
         throttle.recordSuccess(remote, user);
         Account found = upgradeHash(account.get(), password);
-        log.info("auth {} ok user={} remote={}", protocol, user, peer);
+        log.info("auth {} ok user={} remote={}", protocol, logUser, peer);
         return new AuthResult.Success(found);
+    }
+
+    /**
+     * The login as it may appear in a log line: client-chosen text, so control characters (a CR LF
+     * would forge a log line) become '?', and it is cut at 100 characters.
+     */
+    static String forLog(String user) {
+        StringBuilder b = new StringBuilder(Math.min(user.length(), 100));
+        for (int i = 0; i < user.length() && i < 100; i++) {
+            char c = user.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return b.toString();
     }
 
     private void pause(Duration delay) {

@@ -3,6 +3,7 @@ package jotmai.shared.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,7 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+
+import jotmai.store.AccountStore;
+import jotmai.store.sqlite.SqliteStore;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -23,7 +28,10 @@ class AuthServiceTest {
     private static final String DOVECOT_SHA512 =
             "{SHA512-CRYPT}$6$egueZcthNmgKJsG6$KWKfOpHW1qh105RS69X8UmVFM0ODhtPmqho1HeMO9rWcMVCDt3WlPh2x6R6wE9TU29avUmJ7dQewhZq3LQFI.1";
 
-    private final InMemoryAccounts accounts = new InMemoryAccounts();
+    @TempDir
+    Path dataDir;
+    private SqliteStore store;
+    private AccountStore accounts;
     private final MutableClock clock = new MutableClock();
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     private final Throttle.Policy policy = new Throttle.Policy(1, Duration.ofMillis(500), Duration.ofSeconds(4),
@@ -38,6 +46,9 @@ class AuthServiceTest {
 
     @BeforeEach
     void setUp() {
+        store = SqliteStore.open(dataDir);
+        accounts = store.accounts();
+        accounts.addDomain("example.com");
         accounts.createAccount("alice@example.com", Passwords.hash("right horse"), 0);
         accounts.createAccount("bob@example.com", DOVECOT_SHA512, 0);
         auth = new AuthService(accounts, new Throttle(policy, clock), sleeps::add);
@@ -48,6 +59,7 @@ class AuthServiceTest {
     @AfterEach
     void tearDown() {
         ((Logger) LoggerFactory.getLogger(AuthService.class)).detachAppender(logs);
+        store.close();
     }
 
     @Test
@@ -77,7 +89,7 @@ class AuthServiceTest {
         assertThat(Passwords.needsRehash(stored)).isFalse();
         assertThat(auth.authenticate("bob@example.com", "correct horse", ip("192.0.2.1"), "pop3"))
                 .isInstanceOf(AuthResult.Success.class);
-        assertThat(accounts.hashWrites.get()).isEqualTo(1);
+        assertThat(accounts.account("bob@example.com").orElseThrow().passwordHash()).isEqualTo(stored);
     }
 
     @Test
@@ -208,5 +220,11 @@ class AuthServiceTest {
         assertThat(logs.list).isNotEmpty();
         assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
                 .doesNotContain("right horse", "S3cr3t-Guess", "correct horse", "$argon2id$", "$6$"));
+    }
+
+    @Test
+    void controlCharactersInTheUsernameCannotForgeLogLines() throws Exception {
+        auth.authenticate("eve\r\n12:00 INFO auth imap ok user=alice", "x", ip("192.0.2.1"), "imap");
+        assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\r", "\n"));
     }
 }

@@ -120,6 +120,23 @@ class ListenerTest {
         assertThatThrownBy(s::startHandshake).isInstanceOf(SSLHandshakeException.class);
     }
 
+    @Test
+    void clientInitiatedRenegotiationIsRefused() throws Exception {
+        Listener l = listen(config(true, 100, 100), null);
+        LineClient c = LineClient.connectTls(l.port(), InsecureClientTls.trustAllClientContext(), "TLSv1.2");
+        toClose.add(c);
+        assertThat(c.readLine()).endsWith("TLSv1.2");
+        boolean refused;
+        try {
+            ((SSLSocket) c.socket).startHandshake();
+            c.send("ping\r\n");
+            refused = c.readLine() == null;
+        } catch (IOException e) {
+            refused = true;
+        }
+        assertThat(refused).as("renegotiation ends the connection").isTrue();
+    }
+
     private static javax.net.ssl.X509TrustManager trustAllManager() {
         return new javax.net.ssl.X509TrustManager() {
             @Override
