@@ -32,7 +32,11 @@ final class Pop3TestClient implements AutoCloseable {
     }
 
     static Pop3TestClient connect(int port) throws Exception {
-        Pop3TestClient c = new Pop3TestClient(new Socket("127.0.0.1", port));
+        return connect(new Socket("127.0.0.1", port));
+    }
+
+    static Pop3TestClient connect(Socket socket) throws Exception {
+        Pop3TestClient c = new Pop3TestClient(socket);
         assertThat(c.readLine()).startsWith("+OK");
         return c;
     }
@@ -47,7 +51,7 @@ final class Pop3TestClient implements AutoCloseable {
 
     void startTls() throws Exception {
         SSLSocket s = (SSLSocket) TestTls.trustAllClientContext().getSocketFactory()
-                .createSocket(socket, "127.0.0.1", socket.getPort(), true);
+                .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         s.setUseClientMode(true);
         s.startHandshake();
         bind(s);
