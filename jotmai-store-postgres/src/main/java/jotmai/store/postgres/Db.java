@@ -55,7 +55,7 @@ final class Db implements AutoCloseable {
         hc.setUsername(config.user());
         hc.setPassword(config.password());
         hc.setMaximumPoolSize(config.poolSize());
-        hc.setMinimumIdle(Math.min(2, config.poolSize()));
+        hc.setMinimumIdle(config.poolSize()); // a fixed-size pool: no connection set-up under load
         hc.setSchema(config.schema());
         hc.setConnectionTimeout(config.connectionTimeout().toMillis());
         hc.setValidationTimeout(Math.max(250, config.connectionTimeout().toMillis() / 2));

@@ -1,0 +1,204 @@
+package jotmai.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import jotmai.store.Account;
+import jotmai.store.AppendResult;
+import jotmai.store.ChangeBus;
+import jotmai.store.MailStore;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageMeta;
+import jotmai.store.MessageSource;
+
+/**
+ * Two PostgresStore instances on one database and schema are two Jotmai nodes: changes cross nodes,
+ * UID/MODSEQ allocation holds under concurrent appends from both, the maildrop lock is exclusive
+ * across them.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PostgresClusterTest {
+
+    /** Appending threads per node and appends per thread. */
+    static final int THREADS_PER_NODE = 8;
+    static final int APPENDS_PER_THREAD = 12;
+
+    static PostgresConfig config;
+    static PostgresStore nodeA;
+    static PostgresStore nodeB;
+
+    @BeforeAll
+    static void open() {
+        config = PgTestDatabase.freshSchema();
+        // Generous waits for a connection: the test machine is small and shared.
+        PostgresConfig node = config.withPoolSize(THREADS_PER_NODE + 2).withConnectionTimeout(Duration.ofSeconds(10));
+        nodeA = PostgresStore.open(node);
+        nodeB = PostgresStore.open(node);
+    }
+
+    @AfterAll
+    static void close() {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+            PgTestDatabase.dropSchema(config);
+        }
+    }
+
+    static Account newAccount(PostgresStore node) {
+        String domain = "d" + System.nanoTime() + ".example";
+        node.accounts().addDomain(domain);
+        return node.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+    }
+
+    static MessageSource message(String subject) {
+        return MessageSource.ofBytes(("Subject: " + subject + "\r\nMessage-ID: <" + subject + "." + System.nanoTime()
+                + "@test>\r\n\r\nbody " + subject + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static void awaitListening(PostgresStore node) throws InterruptedException {
+        for (int i = 0; i < 200 && !node.listening(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(node.listening()).as("LISTEN connection up").isTrue();
+    }
+
+    @Test
+    void aSubscriberOnNodeBHearsAnAppendOnNodeAWithinOneSecond() throws Exception {
+        awaitListening(nodeB);
+        Account account = newAccount(nodeA);
+        Mailbox inbox = nodeA.mail().mailbox(account.id(), Mailbox.INBOX).orElseThrow();
+        BlockingQueue<Long> rings = new LinkedBlockingQueue<>();
+        try (ChangeBus.Subscription ignored = nodeB.changes().subscribe(inbox.id(), () -> rings.add(System.nanoTime()))) {
+            for (int i = 0; i < 3; i++) {
+                long before = System.nanoTime();
+                AppendResult r = nodeA.mail().append(inbox.id(), message("cross-node " + i), Set.of(), Instant.now());
+                Long heard = rings.poll(1, TimeUnit.SECONDS);
+                assertThat(heard).as("ring on node B within 1 s").isNotNull();
+                assertThat(TimeUnit.NANOSECONDS.toMillis(heard - before)).isLessThan(1000);
+                assertThat(nodeB.mail().changesSince(inbox.id(), r.modSeq() - 1).changes()).hasSize(1);
+                rings.clear();
+            }
+        }
+    }
+
+    @Test
+    void ringingByHandOnOneNodeReachesTheOther() throws Exception {
+        awaitListening(nodeA);
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        try (ChangeBus.Subscription ignored = nodeA.changes().subscribe(987_654_321L, () -> rings.add("x"))) {
+            nodeB.changes().ring(987_654_321L);
+            assertThat(rings.poll(2, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void concurrentAppendsFromTwoNodesGetUniqueUidsThatCommitInIncreasingOrder() throws Exception {
+        Account account = newAccount(nodeA);
+        long inboxId = nodeA.mail().mailbox(account.id(), Mailbox.INBOX).orElseThrow().id();
+        int total = 2 * THREADS_PER_NODE * APPENDS_PER_THREAD;
+        List<AppendResult> results = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        AtomicReference<String> gap = new AtomicReference<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CountDownLatch start = new CountDownLatch(1);
+
+        // A reader that must never see UID n+1 committed while n is not: that would be a UID committed
+        // out of allocation order, which a client could miss for ever.
+        Thread observer = Thread.ofPlatform().start(() -> {
+            for (int round = 0; writing.get() && round < 10_000; round++) {
+                List<MessageMeta> seen = nodeB.mail().messages(inboxId);
+                for (int i = 0; i < seen.size(); i++) {
+                    if (seen.get(i).uid() != i + 1) {
+                        gap.compareAndSet(null, "saw UIDs " + seen.stream().map(MessageMeta::uid).toList());
+                    }
+                }
+            }
+        });
+        List<Thread> writers = new ArrayList<>();
+        for (PostgresStore node : List.of(nodeA, nodeB)) {
+            for (int t = 0; t < THREADS_PER_NODE; t++) {
+                String name = (node == nodeA ? "A" : "B") + t;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < APPENDS_PER_THREAD; i++) {
+                            results.add(node.mail().append(inboxId, message(name + "-" + i), Set.of(), Instant.now()));
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+        }
+        start.countDown();
+        for (Thread w : writers) {
+            w.join(TimeUnit.SECONDS.toMillis(90));
+        }
+        writing.set(false);
+        observer.join(TimeUnit.SECONDS.toMillis(30));
+
+        assertThat(failures).isEmpty();
+        assertThat(gap.get()).isNull();
+        List<AppendResult> byUid = new ArrayList<>(results);
+        byUid.sort((x, y) -> Long.compare(x.uid(), y.uid()));
+        assertThat(byUid).extracting(AppendResult::uid)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+        List<Long> modSeqs = byUid.stream().map(AppendResult::modSeq).toList();
+        assertThat(modSeqs).isSorted().doesNotHaveDuplicates();
+        MailStore mail = nodeB.mail();
+        Mailbox after = mail.mailbox(inboxId).orElseThrow();
+        assertThat(after.uidNext()).isEqualTo(total + 1);
+        assertThat(after.highestModSeq()).isEqualTo(Collections.max(modSeqs));
+        assertThat(mail.messages(inboxId)).extracting(MessageMeta::modSeq).containsExactlyElementsOf(modSeqs);
+        assertThat(mail.quota(account.id()).messages()).isEqualTo(total);
+    }
+
+    @Test
+    void theMaildropLockIsExclusiveAcrossNodes() {
+        Account account = newAccount(nodeA);
+        var onA = nodeA.mail().lockMaildrop(account.id());
+        assertThat(onA).isPresent();
+        assertThat(nodeB.mail().lockMaildrop(account.id())).isEmpty();
+        assertThat(nodeA.mail().lockMaildrop(account.id())).isEmpty();
+        onA.get().close();
+        var onB = nodeB.mail().lockMaildrop(account.id());
+        assertThat(onB).isPresent();
+        assertThat(nodeA.mail().lockMaildrop(account.id())).isEmpty();
+        onB.get().close();
+        nodeA.mail().lockMaildrop(account.id()).orElseThrow().close();
+    }
+
+    @Test
+    void flagChangesOnOneNodeAreSeenByChangesSinceOnTheOther() {
+        Account account = newAccount(nodeA);
+        long inboxId = nodeA.mail().mailbox(account.id(), Mailbox.INBOX).orElseThrow().id();
+        AppendResult r = nodeA.mail().append(inboxId, message("flags"), Set.of(), Instant.now());
+        var updated = nodeB.mail().updateFlags(inboxId, jotmai.store.UidSet.of(r.uid()), jotmai.store.FlagOperation.ADD,
+                Set.of("\\Seen"), java.util.OptionalLong.empty()).updated();
+        assertThat(updated).hasSize(1);
+        assertThat(nodeA.mail().changesSince(inboxId, r.modSeq()).changes())
+                .containsExactly(new jotmai.store.StoreChange.FlagsChanged(updated.getFirst()));
+    }
+}
