@@ -31,7 +31,7 @@ final class Database implements AutoCloseable {
     static final int BUSY_TIMEOUT_MS = 5_000;
 
     private final Path file;
-    private final Connection writer;
+    private Connection writer;
     private final List<Connection> all = new ArrayList<>();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
 
@@ -43,8 +43,9 @@ final class Database implements AutoCloseable {
     Database(Path file) {
         this.file = file;
         try {
-            writer = connect();
-            Schema.migrate(writer);
+            Connection w = connect();
+            Schema.migrate(w);
+            writer = StatementCache.wrap(w);
             for (int i = 0; i < READERS; i++) {
                 readers.add(connect());
             }
@@ -67,6 +68,7 @@ final class Database implements AutoCloseable {
         return c;
     }
 
+    /** The writer connection (statements cached; see {@link StatementCache}): for the writer thread only. */
     Connection writer() {
         return writer;
     }
@@ -104,6 +106,13 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writer != null) {
+            try {
+                writer.close(); // closes the cached statements, then the connection
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
         for (Connection c : all) {
             try {
                 c.close();

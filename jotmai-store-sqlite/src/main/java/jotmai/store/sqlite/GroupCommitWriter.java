@@ -47,6 +47,11 @@ final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
     private volatile boolean closing;
+    // statistics, written by the writer thread only, logged at close
+    private long batches;
+    private long tasks;
+    private long workNanos;
+    private long commitNanos;
 
     GroupCommitWriter(Connection writer, ChangeBus bus) {
         this.c = writer;
@@ -110,12 +115,18 @@ final class GroupCommitWriter implements AutoCloseable {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         long now = System.currentTimeMillis();
         try (Statement s = c.createStatement()) {
+            long t0 = System.nanoTime();
             s.execute("BEGIN IMMEDIATE");
             try {
                 for (Task<?> task : batch) {
                     outcomes.add(runOne(s, task, now));
                 }
+                long t1 = System.nanoTime();
                 s.execute("COMMIT");
+                commitNanos += System.nanoTime() - t1;
+                workNanos += t1 - t0;
+                batches++;
+                tasks += batch.size();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(s);
                 throw e;
@@ -196,6 +207,11 @@ final class GroupCommitWriter implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (batches > 0) {
+            log.info("writer: {} writes in {} group commits (avg {} per commit), avg work {} µs, avg commit {} µs",
+                    tasks, batches, String.format("%.1f", (double) tasks / batches), workNanos / batches / 1000,
+                    commitNanos / batches / 1000);
         }
     }
 }

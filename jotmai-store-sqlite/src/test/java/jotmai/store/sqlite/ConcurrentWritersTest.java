@@ -37,7 +37,7 @@ import jotmai.store.UidSet;
 class ConcurrentWritersTest {
 
     static final int THREADS = 16;
-    static final int APPENDS_PER_THREAD = 30;
+    static final int APPENDS_PER_THREAD = 20;
 
     @Test
     void sixteenThreadsAppendingAndFlaggingOneMailboxLoseNothing(@TempDir Path dir) throws Exception {
