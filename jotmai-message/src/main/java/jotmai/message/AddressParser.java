@@ -171,6 +171,27 @@ final class AddressParser {
         return out.toString();
     }
 
+    /** End (exclusive) of an RFC 2047 encoded word starting at {@code start}, or -1. */
+    private static int encodedWordEnd(String s, int start) {
+        if (!s.startsWith("=?", start)) {
+            return -1;
+        }
+        int questionMarks = 0;
+        for (int i = start + 2; i < s.length() && i < start + 512; i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t') {
+                return -1;
+            }
+            if (c == '?') {
+                questionMarks++;
+                if (questionMarks >= 3 && i + 1 < s.length() && s.charAt(i + 1) == '=') {
+                    return i + 2;
+                }
+            }
+        }
+        return -1;
+    }
+
     private static List<Token> tokenize(String s) {
         List<Token> tokens = new ArrayList<>();
         int i = 0;
@@ -214,6 +235,12 @@ final class AddressParser {
                     i++;
                 }
                 tokens.add(new Token(Kind.COMMENT, text.toString()));
+            } else if (c == '=' && encodedWordEnd(s, i) > 0) {
+                // Broken mailers put ',' or '<' inside Q-encoded display names (RFC 2047 §5 forbids
+                // it); keeping the encoded word whole stops it from splitting the address.
+                int end = encodedWordEnd(s, i);
+                tokens.add(new Token(Kind.ATOM, s.substring(i, end)));
+                i = end;
             } else if (c == ')') {
                 i++; // stray close of a comment that never opened
             } else if (c == ',' || c == ':' || c == ';' || c == '<' || c == '>' || c == '@') {

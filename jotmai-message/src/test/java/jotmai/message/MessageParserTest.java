@@ -109,6 +109,18 @@ class MessageParserTest {
     }
 
     @Test
+    void encodedWordsWithCommasDoNotSplitAnAddress() throws IOException {
+        byte[] raw = crlf("""
+                From: =?utf-8?q?Smith,_John?= <john@example.com>, "Doe, Jane" <jane@example.com>
+
+                x
+                """);
+        assertThat(parse(raw).envelope().from()).containsExactly(
+                new Address("=?utf-8?q?Smith,_John?=", null, "john", "example.com"),
+                new Address("Doe, Jane", null, "jane", "example.com"));
+    }
+
+    @Test
     void multipartAlternativePartsSliceExactly() throws IOException {
         byte[] raw = crlf("""
                 From: a@example.com
