@@ -63,6 +63,9 @@ final class RecipientPolicy {
 
     /** RFC 4954/RFC 3463 X.2.2: 552 5.2.2 if the message alone is too big, else 452 4.2.2 while full. */
     private void checkQuota(Account account, long sizeHint) {
+        if (account.quotaBytes() <= 0) {
+            return; // unlimited: spare the store a read
+        }
         QuotaUsage q = mail.quota(account.id());
         if (q.limitBytes() <= 0) {
             return;

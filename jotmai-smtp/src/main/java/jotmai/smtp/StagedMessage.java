@@ -1,6 +1,7 @@
 package jotmai.smtp;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,31 +9,58 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 
 import jotmai.store.MessageSource;
 
 /**
- * A message being received, staged in a temporary file (never an unbounded byte[]). The file starts
- * with the Return-Path line, then the Received line, then the client's content. Local delivery gets
- * the whole file; the outbound queue gets it without Return-Path, which only the final delivery adds
- * (RFC 5321 §4.4). Closing deletes the file if the store did not take it.
+ * A message being received. Small messages stay in a bounded memory buffer (at most
+ * {@link #MEMORY_LIMIT} octets per session); larger ones spill to a temporary file, so memory never
+ * grows with the message. The content starts with the Return-Path line, then the Received line, then
+ * the client's content. Local delivery gets all of it; the outbound queue gets it without Return-Path,
+ * which only the final delivery adds (RFC 5321 §4.4). Closing deletes the file if the store did not
+ * take it.
  */
 final class StagedMessage implements AutoCloseable {
-    private final Path file;
-    private final OutputStream out;
-    private final long returnPathLength;
+
+    /** Messages up to this size (trace fields included) are never written to a staging file. */
+    static final int MEMORY_LIMIT = 64 * 1024;
+
+    private final Path directory;
+    private final int returnPathLength;
+    private byte[] memory = new byte[8 * 1024];
+    private int memoryLength;
+    private Path file;
+    private OutputStream fileOut;
     private long contentLength;
     private boolean finished;
 
     StagedMessage(Path directory, String returnPath, String received) throws IOException {
-        this.file = Files.createTempFile(directory, "smtp-", ".eml");
-        this.out = new BufferedOutputStream(Files.newOutputStream(file), 16 * 1024);
+        this.directory = directory;
         byte[] rp = returnPath.getBytes(StandardCharsets.UTF_8);
         byte[] rc = received.getBytes(StandardCharsets.UTF_8);
-        out.write(rp);
-        out.write(rc);
+        append(rp, 0, rp.length);
+        append(rc, 0, rc.length);
         this.returnPathLength = rp.length;
+    }
+
+    private void append(byte[] b, int off, int len) throws IOException {
+        if (fileOut == null && memoryLength + len <= MEMORY_LIMIT) {
+            if (memoryLength + len > memory.length) {
+                memory = Arrays.copyOf(memory, Math.min(MEMORY_LIMIT, Math.max(memory.length * 2, memoryLength + len)));
+            }
+            System.arraycopy(b, off, memory, memoryLength, len);
+            memoryLength += len;
+            return;
+        }
+        if (fileOut == null) {
+            file = Files.createTempFile(directory, "smtp-", ".eml");
+            fileOut = new BufferedOutputStream(Files.newOutputStream(file), 16 * 1024);
+            fileOut.write(memory, 0, memoryLength);
+            memory = null;
+        }
+        fileOut.write(b, off, len);
     }
 
     /** Where the client's content goes; counts what is written. */
@@ -40,13 +68,12 @@ final class StagedMessage implements AutoCloseable {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
-                out.write(b);
-                contentLength++;
+                write(new byte[] {(byte) b}, 0, 1);
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
+                append(b, off, len);
                 contentLength += len;
             }
         };
@@ -59,28 +86,39 @@ final class StagedMessage implements AutoCloseable {
     void finish() throws IOException {
         if (!finished) {
             finished = true;
-            out.close();
+            if (fileOut != null) {
+                fileOut.close();
+            }
         }
     }
 
     /** Return-Path + Received + content, for mailboxes. */
     MessageSource forMailbox() {
-        return MessageSource.ofFile(file);
+        return file != null ? MessageSource.ofFile(file) : slice(0);
     }
 
     /** Received + content, for the outbound queue. */
     MessageSource forQueue() {
+        return slice(returnPathLength);
+    }
+
+    private MessageSource slice(int skip) {
         long size;
         try {
-            size = Files.size(file) - returnPathLength;
+            size = (file != null ? Files.size(file) : memoryLength) - skip;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        byte[] bytes = memory;
+        Path path = file;
         return new MessageSource() {
             @Override
             public InputStream open() throws IOException {
-                InputStream in = Files.newInputStream(file);
-                in.skipNBytes(returnPathLength);
+                if (path == null) {
+                    return new ByteArrayInputStream(bytes, skip, (int) size);
+                }
+                InputStream in = Files.newInputStream(path);
+                in.skipNBytes(skip);
                 return in;
             }
 
@@ -103,10 +141,13 @@ final class StagedMessage implements AutoCloseable {
         } catch (IOException ignored) {
             // the file is deleted next anyway
         }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover temp file is not worth failing the session for
+        memory = null;
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temp file is not worth failing the session for
+            }
         }
     }
 }

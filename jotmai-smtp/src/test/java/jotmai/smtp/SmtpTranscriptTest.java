@@ -217,10 +217,29 @@ class SmtpTranscriptTest {
             c.send("MAIL FROM:<a@remote.test>");
             c.send("RCPT TO:<alice@example.test>");
             assertThat(c.send("DATA")).startsWith("354");
-            c.write("Subject: cut off\r\n\r\nhalf a message\r\n");
+            // beyond the in-memory limit, so the content is in a staging file when the client vanishes
+            c.write("Subject: cut off\r\n\r\n" + ("half a message " + "z".repeat(60) + "\r\n").repeat(2000));
         }
         serverStillWorks();
         assertThat(fx.inbox(fx.alice)).hasSize(before);
+        try (var staged = java.nio.file.Files.list(dir.resolve("staging"))) {
+            assertThat(staged.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLargeMessageIsStagedInAFileAndStoredExactly() throws Exception {
+        String body = "Subject: large\r\n\r\n" + ("0123456789".repeat(7) + "\r\n").repeat(4000); // ~290 KB
+        int before = fx.inbox(fx.alice).size();
+        try (SmtpClient c = mx()) {
+            c.send("EHLO x");
+            c.send("MAIL FROM:<a@remote.test> SIZE=" + body.length());
+            c.send("RCPT TO:<alice@example.test>");
+            c.send("DATA");
+            assertThat(c.send(body + ".")).startsWith("250 2.0.0");
+        }
+        assertThat(fx.inbox(fx.alice)).hasSize(before + 1);
+        assertThat(new String(fx.inbox(fx.alice).getLast(), StandardCharsets.US_ASCII)).endsWith("\r\n" + body);
         try (var staged = java.nio.file.Files.list(dir.resolve("staging"))) {
             assertThat(staged.toList()).isEmpty();
         }
