@@ -121,6 +121,20 @@ class ListenerTest {
     }
 
     @Test
+    void aTlsHandshakeThatNeverStartsIsCutAfterTheHandshakeTimeout() throws Exception {
+        ListenerConfig quick = new ListenerConfig("test", new InetSocketAddress("127.0.0.1", 0), true, 100, 100, 64,
+                Duration.ofMillis(500));
+        Listener l = listen(quick, null);
+        LineClient silent = client(l);
+        assertThat(readToEnd(silent)).isTrue();
+        waitUntil(() -> l.openConnections() == 0);
+        // A well-behaved client is served as usual.
+        try (LineClient c = LineClient.connectTls(l.port(), InsecureClientTls.trustAllClientContext())) {
+            assertThat(c.readLine()).startsWith("HELLO");
+        }
+    }
+
+    @Test
     void clientInitiatedRenegotiationIsRefused() throws Exception {
         Listener l = listen(config(true, 100, 100), null);
         LineClient c = LineClient.connectTls(l.port(), InsecureClientTls.trustAllClientContext(), "TLSv1.2");
