@@ -181,13 +181,21 @@ final class AuthorizationCommands {
         // RFC 1939 §8 and RFC 2449 §8.1.2: one session per maildrop.
         MailStore.MaildropLock lock = mail.lockMaildrop(account.id())
                 .orElseThrow(() -> new Pop3Exception.Err(ResponseCode.IN_USE, "maildrop is in use by another POP3 session"));
+        ExpungeWatch watch = null;
         try {
+            // Subscribe before listing: an expunge before the listing is not in the snapshot, one after
+            // it rings the watch. inbox.highestModSeq() was read before subscribing, so pulls miss nothing.
+            watch = ExpungeWatch.subscribe(mail, context.changes(), inbox.id());
+            watch.startAt(inbox.highestModSeq());
             List<MessageMeta> messages = expire(inbox.id(), mail.messages(inbox.id()));
             Maildrop maildrop = Maildrop.snapshot(inbox, messages, context.config().hideSeenOverImap());
             out.ok("maildrop has " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
             log.info("session {}: {} logged in, {} messages", connection.id(), account.address(), maildrop.liveCount());
-            return new Transaction(account, maildrop, lock);
+            return new Transaction(account, maildrop, lock, watch);
         } catch (RuntimeException | IOException e) {
+            if (watch != null) {
+                watch.close();
+            }
             lock.close();
             throw e;
         }

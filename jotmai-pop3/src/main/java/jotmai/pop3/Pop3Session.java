@@ -13,7 +13,6 @@ import jotmai.pop3.SessionState.Authorization;
 import jotmai.pop3.SessionState.Closed;
 import jotmai.pop3.SessionState.Transaction;
 import jotmai.shared.net.Connection;
-import jotmai.store.MailStore;
 import jotmai.store.StoreException;
 
 /**
@@ -44,7 +43,7 @@ final class Pop3Session {
     private final TransactionCommands transaction;
     private LineReader in;
     private SessionState state = Authorization.initial();
-    private Optional<MailStore.MaildropLock> heldLock = Optional.empty();
+    private Optional<Transaction> held = Optional.empty(); // lock and watch to release at the end
     private int errors;
 
     Pop3Session(Connection connection, SessionContext context) {
@@ -97,7 +96,7 @@ final class Pop3Session {
         } catch (IOException | UncheckedIOException e) {
             outcome = "connection lost: " + e;
         } finally {
-            heldLock.ifPresent(MailStore.MaildropLock::close);
+            held.ifPresent(Transaction::release);
             log.info("session {}: end ({})", connection.id(), outcome);
         }
     }
@@ -115,7 +114,7 @@ final class Pop3Session {
                 };
             };
             if (state instanceof Transaction t) {
-                heldLock = Optional.of(t.lock());
+                held = Optional.of(t);
             }
         } catch (Pop3Exception.Err e) {
             error(e);

@@ -15,8 +15,20 @@ sealed interface SessionState {
         }
     }
 
-    /** Logged in, holding the maildrop lock (RFC 1939 §8) until the session ends. */
-    record Transaction(Account account, Maildrop maildrop, MailStore.MaildropLock lock) implements SessionState {}
+    /**
+     * Logged in, holding the maildrop lock (RFC 1939 §8) and a watch for expunges by other sessions
+     * until the session ends; {@link #release} frees both.
+     */
+    record Transaction(Account account, Maildrop maildrop, MailStore.MaildropLock lock, ExpungeWatch watch)
+            implements SessionState {
+        void release() {
+            try {
+                watch.close();
+            } finally {
+                lock.close();
+            }
+        }
+    }
 
     /** The session is over; the connection gets closed. */
     record Closed() implements SessionState {}

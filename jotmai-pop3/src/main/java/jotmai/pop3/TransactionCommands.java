@@ -31,7 +31,7 @@ import jotmai.store.UidSet;
  * <ul>
  *   <li>Numbers and sizes come from the session's {@link Maildrop} snapshot, never from the store, so
  *       they cannot change under the client.</li>
- *   <li>RETR/TOP check that the message still exists (IMAP may have expunged it) and read its first
+ *   <li>RETR/TOP check that the message was not expunged meanwhile ({@link ExpungeWatch}) and read its first
  *       chunk before answering +OK, so that such a message fails with a clean -ERR. A failure after
  *       +OK cannot be reported inside a multi-line response: the connection is dropped instead.</li>
  *   <li>Only QUIT changes the store: \Deleted + expunge of exactly the DELE'd UIDs, \Seen and the
@@ -67,11 +67,11 @@ final class TransactionCommands {
             case Pop3Command.Uidl uidl -> scanListing(drop, uidl.message(), "unique-id listing follows", drop::uidl);
             // RFC 1939 §5 RETR
             case Pop3Command.Retr retr -> {
-                send(drop, retr.message(), MessageStreamer.ALL_LINES);
+                send(state, retr.message(), MessageStreamer.ALL_LINES);
                 drop.markRetrieved(retr.message());
             }
             // RFC 1939 §7 TOP (does not count as a download for \Seen or EXPIRE)
-            case Pop3Command.Top top -> send(drop, top.message(), top.lines());
+            case Pop3Command.Top top -> send(state, top.message(), top.lines());
             // RFC 1939 §5 DELE
             case Pop3Command.Dele dele -> {
                 drop.delete(dele.message());
@@ -123,10 +123,11 @@ final class TransactionCommands {
         out.end();
     }
 
-    private void send(Maildrop drop, int number, int bodyLines) throws IOException {
+    private void send(Transaction state, int number, int bodyLines) throws IOException {
+        Maildrop drop = state.maildrop();
         MessageMeta meta = drop.message(number);
         MailStore mail = context.mail();
-        if (mail.messages(drop.mailboxId(), UidSet.of(meta.uid())).isEmpty()) {
+        if (state.watch().isExpunged(meta.uid())) {
             throw new Pop3Exception.Err("message " + number + " was removed by another session");
         }
         InputStream content;

@@ -1,0 +1,65 @@
+package jotmai.pop3;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import jotmai.store.ChangeBus;
+import jotmai.store.Changes;
+import jotmai.store.MailStore;
+import jotmai.store.StoreChange;
+
+/**
+ * Knows which messages of the maildrop other sessions (IMAP, another node) expunged since the snapshot,
+ * so that RETR/TOP of such a message fails cleanly. The change bus only rings (STYLE §2.3); on the next
+ * RETR after a ring we pull {@link MailStore#changesSince} once, so an undisturbed session costs no
+ * store query per message.
+ *
+ * <p>The listener runs on the ringing thread and only sets a flag (never touches the client).
+ */
+final class ExpungeWatch implements AutoCloseable {
+
+    private final MailStore mail;
+    private final long mailboxId;
+    private final ChangeBus.Subscription subscription;
+    private final Set<Long> expunged = new HashSet<>();
+    private volatile boolean rang;
+    private long modSeq;
+
+    /**
+     * Subscribe before reading {@code sinceModSeq} and the message list: every change after that
+     * MODSEQ then either rings or is already included.
+     */
+    static ExpungeWatch subscribe(MailStore mail, ChangeBus bus, long mailboxId) {
+        return new ExpungeWatch(mail, bus, mailboxId);
+    }
+
+    private ExpungeWatch(MailStore mail, ChangeBus bus, long mailboxId) {
+        this.mail = mail;
+        this.mailboxId = mailboxId;
+        this.subscription = bus.subscribe(mailboxId, () -> rang = true);
+    }
+
+    /** The MODSEQ the snapshot was taken at; changes after it are what we look at. */
+    void startAt(long snapshotModSeq) {
+        this.modSeq = snapshotModSeq;
+    }
+
+    boolean isExpunged(long uid) {
+        if (rang) {
+            rang = false;
+            Changes changes = mail.changesSince(mailboxId, modSeq);
+            for (StoreChange change : changes.changes()) {
+                if (change instanceof StoreChange.Expunged e) {
+                    expunged.add(e.uid());
+                }
+            }
+            modSeq = Math.max(modSeq, changes.highestModSeq());
+        }
+        return expunged.contains(uid);
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+}
