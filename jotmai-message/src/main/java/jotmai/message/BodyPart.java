@@ -13,11 +13,13 @@ import java.util.List;
  *
  * @param type         media type, e.g. "text", as written (case preserved); "text" when absent
  * @param subtype      e.g. "plain"
- * @param params       content-type parameters in order (RFC 2231 continuations joined)
+ * @param params       content-type parameters in order (RFC 2231 continuations joined, extended values
+ *                     decoded to Unicode; RFC 2047 words inside quoted values are left as written)
  * @param contentId    Content-ID or null
  * @param description  Content-Description or null
- * @param encoding     Content-Transfer-Encoding, "7BIT" when absent
- * @param bodyLines    lines of the body (text/* and message/rfc822 only; 0 otherwise)
+ * @param encoding     Content-Transfer-Encoding as written, "7BIT" when absent
+ * @param bodyLines    line feeds in the body (text/* and message/rfc822 only; 0 otherwise). An
+ *                     unterminated last line is not counted, as in Dovecot
  * @param md5          Content-MD5 or null
  * @param disposition  Content-Disposition or null
  * @param language     Content-Language values, empty when absent

@@ -98,6 +98,12 @@ public final class BodyText {
             case "us-ascii", "ascii", "us_ascii", "ansi_x3.4-1968" -> StandardCharsets.UTF_8;
             case "iso-8859-1", "iso8859-1", "latin1", "iso_8859-1", "l1" ->
                     Text.charset("windows-1252").orElse(StandardCharsets.ISO_8859_1);
+            // Labels that real mail uses for the bigger Microsoft/GB supersets (as browsers do).
+            case "gb2312", "gb_2312-80", "x-gbk" -> Text.charset("GB18030").orElse(StandardCharsets.UTF_8);
+            case "ks_c_5601-1987", "euc-kr", "ks_c_5601" ->
+                    Text.charset("x-windows-949").or(() -> Text.charset("EUC-KR")).orElse(StandardCharsets.UTF_8);
+            case "shift_jis", "shift-jis", "sjis", "x-sjis" ->
+                    Text.charset("windows-31j").or(() -> Text.charset("Shift_JIS")).orElse(StandardCharsets.UTF_8);
             default -> Text.charset(name).orElse(StandardCharsets.UTF_8);
         };
     }

@@ -1,7 +1,6 @@
 package jotmai.message;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The header of a message or MIME part as read by the parser: its fields in order and where its body
@@ -17,9 +16,5 @@ record HeaderBlock(List<HeaderField> fields, long bodyOffset, long lineFeedsBefo
             }
         }
         return null;
-    }
-
-    static boolean isContentField(String name) {
-        return name.toLowerCase(Locale.ROOT).startsWith("content-");
     }
 }

@@ -87,6 +87,16 @@ class BodyTextTest {
     }
 
     @Test
+    void legacyEastAsianLabelsUseTheirSupersets() throws IOException {
+        byte[] gbk = "中文邮件".getBytes(Charset.forName("GBK"));
+        assertThat(BodyText.text(part("gb2312", "8bit"), in(gbk), 100)).isEqualTo("中文邮件");
+        byte[] korean = "안녕하세요".getBytes(Charset.forName("x-windows-949"));
+        assertThat(BodyText.text(part("ks_c_5601-1987", "8bit"), in(korean), 100)).isEqualTo("안녕하세요");
+        byte[] japanese = "日本語①".getBytes(Charset.forName("windows-31j"));
+        assertThat(BodyText.text(part("Shift_JIS", "8bit"), in(japanese), 100)).isEqualTo("日本語①");
+    }
+
+    @Test
     void unknownCharsetIsReadAsUtf8WithReplacement() throws IOException {
         byte[] bytes = {'o', 'k', ' ', (byte) 0xe0, (byte) 0xb8, (byte) 0x81, ' ', (byte) 0xff};
         assertThat(BodyText.text(part("x-made-up", "8bit"), in(bytes), 100)).isEqualTo("ok ก \uFFFD");

@@ -471,7 +471,13 @@ class MessageParserTest {
                 """);
         byte[] tail = crlf("\n--big--\n");
         InputStream in = new GeneratedStream(head, attachment, tail);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         ParsedMessage m = MessageParser.parse(in);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+
+        // Allocation, not timing: the 25 MB never pass through the heap, only buffers do.
+        assertThat(allocated).isLessThan(2L * 1024 * 1024);
 
         BodyPart part = m.body().parts().get(0);
         assertThat(m.size()).isEqualTo(head.length + attachment + tail.length);
