@@ -33,6 +33,7 @@ public final class ImapReader {
     private int limit;
     private final Path spoolDir;
     private String currentTag = "*";
+    private boolean readingCommandStart;
 
     public ImapReader(InputStream in, Path spoolDir) {
         this.in = in;
@@ -99,6 +100,9 @@ public final class ImapReader {
             len--;
         }
         if (total > maxLength + 1) {
+            if (readingCommandStart) {
+                currentTag = tagOf(bytes);
+            }
             throw new ImapException.Bad(ResponseCode.TOOBIG, "line too long");
         }
         if (len != bytes.length) {
@@ -122,7 +126,13 @@ public final class ImapReader {
      */
     public RawCommand readCommand(ReaderLimits limits, LiteralListener listener) throws IOException {
         currentTag = "*";
-        byte[] line = readLineBytes(limits.maxLineLength());
+        readingCommandStart = true;
+        byte[] line;
+        try {
+            line = readLineBytes(limits.maxLineLength());
+        } finally {
+            readingCommandStart = false;
+        }
         if (line == null) {
             return null;
         }

@@ -185,7 +185,8 @@ final class Tokens {
         if (c == '"' || c == LITERAL) {
             return string();
         }
-        return chars(Chars::isAstringChar, "a string");
+        // 8-bit characters are not ASTRING-CHARs, but clients send UTF-8 search words unquoted
+        return chars(ch -> Chars.isAstringChar(ch) || ch >= 0x80, "a string");
     }
 
     /** nstring = string / NIL. */

@@ -1,0 +1,90 @@
+package jotmai.imap;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+
+import jotmai.shared.auth.AuthService;
+import jotmai.shared.auth.Passwords;
+import jotmai.shared.tls.TlsContextProvider;
+import jotmai.store.Account;
+import jotmai.store.AppendResult;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageSource;
+import jotmai.store.Store;
+import jotmai.store.sqlite.SqliteStore;
+
+/**
+ * A real SQLite store in a temporary directory, accounts with real password hashes, the real
+ * AuthService and a self-signed certificate, and an ImapServer on loopback (imap with STARTTLS, imaps).
+ */
+final class ImapFixture implements AutoCloseable {
+    static final String DOMAIN = "example.test";
+    static final String PASSWORD = "secret";
+    private static String passwordHash;
+
+    final Path dataDir;
+    final Store store;
+    final TlsContextProvider tls;
+    ImapServer server;
+
+    ImapFixture(Path dataDir) {
+        this.dataDir = dataDir;
+        this.store = SqliteStore.open(dataDir);
+        this.tls = TlsContextProvider.selfSigned(dataDir, "localhost");
+        store.accounts().addDomain(DOMAIN);
+    }
+
+    static synchronized String hash() {
+        if (passwordHash == null) {
+            passwordHash = Passwords.hash(PASSWORD);
+        }
+        return passwordHash;
+    }
+
+    Account account(String localPart) {
+        return store.accounts().createAccount(localPart + "@" + DOMAIN, hash(), 0);
+    }
+
+    Mailbox inbox(Account a) {
+        return store.mail().mailbox(a.id(), Mailbox.INBOX).orElseThrow();
+    }
+
+    AppendResult deliver(Account a, String message) {
+        return store.mail().append(inbox(a).id(), MessageSource.ofBytes(message.getBytes(StandardCharsets.UTF_8)),
+                Set.of(), Instant.parse("2026-11-20T10:00:00Z"));
+    }
+
+    static String message(int i) {
+        return "From: Sender <sender@example.org>\r\nTo: alice@example.test\r\nSubject: message " + i
+                + "\r\nDate: Fri, 20 Nov 2026 10:00:00 +0000\r\nMessage-ID: <m" + i + "@example.org>\r\n\r\nHello "
+                + i + "\r\nbye\r\n";
+    }
+
+    ImapServer start() throws Exception {
+        return start(ImapConfig.loopback());
+    }
+
+    ImapServer start(ImapConfig config) throws Exception {
+        server = new ImapServer(config, store, new AuthService(store.accounts()), tls);
+        server.start();
+        return server;
+    }
+
+    int port() {
+        return server.listeners().get(0).port();
+    }
+
+    int tlsPort() {
+        return server.listeners().get(1).port();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close(1000);
+        }
+        store.close();
+    }
+}
