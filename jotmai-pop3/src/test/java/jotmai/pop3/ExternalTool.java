@@ -29,12 +29,17 @@ final class ExternalTool {
     }
 
     static Result run(List<String> command, Map<String, String> env, Path workDir) throws IOException, InterruptedException {
+        return run(command, env, workDir, 120);
+    }
+
+    static Result run(List<String> command, Map<String, String> env, Path workDir, int timeoutSeconds)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes(); // ends when the process exits
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        boolean ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!ended) {
             p.destroyForcibly();
         }

@@ -75,7 +75,7 @@ class Pop3Benchmark {
 
     private static String time(String label, Scenario s, String script, int port, int runs) throws Exception {
         ExternalTool.Result r = ExternalTool.run(List.of("python3", script, "retr", "--port", Integer.toString(port),
-                "--users", s.users(), "--password", "pass", "--runs", Integer.toString(runs)), Map.of(), Path.of("/tmp"));
+                "--users", s.users(), "--password", "pass", "--runs", Integer.toString(runs)), Map.of(), Path.of("/tmp"), 1800);
         String summary = r.output().lines().filter(l -> l.startsWith("SUMMARY")).findFirst()
                 .orElseThrow(() -> new AssertionError(label + " " + s.name() + " failed:\n" + r.output()));
         return label + " | " + s.name() + " | " + summary + "\n";
