@@ -189,6 +189,9 @@ public final class MessageParser {
         List<BodyPart> children = List.of();
         BodyPart.EmbeddedMessage embedded = null;
         String boundary = content.param("boundary");
+        if (boundary != null) {
+            boundary = boundary.stripTrailing(); // RFC 2046 §5.1.1: a boundary cannot end in space
+        }
         if (content.is("multipart")) {
             if (boundary != null && !boundary.isEmpty() && depth < MAX_DEPTH) {
                 children = parseMultipart(boundary, content.subtype().equalsIgnoreCase("digest"), depth);

@@ -343,6 +343,24 @@ class MessageParserTest {
     }
 
     @Test
+    void boundaryFoldedAcrossLinesOrWithTrailingSpaceStillMatches() throws IOException {
+        byte[] raw = crlf("""
+                Content-Type: multipart/mixed; boundary="two
+                 words "
+
+                --two words
+                Content-Type: text/plain
+
+                hi
+                --two words--
+                """);
+        BodyPart root = parse(raw).body();
+        assertThat(root.params()).containsExactly(new BodyPart.Param("boundary", "two words "));
+        assertThat(root.parts()).hasSize(1);
+        assertThat(body(raw, root.parts().get(0))).isEqualTo("hi");
+    }
+
+    @Test
     void multipartWithoutBoundaryOrPartsIsShownAsText() throws IOException {
         byte[] raw = crlf("""
                 Content-Type: multipart/mixed
