@@ -88,6 +88,9 @@ final class OutageProxy implements AutoCloseable {
 
     /** The database is back on the same address. */
     void up() throws IOException {
+        if (!server.isClosed()) {
+            return;
+        }
         server = bind(port);
         startAccepting(server);
     }
