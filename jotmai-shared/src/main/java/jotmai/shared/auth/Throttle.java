@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,11 +44,20 @@ public final class Throttle {
      * @param forgetAfter        a counter idle this long starts again from zero
      * @param trustedFor         how long a successful login makes its address exempt from the account ban
      * @param maxTrackedEntries  cap for each table (addresses, accounts, trusted pairs)
+     * @param exemptNetworks     CIDR blocks ("127.0.0.0/8", "::1/128") of trusted front ends — a webmail
+     *                           or proxy on which many users share one address. Attempts from there are
+     *                           neither delayed nor banned nor counted (Dovecot's login_trusted_networks);
+     *                           the front end must throttle its own users. Empty by default.
      */
     public record Policy(int freeFailures, Duration baseDelay, Duration maxDelay, int ipBanAfter,
                          Duration ipBanDuration, int accountBanAfter, Duration accountBanDuration,
                          Duration maxBanDuration, Duration forgetAfter, Duration trustedFor,
-                         int maxTrackedEntries) {
+                         int maxTrackedEntries, List<String> exemptNetworks) {
+
+        public Policy {
+            exemptNetworks = List.copyOf(exemptNetworks);
+            exemptNetworks.forEach(Cidr::parse); // fail at configuration time, not at the first login
+        }
 
         public static final int DEFAULT_FREE_FAILURES = 3;
         public static final Duration DEFAULT_BASE_DELAY = Duration.ofMillis(500);
@@ -65,7 +75,12 @@ public final class Throttle {
         public static Policy defaults() {
             return new Policy(DEFAULT_FREE_FAILURES, DEFAULT_BASE_DELAY, DEFAULT_MAX_DELAY, DEFAULT_IP_BAN_AFTER,
                     DEFAULT_IP_BAN, DEFAULT_ACCOUNT_BAN_AFTER, DEFAULT_ACCOUNT_BAN, DEFAULT_MAX_BAN,
-                    DEFAULT_FORGET_AFTER, DEFAULT_TRUSTED_FOR, DEFAULT_MAX_TRACKED_ENTRIES);
+                    DEFAULT_FORGET_AFTER, DEFAULT_TRUSTED_FOR, DEFAULT_MAX_TRACKED_ENTRIES, List.of());
+        }
+
+        public Policy withExemptNetworks(List<String> cidrs) {
+            return new Policy(freeFailures, baseDelay, maxDelay, ipBanAfter, ipBanDuration, accountBanAfter,
+                    accountBanDuration, maxBanDuration, forgetAfter, trustedFor, maxTrackedEntries, cidrs);
         }
     }
 
@@ -91,6 +106,7 @@ public final class Throttle {
     private final Map<String, Counter> byAddress;
     private final Map<String, Counter> byAccount;
     private final Map<String, Instant> trusted;
+    private final List<Cidr> exempt;
 
     public Throttle(Policy policy, Clock clock) {
         this.policy = policy;
@@ -98,6 +114,7 @@ public final class Throttle {
         this.byAddress = boundedMap(policy.maxTrackedEntries());
         this.byAccount = boundedMap(policy.maxTrackedEntries());
         this.trusted = boundedMap(policy.maxTrackedEntries());
+        this.exempt = policy.exemptNetworks().stream().map(Cidr::parse).toList();
     }
 
     public Throttle() {
@@ -110,6 +127,9 @@ public final class Throttle {
 
     /** Decides about an attempt for {@code account} (normalised login) from {@code remote}. */
     public Decision check(InetAddress remote, String account) {
+        if (isExempt(remote)) {
+            return new Decision.Proceed(Duration.ZERO);
+        }
         Instant now = clock.instant();
         String ip = addressKey(remote);
         lock.lock();
@@ -132,6 +152,9 @@ public final class Throttle {
 
     /** Counts a failed attempt against the address and the account. */
     public void recordFailure(InetAddress remote, String account) {
+        if (isExempt(remote)) {
+            return;
+        }
         Instant now = clock.instant();
         String ip = addressKey(remote);
         lock.lock();
@@ -218,6 +241,52 @@ public final class Throttle {
     private boolean isTrusted(String account, String ip, Instant now) {
         Instant since = trusted.get(account + " " + ip);
         return since != null && since.plus(policy.trustedFor()).isAfter(now);
+    }
+
+    private boolean isExempt(InetAddress remote) {
+        for (Cidr c : exempt) {
+            if (c.contains(remote)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One network block, e.g. 10.0.0.0/8 or 2001:db8::/32. */
+    record Cidr(byte[] network, int prefix) {
+        static Cidr parse(String text) {
+            int slash = text.indexOf('/');
+            String host = slash < 0 ? text : text.substring(0, slash);
+            if (!host.matches("[0-9A-Fa-f:.]+")) {
+                // Only literal addresses: a host name here would mean a DNS lookup.
+                throw new IllegalArgumentException("not an IP address block: " + text);
+            }
+            byte[] address;
+            try {
+                address = InetAddress.getByName(host).getAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("not an IP address block: " + text, e);
+            }
+            int prefix = slash < 0 ? address.length * 8 : Integer.parseInt(text.substring(slash + 1));
+            if (prefix < 0 || prefix > address.length * 8) {
+                throw new IllegalArgumentException("bad prefix length in " + text);
+            }
+            return new Cidr(address, prefix);
+        }
+
+        boolean contains(InetAddress address) {
+            byte[] a = address.getAddress();
+            if (a.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** IPv4: the address; IPv6: its /64 prefix. */

@@ -36,7 +36,7 @@ class AuthServiceTest {
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     private final Throttle.Policy policy = new Throttle.Policy(1, Duration.ofMillis(500), Duration.ofSeconds(4),
             6, Duration.ofMinutes(15), 8, Duration.ofMinutes(15), Duration.ofHours(24), Duration.ofHours(1),
-            Duration.ofDays(30), 100);
+            Duration.ofDays(30), 100, List.of());
     private AuthService auth;
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
