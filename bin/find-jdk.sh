@@ -23,8 +23,17 @@ jotmai_jdk_major() {
     echo "$version"
 }
 
-# Sets JOTMAI_JAVA_HOME or prints what to install and returns 1.
+# Sets JOTMAI_JAVA_HOME (and JOTMAI_JAVA_MAJOR) or prints what to install and returns 1.
 jotmai_find_jdk() {
+    jotmai_find_jdk_home || return 1
+    JOTMAI_JAVA_MAJOR=$(jotmai_jdk_major "$JOTMAI_JAVA_HOME")
+    # Maven 3.8's bundled Guava uses sun.misc.Unsafe; JDK 24+ warns about it on every run.
+    if [ "$JOTMAI_JAVA_MAJOR" -ge 24 ]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    fi
+}
+
+jotmai_find_jdk_home() {
     local candidate major best="" best_major=0 java_on_path
     if [ -n "${JAVA_HOME:-}" ]; then
         major=$(jotmai_jdk_major "$JAVA_HOME")

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Level;
 import jotmai.server.JotmaiServer;
 import jotmai.server.config.ConfigException;
+import jotmai.shared.tls.TlsSetupException;
 import jotmai.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,6 +74,7 @@ public final class Main implements Callable<Integer> {
             case CliException c -> c.getMessage();
             case ConfigException c -> c.getMessage();
             case JotmaiServer.StartException s -> s.getMessage();
+            case TlsSetupException t -> t.getMessage();
             case StoreException s -> s.getMessage() == null ? s.getClass().getSimpleName() : s.getMessage();
             default -> "unexpected error: " + e;
         };

@@ -6,24 +6,24 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 import jotmai.server.config.JotmaiConfig;
+import jotmai.shared.tls.TlsContextProvider;
 
 /**
- * The TLS context every listener uses: from the configured PEM files (reloaded when they change), or a
- * self-signed certificate kept in {@code <data>/tls/} when none is configured.
+ * The TLS context every listener uses: from the configured PEM files (reloaded when they change, so a
+ * certbot renewal needs no restart), or a self-signed certificate kept in {@code <data>/tls/} when none
+ * is configured (issue 2: "the log says so").
  */
 final class TlsSetup {
-
-    /** Where the generated self-signed certificate and key live inside the data directory. */
-    static final String SELF_SIGNED_DIR = "tls";
-
     private TlsSetup() {
     }
 
+    /** @throws jotmai.shared.tls.TlsSetupException when the configured files cannot be used */
     static Supplier<SSLContext> context(JotmaiConfig config, Path dataDir, String hostname) {
-        // WIRING SPOT (tls): jotmai.shared.tls.TlsContextProvider.fromPem(cert, key) when config.tls()
-        // names files, else TlsContextProvider.selfSigned(dataDir.resolve(SELF_SIGNED_DIR), hostname).
-        // Until that class exists there is no TLS: STARTTLS/STLS are not offered and implicit-TLS
-        // listeners drop connections.
-        return () -> null;
+        JotmaiConfig.TlsSettings tls = config.tls();
+        if (tls.cert().isPresent() && tls.key().isPresent()) {
+            return TlsContextProvider.fromPem(tls.cert().get(), tls.key().get());
+        }
+        // jotmai.shared.tls.SelfSigned logs whether it generated a certificate or reuses the earlier one
+        return TlsContextProvider.selfSigned(dataDir, hostname);
     }
 }

@@ -127,6 +127,39 @@ class JotmaiServerTest {
     }
 
     @Test
+    void submissionOverImplicitTlsWithAuthIsReadBackOverImaps() throws Exception {
+        // the server has the generated self-signed certificate for "localhost"; we connect to 127.0.0.1
+        Properties props = new Properties();
+        for (String protocol : List.of("smtps", "imaps")) {
+            props.put("mail." + protocol + ".ssl.trust", "*");
+            props.put("mail." + protocol + ".ssl.checkserveridentity", "false");
+            props.put("mail." + protocol + ".timeout", "30000");
+        }
+        props.put("mail.smtps.auth", "true");
+        Session session = Session.getInstance(props);
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress("alice@example.com"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("alice@example.com"));
+        message.setSubject("Note to self over TLS");
+        message.setText("sent on port 465\n");
+
+        try (Transport smtps = session.getTransport("smtps")) {
+            smtps.connect("127.0.0.1", port("submissions"), "alice@example.com", "alice-pw");
+            smtps.sendMessage(message, message.getAllRecipients());
+        }
+
+        try (var imaps = session.getStore("imaps")) {
+            imaps.connect("127.0.0.1", port("imaps"), "alice@example.com", "alice-pw");
+            Folder inbox = imaps.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            assertThat(inbox.getMessageCount()).isEqualTo(1);
+            assertThat(inbox.getMessage(1).getSubject()).isEqualTo("Note to self over TLS");
+            inbox.close(false);
+        }
+        assertThat(data.resolve("tls")).as("self-signed certificate kept in the data directory").isDirectory();
+    }
+
+    @Test
     void closingStopsAcceptingOnEveryListener() throws IOException {
         List<InetSocketAddress> addresses = server.listeners().stream().map(Listener::boundAddress).toList();
 
