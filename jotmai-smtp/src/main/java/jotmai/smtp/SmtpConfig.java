@@ -26,8 +26,8 @@ import jotmai.shared.net.ListenerConfig;
  * @param greetingDelay         MX listener: wait this long before the greeting and refuse clients that
  *                              talk first (early talkers); zero disables
  * @param commandTimeout        server timeout waiting for a command (RFC 5321 §4.5.3.2.7: 5 minutes)
- * @param dataTimeout           server timeout waiting for each block of DATA (RFC 5321 §4.5.3.2.6 ...: 3 minutes
- *                              for the client; we allow 5 as for commands)
+ * @param dataTimeout           server timeout for each read while receiving DATA or BDAT content (RFC 5321
+ *                              §4.5.3.2.7 asks for at least 5 minutes for the server)
  * @param maxAuthFailures       failed AUTH attempts per session before the connection is closed
  * @param stagingDirectory      where DATA and BDAT content is staged; empty = the system temp directory
  */

@@ -133,6 +133,37 @@ class SmtpTranscriptTest {
     }
 
     @Test
+    void mailAndRcptParametersAreCheckedAsTheirRfcsSay() throws Exception {
+        try (SmtpClient c = mx()) {
+            c.send("EHLO x");
+            assertThat(c.send("MAIL FROM:<a@remote.test> BODY=BINARYMIME")).startsWith("555 5.5.4");
+            assertThat(c.send("MAIL FROM:<a@remote.test> RET=SOME")).startsWith("501 5.5.2");
+            assertThat(c.send("MAIL FROM:<a@remote.test> SIZE=abc")).startsWith("501 5.5.2");
+            assertThat(c.send("MAIL FROM:<a@remote.test> SMTPUTF8=yes")).startsWith("501 5.5.2");
+            assertThat(c.send("MAIL FROM:<a@remote.test> AUTH=<> RET=FULL ENVID=QQ+2Bx")).startsWith("250 2.1.0");
+            assertThat(c.send("RCPT TO:<alice@example.test> NOTIFY=NEVER,SUCCESS")).startsWith("501 5.5.2");
+            assertThat(c.send("RCPT TO:<alice@example.test> NOTIFY=BOGUS")).startsWith("501 5.5.2");
+            assertThat(c.send("RCPT TO:<alice@example.test> ORCPT=nosemicolon")).startsWith("501 5.5.2");
+            assertThat(c.send("RCPT TO:<alice@example.test> FOO=1")).startsWith("555 5.5.4");
+            assertThat(c.send("RCPT TO:<alice@example.test> NOTIFY=NEVER")).startsWith("250 2.1.5");
+        }
+    }
+
+    @Test
+    void heloSessionsWorkWithoutExtensionsAndAreTracedAsSmtp() throws Exception {
+        try (SmtpClient c = mx()) {
+            assertThat(c.send("HELO old.remote.test")).isEqualTo("250 mx.example.test");
+            assertThat(c.send("MAIL FROM:<a@remote.test> SIZE=10")).startsWith("555 5.5.4");
+            assertThat(c.send("MAIL FROM:<a@remote.test>")).startsWith("250");
+            assertThat(c.send("RCPT TO:<alice@example.test>")).startsWith("250");
+            assertThat(c.send("DATA")).startsWith("354");
+            assertThat(c.send(message("helo") + ".")).startsWith("250");
+        }
+        assertThat(new String(fx.inbox(fx.alice).getLast(), StandardCharsets.UTF_8))
+                .contains("Received: from old.remote.test ([127.0.0.1])\r\n\tby mx.example.test (Jotmai) with SMTP\r\n");
+    }
+
+    @Test
     void unknownLocalRecipientsAreRefusedAtRcpt() throws Exception {
         try (SmtpClient c = mx()) {
             c.send("EHLO x");
