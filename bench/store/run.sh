@@ -14,7 +14,8 @@ fi
 : "${JAVA_HOME:?no JDK >= 21 found: install one (e.g. temurin-21-jdk) or set JAVA_HOME}"
 target=jotmai-store-sqlite/target
 mvn -B -q -pl jotmai-store-sqlite -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$target/bench.classpath" >/dev/null
+  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$target/bench.classpath" >"$target/bench-build.log" 2>&1 \
+  || { tail -40 "$target/bench-build.log"; echo "build failed (log: $target/bench-build.log)" >&2; exit 1; }
 # Reactor modules are not installed in ~/.m2, so the classpath names their target/classes. Snapshot
 # those directories: other builds in the same working tree may rewrite them while the benchmark runs.
 snap="$target/bench-snapshot"

@@ -1,10 +1,21 @@
 package jotmai.store;
 
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The durable outbound queue. SMTP hands mail for external recipients here; the delivery module
- * (a later issue) takes it out. {@link #enqueue} is durable before it returns, so SMTP may answer 250.
+ * takes it out. {@link #enqueue} is durable before it returns, so SMTP may answer 250.
+ *
+ * <p>Runner protocol: {@link #claimDue} leases due messages (one runner per message, also across
+ * PostgreSQL nodes; a lease that expires because its node died makes the message claimable again);
+ * the runner records each recipient's outcome as soon as it is known ({@link #recordOutcome}, durable
+ * before it returns, so a recipient accepted by the remote server is not sent again, except in the
+ * window between the remote 250 and this commit), then either {@link #remove}s the message (nothing
+ * pending any more) or {@link #reschedule}s it, which also ends the lease.
  */
 public interface QueueStore {
 
@@ -24,4 +35,54 @@ public interface QueueStore {
 
     /** Number of messages waiting (for operators and tests). */
     long size();
+
+    /** Where a recipient stands. PENDING: never tried; DEFERRED: tried, temporary failure. */
+    enum RecipientStatus { PENDING, DEFERRED, DELIVERED, FAILED }
+
+    /** One recipient with its delivery state; {@code lastReply} is "" before the first attempt. */
+    record RecipientState(int position, String address, String notifyOn, String orcpt, RecipientStatus status,
+                          int attempts, String lastReply, Optional<Instant> lastAttemptAt) {
+        public boolean open() {
+            return status == RecipientStatus.PENDING || status == RecipientStatus.DEFERRED;
+        }
+    }
+
+    /** A queued message as the runner and operators see it. */
+    record QueuedMessage(String id, String envelopeFrom, DsnRequest dsn, long size, Instant createdAt,
+                         Instant nextAttemptAt, boolean delayWarned, List<RecipientState> recipients) {
+        public List<RecipientState> openRecipients() {
+            return recipients.stream().filter(RecipientState::open).toList();
+        }
+    }
+
+    /**
+     * Leases up to {@code max} messages due at {@code now} (next attempt reached, no live lease) for
+     * {@code lease}, and returns them. A message leased by a runner that dies becomes claimable again
+     * when the lease expires (PostgreSQL) or when the process restarts (SQLite: leases live in the JVM).
+     */
+    List<QueuedMessage> claimDue(Instant now, int max, Duration lease);
+
+    /** The message bytes exactly as enqueued. */
+    InputStream open(String queueId);
+
+    /**
+     * Records the outcome of one attempt for one recipient (durable before it returns) and counts the
+     * attempt. {@code status} is DELIVERED, FAILED or DEFERRED.
+     */
+    void recordOutcome(String queueId, int position, RecipientStatus status, String reply, Instant at);
+
+    /** Sets the next attempt time and ends the lease. */
+    void reschedule(String queueId, Instant nextAttemptAt);
+
+    /** Remembers that a delay warning (RFC 3464 action "delayed") was sent, so it is sent once. */
+    void markDelayWarned(String queueId);
+
+    /** Removes the message and its bytes; false when it was not there. */
+    boolean remove(String queueId);
+
+    /** One message with its recipients, for operators. */
+    Optional<QueuedMessage> find(String queueId);
+
+    /** Up to {@code limit} messages in order of next attempt, for operators ({@code jotmai queue list}). */
+    List<QueuedMessage> list(int limit);
 }

@@ -24,7 +24,7 @@ import jotmai.store.StoreException;
 final class BlobTable {
 
     /** Octets per stored chunk: a header fetch reads one chunk, a byte range only the chunks it spans. */
-    static final int CHUNK_SIZE = 64 * 1024;
+    static final int CHUNK_SIZE = 16 * 1024;
 
     private BlobTable() {}
 

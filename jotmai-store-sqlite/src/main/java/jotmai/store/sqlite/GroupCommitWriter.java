@@ -72,6 +72,10 @@ final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoreException.Unavailable("interrupted before the write was queued", e);
         }
+        if (!thread.isAlive() && queue.remove(task)) {
+            // closed between the check above and put(): nobody will run it
+            throw new StoreException.Unavailable("store is closed", null);
+        }
         try {
             // join() is not interruptible on purpose: once queued, the write may commit, and the
             // caller must not report failure for a change that is in fact durable.
@@ -105,7 +109,19 @@ final class GroupCommitWriter implements AutoCloseable {
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
-            runBatch(batch);
+            try {
+                runBatch(batch);
+            } catch (Throwable t) { // an Error must not kill the only writer and leave callers waiting
+                log.error("writer failed on a batch of {}", batch.size(), t);
+                for (Task<?> task : batch) {
+                    task.done().completeExceptionally(new StoreException.Unavailable("write failed", t));
+                }
+                try (Statement s = c.createStatement()) {
+                    rollbackQuietly(s);
+                } catch (SQLException | RuntimeException ignored) {
+                    // nothing more to do
+                }
+            }
         }
     }
 

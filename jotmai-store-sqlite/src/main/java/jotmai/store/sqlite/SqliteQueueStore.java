@@ -1,10 +1,22 @@
 package jotmai.store.sqlite;
 
+import java.io.InputStream;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jotmai.store.MessageSource;
 import jotmai.store.QueueStore;
@@ -13,20 +25,48 @@ import jotmai.store.StoreException;
 /**
  * The outbound queue in the same database: one blob (not parsed; delivery sends the bytes as they are)
  * plus envelope rows, committed through group commit, so enqueue is durable before SMTP answers 250.
+ *
+ * <p>Delivery state lives in two tables this class creates itself (idempotently, so the store's
+ * schema file stays untouched): {@code queue_schedule} (next attempt, delay warning sent) and
+ * {@code queue_recipient_state} (status, attempts, last reply). A missing row means "pending, due at
+ * creation". Leases are held in this JVM only: an embedded store has one process, and a restart after
+ * kill -9 must make every message claimable at once.
  */
 final class SqliteQueueStore implements QueueStore {
 
     /** Most recipients one queued message may carry (RFC 5321 §4.5.3.1.8 requires at least 100). */
     static final int MAX_RECIPIENTS = 1_000;
 
+    /** Most messages {@link #list} returns at once. */
+    static final int MAX_LIST = 10_000;
+
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final List<String> STATE_TABLES = List.of("""
+            CREATE TABLE IF NOT EXISTS queue_schedule(queue_id TEXT PRIMARY KEY, next_attempt_ms INTEGER NOT NULL,
+              delay_warned INTEGER NOT NULL DEFAULT 0)""", """
+            CREATE TABLE IF NOT EXISTS queue_recipient_state(queue_id TEXT NOT NULL, position INTEGER NOT NULL,
+              status TEXT NOT NULL, attempts INTEGER NOT NULL, last_reply TEXT NOT NULL, last_attempt_ms INTEGER,
+              PRIMARY KEY(queue_id, position))""",
+            "CREATE INDEX IF NOT EXISTS queue_schedule_due ON queue_schedule(next_attempt_ms)");
 
     private final Database db;
     private final GroupCommitWriter writer;
+    /** queue id → lease end (epoch ms); guarded by {@link #claimLock} for claims. */
+    private final Map<String, Long> leases = new ConcurrentHashMap<>();
+    private final ReentrantLock claimLock = new ReentrantLock();
 
     SqliteQueueStore(Database db, GroupCommitWriter writer) {
         this.db = db;
         this.writer = writer;
+        writer.write(tx -> {
+            try (Statement s = tx.c().createStatement()) {
+                for (String sql : STATE_TABLES) {
+                    s.execute(sql);
+                }
+            }
+            return null;
+        });
     }
 
     @Override
@@ -78,5 +118,189 @@ final class SqliteQueueStore implements QueueStore {
                 return rs.getLong(1);
             }
         });
+    }
+
+    @Override
+    public List<QueuedMessage> claimDue(Instant now, int max, Duration lease) {
+        long nowMs = now.toEpochMilli();
+        claimLock.lock();
+        try {
+            leases.values().removeIf(until -> until <= nowMs);
+            List<String> leased = List.copyOf(leases.keySet());
+            List<QueuedMessage> due = db.read(c -> load(c, """
+                    WHERE coalesce(s.next_attempt_ms, m.created_ms) <= ?
+                    ORDER BY coalesce(s.next_attempt_ms, m.created_ms), m.id LIMIT ?""",
+                    ps -> {
+                        ps.setLong(1, nowMs);
+                        ps.setInt(2, max + leased.size());
+                    }));
+            List<QueuedMessage> claimed = new ArrayList<>();
+            for (QueuedMessage m : due) {
+                if (claimed.size() < max && !leases.containsKey(m.id())) {
+                    leases.put(m.id(), nowMs + lease.toMillis());
+                    claimed.add(m);
+                }
+            }
+            return claimed;
+        } finally {
+            claimLock.unlock();
+        }
+    }
+
+    @Override
+    public InputStream open(String queueId) {
+        long[] blob = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT m.blob_id, b.size FROM queue_message m JOIN blob b ON b.id = m.blob_id WHERE m.id = ?")) {
+                ps.setString(1, queueId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+                }
+            }
+        });
+        if (blob == null) {
+            throw new StoreException.NotFound("no such queued message: " + queueId);
+        }
+        return new BlobInputStream(db, blob[0], 0, blob[1]);
+    }
+
+    @Override
+    public void recordOutcome(String queueId, int position, RecipientStatus status, String reply, Instant at) {
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT INTO queue_recipient_state(queue_id, position, status, attempts, last_reply, last_attempt_ms)
+                    VALUES (?, ?, ?, 1, ?, ?)
+                    ON CONFLICT(queue_id, position) DO UPDATE SET status = excluded.status,
+                      attempts = attempts + 1, last_reply = excluded.last_reply,
+                      last_attempt_ms = excluded.last_attempt_ms""")) {
+                ps.setString(1, queueId);
+                ps.setInt(2, position);
+                ps.setString(3, status.name());
+                ps.setString(4, reply == null ? "" : reply);
+                ps.setLong(5, at.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void reschedule(String queueId, Instant nextAttemptAt) {
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT INTO queue_schedule(queue_id, next_attempt_ms) VALUES (?, ?)
+                    ON CONFLICT(queue_id) DO UPDATE SET next_attempt_ms = excluded.next_attempt_ms""")) {
+                ps.setString(1, queueId);
+                ps.setLong(2, nextAttemptAt.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        leases.remove(queueId);
+    }
+
+    @Override
+    public void markDelayWarned(String queueId) {
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT INTO queue_schedule(queue_id, next_attempt_ms, delay_warned)
+                      SELECT id, created_ms, 1 FROM queue_message WHERE id = ?
+                    ON CONFLICT(queue_id) DO UPDATE SET delay_warned = 1""")) {
+                ps.setString(1, queueId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean remove(String queueId) {
+        boolean removed = writer.write(tx -> {
+            Long blobId = null;
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT blob_id FROM queue_message WHERE id = ?")) {
+                ps.setString(1, queueId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        blobId = rs.getLong(1);
+                    }
+                }
+            }
+            if (blobId == null) {
+                return false;
+            }
+            for (String table : List.of("queue_message WHERE id", "queue_recipient WHERE queue_id",
+                    "queue_schedule WHERE queue_id", "queue_recipient_state WHERE queue_id")) {
+                try (PreparedStatement ps = tx.c().prepareStatement("DELETE FROM " + table + " = ?")) {
+                    ps.setString(1, queueId);
+                    ps.executeUpdate();
+                }
+            }
+            BlobTable.release(tx, blobId);
+            return true;
+        });
+        leases.remove(queueId);
+        return removed;
+    }
+
+    @Override
+    public Optional<QueuedMessage> find(String queueId) {
+        return db.read(c -> load(c, "WHERE m.id = ?", ps -> ps.setString(1, queueId))).stream().findFirst();
+    }
+
+    @Override
+    public List<QueuedMessage> list(int limit) {
+        int n = Math.max(0, Math.min(limit, MAX_LIST));
+        return db.read(c -> load(c, "ORDER BY coalesce(s.next_attempt_ms, m.created_ms), m.id LIMIT ?",
+                ps -> ps.setInt(1, n)));
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Messages selected by {@code tail} (a WHERE/ORDER BY over m = queue_message, s = queue_schedule). */
+    private static List<QueuedMessage> load(Connection c, String tail, Binder binder) throws SQLException {
+        record Head(String id, String from, DsnRequest dsn, long size, long created, long next, boolean warned) {}
+        Map<String, Head> heads = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT m.id, m.envelope_from, m.ret, m.envid, m.smtputf8, m.eight_bit, b.size, m.created_ms,
+                  coalesce(s.next_attempt_ms, m.created_ms), coalesce(s.delay_warned, 0)
+                FROM queue_message m JOIN blob b ON b.id = m.blob_id
+                LEFT JOIN queue_schedule s ON s.queue_id = m.id
+                """ + tail)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    heads.put(rs.getString(1), new Head(rs.getString(1), rs.getString(2),
+                            new DsnRequest(rs.getString(3), rs.getString(4), rs.getInt(5) != 0, rs.getInt(6) != 0),
+                            rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getInt(10) != 0));
+                }
+            }
+        }
+        List<QueuedMessage> out = new ArrayList<>(heads.size());
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT r.position, r.address, r.notify_on, r.orcpt, coalesce(st.status, 'PENDING'),
+                  coalesce(st.attempts, 0), coalesce(st.last_reply, ''), st.last_attempt_ms
+                FROM queue_recipient r
+                LEFT JOIN queue_recipient_state st ON st.queue_id = r.queue_id AND st.position = r.position
+                WHERE r.queue_id = ? ORDER BY r.position""")) {
+            for (Head h : heads.values()) {
+                ps.setString(1, h.id());
+                List<RecipientState> recipients = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long last = rs.getLong(8);
+                        Optional<Instant> lastAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last));
+                        recipients.add(new RecipientState(rs.getInt(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), RecipientStatus.valueOf(rs.getString(5)), rs.getInt(6),
+                                rs.getString(7), lastAt));
+                    }
+                }
+                out.add(new QueuedMessage(h.id(), h.from(), h.dsn(), h.size(), Instant.ofEpochMilli(h.created()),
+                        Instant.ofEpochMilli(h.next()), h.warned(), List.copyOf(recipients)));
+            }
+        }
+        return out;
     }
 }

@@ -55,6 +55,11 @@ public final class SqliteStore implements Store {
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
         this.mail = new SqliteMailStore(db, writer, graceMs);
         this.queue = new SqliteQueueStore(db, writer);
+        // bytes of messages expunged before the last shutdown whose grace period has passed
+        int purged = writer.write(tx -> BlobTable.purge(tx, tx.now() - graceMs));
+        if (purged > 0) {
+            log.info("purged {} unreferenced message blobs", purged);
+        }
     }
 
     /** Opens (creating if needed) the store in {@code dataDir}. */
