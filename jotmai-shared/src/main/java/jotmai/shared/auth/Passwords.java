@@ -33,8 +33,8 @@ public final class Passwords {
      * settings in OWASP's Password Storage Cheat Sheet (m=19 MiB/t=2, 12 MiB/t=3, 9 MiB/t=4, 7 MiB/t=5),
      * the one with the least memory, which matters when a burst of logins hashes concurrently (each
      * concurrent verification holds m KiB). Measured with Bouncy Castle's pure-Java Argon2 on this
-     * shared 2-core machine: about 35 ms per hash (19 MiB/t=2 took 110-140 ms; Dovecot's own default
-     * 64 MiB/t=3 took 1.2-1.4 s). An offline guesser gets tens of guesses per second per core instead of
+     * shared 2-core machine: about 35 ms per hash when the machine is quiet, 50 ms at load 2 and 300 ms
+     * at load 20+ (19 MiB/t=2 took 110-140 ms quiet; Dovecot's own default 64 MiB/t=3 took 1.2-1.4 s). An offline guesser gets tens of guesses per second per core instead of
      * billions; a provider's login burst of 50/s costs under two cores. One lane because each session
      * runs on one virtual thread. Raising these later is safe: {@link #needsRehash} reports weaker
      * stored hashes and AuthService upgrades them at the next successful login.
