@@ -1,6 +1,7 @@
 package jotmai.smtp;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class SmtpServer implements AutoCloseable {
     /** Binds every enabled listener. */
     public void start() throws IOException {
         Path staging = config.stagingDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(staging); // fail at start, not in the middle of a client's DATA
         try {
             bind(config.mx(), ListenerKind.MX, staging);
             bind(config.submission(), ListenerKind.SUBMISSION, staging);

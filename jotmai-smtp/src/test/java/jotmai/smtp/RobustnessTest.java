@@ -41,6 +41,22 @@ class RobustnessTest {
     }
 
     @Test
+    void whenTheStoreIsGoneClientsGetATemporaryErrorNotALoss(@TempDir Path dir) throws Exception {
+        try (SmtpFixture fx = new SmtpFixture(dir)) {
+            try (SmtpClient c = fx.connect("smtp")) {
+                c.reply();
+                c.send("EHLO x");
+                c.send("MAIL FROM:<a@remote.test>");
+                assertThat(c.send("RCPT TO:<alice@example.test>")).startsWith("250");
+                assertThat(c.send("DATA")).startsWith("354");
+                fx.store.close();
+                assertThat(c.send("Subject: lost?\r\n\r\nbody\r\n.")).startsWith("451 4.3.0");
+                assertThat(c.send("NOOP")).startsWith("250");
+            }
+        }
+    }
+
+    @Test
     void garbageAndBinaryNoiseNeverCrashTheServer(@TempDir Path dir) throws Exception {
         try (SmtpFixture fx = new SmtpFixture(dir)) {
             try (SmtpClient c = fx.connect("smtp")) {
