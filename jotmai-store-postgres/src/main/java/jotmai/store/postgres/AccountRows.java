@@ -74,11 +74,16 @@ final class AccountRows {
                 long used = rs.getLong(1);
                 long limit = rs.getLong(2);
                 if (limit > 0 && bytes > 0 && used > limit) {
-                    throw new StoreException.QuotaExceeded("quota of account " + accountId + " exceeded ("
-                            + (used - bytes) + " + " + bytes + " > " + limit + " octets)", largestMessage > limit);
+                    throw quotaExceeded(accountId, used - bytes, bytes, limit, largestMessage);
                 }
             }
         }
+    }
+
+    static StoreException.QuotaExceeded quotaExceeded(long accountId, long used, long bytes, long limit,
+                                                      long largestMessage) {
+        return new StoreException.QuotaExceeded("quota of account " + accountId + " exceeded (" + used + " + "
+                + bytes + " > " + limit + " octets)", largestMessage > limit);
     }
 
     /** Adjusts usage without a quota check (expunge, delete, a move within the account). */

@@ -66,7 +66,8 @@ final class MessageWrites {
             for (Map.Entry<Long, Integer> e : messagesPerAccount.entrySet()) {
                 QuotaUsage usage = AccountRows.usage(tx.c(), e.getKey());
                 if (usage.wouldExceed(size * e.getValue())) {
-                    AccountRows.charge(tx.c(), e.getKey(), size * e.getValue(), e.getValue(), size);
+                    throw AccountRows.quotaExceeded(e.getKey(), usage.usedBytes(), size * e.getValue(),
+                            usage.limitBytes(), size);
                 }
             }
             BlobRows.ensure(tx, blobs, prepared, source);

@@ -1,0 +1,145 @@
+package jotmai.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jotmai.store.Account;
+import jotmai.store.BlobRef;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageSource;
+
+/** The schema's promises: migrations idempotent, Citus-ready keys, bounded memory for byte ranges. */
+class PostgresSchemaTest {
+
+    /** Tables whose rows belong to one account (distributed by account_id under Citus). */
+    static final List<String> PER_ACCOUNT_TABLES =
+            List.of("account_state", "mailboxes", "subscriptions", "messages", "tombstones");
+
+    static PostgresConfig config;
+    static PostgresStore store;
+
+    @BeforeAll
+    static void open() {
+        config = PgTestDatabase.freshSchema();
+        store = PostgresStore.open(config);
+    }
+
+    @AfterAll
+    static void close() {
+        if (store != null) {
+            store.close();
+            PgTestDatabase.dropSchema(config);
+        }
+    }
+
+    static Connection connect() throws Exception {
+        return DriverManager.getConnection(PgTestDatabase.url(), PgTestDatabase.user(), PgTestDatabase.password());
+    }
+
+    @Test
+    void everyPerAccountTableLeadsItsPrimaryKeyWithAccountId() throws Exception {
+        List<String> leading = new ArrayList<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT t.relname, a.attname FROM pg_index i
+                JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+                WHERE i.indisprimary AND n.nspname = ? ORDER BY t.relname""")) {
+            ps.setString(1, config.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (PER_ACCOUNT_TABLES.contains(rs.getString(1))) {
+                        leading.add(rs.getString(1) + "." + rs.getString(2));
+                    }
+                }
+            }
+        }
+        assertThat(leading).containsExactlyInAnyOrderElementsOf(
+                PER_ACCOUNT_TABLES.stream().map(t -> t + ".account_id").toList());
+    }
+
+    @Test
+    void mailboxIdsCarryTheirAccountId() {
+        String domain = "d" + System.nanoTime() + ".example";
+        store.accounts().addDomain(domain);
+        Account a = store.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+        assertThat(store.mail().mailboxes(a.id())).allSatisfy(
+                m -> assertThat(MailboxIds.accountOf(m.id())).isEqualTo(a.id()));
+    }
+
+    @Test
+    void openingASecondNodeOnAMigratedSchemaAppliesNothingAgain() throws Exception {
+        List<String> before = appliedMigrations();
+        assertThat(before).containsExactly("1", "2");
+        try (PostgresStore second = PostgresStore.open(config)) {
+            assertThat(second.accounts().domains()).isNotNull();
+        }
+        assertThat(appliedMigrations()).isEqualTo(before);
+    }
+
+    static List<String> appliedMigrations() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT version FROM "
+                + config.schema() + ".flyway_schema_history WHERE success AND type = 'SQL' ORDER BY installed_rank");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aSmallRangeOfA25MegabyteMessageIsServedWithoutLoadingTheMessage(@TempDir Path dir) throws Exception {
+        String domain = "d" + System.nanoTime() + ".example";
+        store.accounts().addDomain(domain);
+        Account a = store.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+        Path staged = dir.resolve("big.eml");
+        int size = 25 * 1024 * 1024;
+        try (var out = Files.newOutputStream(staged)) {
+            out.write("Subject: 25 MB\r\nContent-Type: application/octet-stream\r\n\r\n".getBytes());
+            byte[] line = new byte[78];
+            for (int i = 0; i < line.length - 2; i++) {
+                line[i] = (byte) ('A' + i % 26);
+            }
+            line[76] = '\r';
+            line[77] = '\n';
+            for (long written = 0; written < size; written += line.length) {
+                out.write(line);
+            }
+        }
+        long mailbox = store.mail().mailbox(a.id(), Mailbox.INBOX).orElseThrow().id();
+        BlobRef blob = store.mail().append(mailbox, MessageSource.ofFile(staged), Set.of(), Instant.now()).meta().blob();
+
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        byte[] range;
+        try (InputStream in = store.mail().openContent(blob, 12_000_000, 100)) {
+            range = in.readAllBytes();
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(range).hasSize(100);
+        byte[] expected = new byte[100];
+        try (var file = java.nio.channels.FileChannel.open(staged)) {
+            file.read(java.nio.ByteBuffer.wrap(expected), 12_000_000);
+        }
+        assertThat(range).isEqualTo(expected);
+        assertThat(allocated).as("bytes allocated to serve a 100-octet range").isLessThan(2_000_000);
+    }
+}
