@@ -111,21 +111,55 @@ class RobustnessTest {
     }
 
     @Test
-    void pythonSmtplibDeliversOverTheMxListener(@TempDir Path dir) throws Exception {
+    void pythonSmtplibDeliversOverTheMxListenerIncludingSmtputf8(@TempDir Path dir) throws Exception {
         boolean present = new ProcessBuilder("sh", "-c", "command -v python3").start().waitFor() == 0;
         Assumptions.assumeTrue(present || "true".equals(System.getenv("CI")), "python3 not installed");
         try (SmtpFixture fx = new SmtpFixture(dir)) {
-            String script = "import smtplib,sys\n"
+            var thai = fx.store.accounts().createAccount("สมชาย@example.test", "{PLAIN}x", 0);
+            String script = "import smtplib\n"
                     + "s=smtplib.SMTP('127.0.0.1'," + fx.port("smtp") + ",timeout=30)\n"
                     + "s.ehlo('py.remote.test')\n"
                     + "s.sendmail('py@remote.test',['alice@example.test'],"
                     + "'Subject: from python\\r\\n\\r\\n.leading dot\\r\\nbody\\r\\n'.encode())\n"
+                    + "s.sendmail('ผู้ส่ง@remote.test',['สมชาย@example.test'],"
+                    + "'Subject: =?utf-8?b?4Liq4Lin4Lix4Liq4LiU4Li1?=\\r\\n\\r\\nสวัสดีครับ\\r\\n'.encode('utf-8'),"
+                    + "mail_options=['SMTPUTF8','BODY=8BITMIME'])\n"
                     + "s.quit()\n";
             Process p = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(output).isZero();
             assertThat(new String(fx.inbox(fx.alice).getFirst())).endsWith("Subject: from python\r\n\r\n.leading dot\r\nbody\r\n");
+            String stored = new String(fx.inbox(thai).getFirst(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(stored).startsWith("Return-Path: <ผู้ส่ง@remote.test>").endsWith("\r\n\r\nสวัสดีครับ\r\n");
+        }
+    }
+
+    @Test
+    void manyConcurrentSessionsAreAllStoredDurably(@TempDir Path dir) throws Exception {
+        int clients = 40;
+        try (SmtpFixture fx = new SmtpFixture(dir)) {
+            java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(clients)) {
+                for (int i = 0; i < clients; i++) {
+                    int n = i;
+                    results.add(pool.submit(() -> {
+                        try (SmtpClient c = fx.connect("smtp")) {
+                            c.reply();
+                            c.write("EHLO c" + n + "\r\nMAIL FROM:<c" + n + "@remote.test>\r\n"
+                                    + "RCPT TO:<alice@example.test>\r\nDATA\r\n");
+                            for (int r = 0; r < 4; r++) {
+                                c.reply();
+                            }
+                            return c.send("Subject: concurrent " + n + "\r\n\r\nbody\r\n.");
+                        }
+                    }));
+                }
+            }
+            for (var r : results) {
+                assertThat(r.get(60, TimeUnit.SECONDS)).startsWith("250 2.0.0");
+            }
+            assertThat(fx.inbox(fx.alice)).hasSize(clients);
         }
     }
 }
