@@ -23,6 +23,10 @@ public interface AccountStore {
     /**
      * Creates an account in a hosted domain together with its default mailboxes (INBOX, Sent, Drafts,
      * Trash, Junk, Archive with their special-use roles, all subscribed).
+     *
+     * @throws StoreException.NotFound      when the domain is not hosted
+     * @throws StoreException.AlreadyExists when the address is taken (compared case-insensitively)
+     * @throws StoreException.Invalid       for a malformed address or a negative quota
      */
     Account createAccount(String address, String passwordHash, long quotaBytes);
 
@@ -39,7 +43,13 @@ public interface AccountStore {
     /** Deletes the account, its mailboxes and messages. */
     boolean deleteAccount(String address);
 
-    /** Adds an alias; source "x@dom" or "@dom" (catch-all); the source domain must be hosted. */
+    /**
+     * Adds an alias; source "x@dom" or "@dom" (catch-all); the source domain must be hosted.
+     *
+     * @throws StoreException.NotFound      when the source domain is not hosted
+     * @throws StoreException.AlreadyExists when this exact mapping exists
+     * @throws StoreException.Invalid       for a malformed source or target
+     */
     void addAlias(String source, String target);
 
     /** Removes one mapping, or every mapping of source when target is empty. */

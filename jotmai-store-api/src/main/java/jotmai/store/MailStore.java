@@ -28,23 +28,35 @@ public interface MailStore {
 
     List<Mailbox> mailboxes(long accountId);
 
-    /** Looks a mailbox up by name; "INBOX" in any case names the inbox. */
+    /**
+     * Looks a mailbox up by name; "INBOX" in any case names the inbox (also as the first level of a
+     * child name: "inbox/x" is "INBOX/x"). Empty for names that cannot exist.
+     */
     Optional<Mailbox> mailbox(long accountId, String name);
 
     Optional<Mailbox> mailbox(long mailboxId);
 
     /**
      * Creates a mailbox. Missing parents are not created (the protocol decides). Throws
-     * {@link StoreException.AlreadyExists} if the name is taken.
+     * {@link StoreException.AlreadyExists} if the name is taken, {@link StoreException.Invalid} for names
+     * that cannot exist (empty, leading/trailing/double delimiter, control characters, '*' or '%').
+     * A new mailbox is not subscribed and gets a UIDVALIDITY no earlier mailbox of that name had.
      */
     Mailbox createMailbox(long accountId, String name, Optional<SpecialUse> specialUse);
 
-    /** Deletes one mailbox and its messages; children stay. INBOX cannot be deleted. */
+    /**
+     * Deletes one mailbox and its messages; children stay, subscriptions stay (RFC 9051 §6.3.9). INBOX
+     * cannot be deleted ({@link StoreException.Conflict}); an unknown name is
+     * {@link StoreException.NotFound}.
+     */
     void deleteMailbox(long accountId, String name);
 
     /**
      * Renames a mailbox and all its children (RFC 9051 §6.3.6). Renaming INBOX moves all its messages
      * into a new mailbox of the new name and leaves INBOX empty; INBOX's children are not renamed.
+     * A renamed mailbox keeps its id and UIDVALIDITY; subscriptions of renamed names follow them.
+     * Throws NotFound (no source), AlreadyExists (target or a renamed child's target taken), Invalid
+     * (target inside the source, or INBOX as target).
      */
     void renameMailbox(long accountId, String from, String to);
 
@@ -82,7 +94,11 @@ public interface MailStore {
     /** The parse-once structure of a stored message. */
     ParsedMessage structure(BlobRef blob);
 
-    /** The raw bytes of a message: the whole of it, or [offset, offset+length) clipped to its size. */
+    /**
+     * The raw bytes of a message: the whole of it, or [offset, offset+length) clipped to its size.
+     * Bytes of an expunged message stay readable for a backend-defined grace period (sessions that have
+     * not yet seen the EXPUNGE may fetch it); then {@link StoreException.NotFound}.
+     */
     InputStream openContent(BlobRef blob, long offset, long length);
 
     default InputStream openContent(BlobRef blob) {
@@ -108,7 +124,12 @@ public interface MailStore {
      */
     List<Long> expunge(long mailboxId, Optional<UidSet> uids);
 
-    /** Changes after {@code modSeq} (exclusive); see {@link Changes}. */
+    /**
+     * Changes after {@code modSeq} (exclusive); see {@link Changes}. Expunges are reported for every
+     * {@code modSeq}: backends keep expunge tombstones as long as the mailbox exists, so QRESYNC
+     * (RFC 7162 §3.2.5) can always answer VANISHED (EARLIER). One operation (a STORE over many
+     * messages, an EXPUNGE, a COPY) may give all its changes the same MODSEQ.
+     */
     Changes changesSince(long mailboxId, long modSeq);
 
     /**

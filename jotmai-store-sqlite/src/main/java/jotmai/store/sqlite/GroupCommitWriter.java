@@ -1,6 +1,7 @@
 package jotmai.store.sqlite;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -169,19 +170,26 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private Outcome runOne(Statement s, Task<?> task, long now) throws SQLException {
         Tx tx = new Tx(c, now);
-        s.execute("SAVEPOINT task");
+        execute("SAVEPOINT task");
         try {
             Object value = task.work().run(tx);
-            s.execute("RELEASE task");
+            execute("RELEASE task");
             return new Outcome(value, null, tx);
         } catch (SQLException | RuntimeException e) {
-            s.execute("ROLLBACK TO task");
-            s.execute("RELEASE task");
+            execute("ROLLBACK TO task");
+            execute("RELEASE task");
             Throwable failure = e instanceof SQLException sql ? Database.unavailable("write failed", sql) : e;
             if (!(failure instanceof StoreException)) {
                 log.error("write task failed", e);
             }
             return new Outcome(null, failure, tx);
+        }
+    }
+
+    /** Runs a fixed statement through the writer's statement cache (no SQL compile per task). */
+    private void execute(String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
         }
     }
 

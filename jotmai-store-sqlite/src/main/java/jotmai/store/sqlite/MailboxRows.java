@@ -48,6 +48,19 @@ final class MailboxRows {
         return byId(c, mailboxId).orElseThrow(() -> new StoreException.NotFound("no mailbox " + mailboxId));
     }
 
+    /** The account owning a mailbox (a cheaper lookup than {@link #require} for the append path). */
+    static long accountOf(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT account_id FROM mailbox WHERE id = ?")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException.NotFound("no mailbox " + mailboxId);
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
     static List<Mailbox> ofAccount(Connection c, long accountId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT " + COLUMNS + " FROM mailbox m WHERE m.account_id = ? ORDER BY m.name")) {

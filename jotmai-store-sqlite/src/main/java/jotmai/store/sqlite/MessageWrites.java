@@ -51,11 +51,11 @@ final class MessageWrites {
         long internalMs = internalDate.toEpochMilli();
         return writer.write(tx -> {
             Map<Long, Long> bytesPerAccount = new LinkedHashMap<>();
-            List<Mailbox> mailboxes = new ArrayList<>();
+            List<Long> accountIds = new ArrayList<>();
             for (DeliveryTarget t : targets) {
-                Mailbox m = MailboxRows.require(tx.c(), t.mailboxId());
-                mailboxes.add(m);
-                bytesPerAccount.merge(m.accountId(), size, Long::sum);
+                long accountId = MailboxRows.accountOf(tx.c(), t.mailboxId());
+                accountIds.add(accountId);
+                bytesPerAccount.merge(accountId, size, Long::sum);
             }
             for (Map.Entry<Long, Long> e : bytesPerAccount.entrySet()) {
                 Quotas.check(tx, e.getKey(), e.getValue(), size);
@@ -63,13 +63,13 @@ final class MessageWrites {
             long blobId = BlobTable.insert(tx, source, size, structure, targets.size());
             List<AppendResult> results = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
-                Mailbox m = mailboxes.get(i);
-                MessageRows.Allocation a = MessageRows.allocate(tx, m.id(), 1);
-                MessageMeta meta = MessageRows.insert(tx, m.id(), a.firstUid(), a.modSeq(), flags.get(i), internalMs,
-                        size, blobId);
-                Quotas.add(tx, m.accountId(), size, 1);
-                tx.ring(m.id());
-                results.add(new AppendResult(m.id(), a.uidValidity(), a.firstUid(), a.modSeq(), meta));
+                long mailboxId = targets.get(i).mailboxId();
+                MessageRows.Allocation a = MessageRows.allocate(tx, mailboxId, 1);
+                MessageMeta meta = MessageRows.insert(tx, mailboxId, a.firstUid(), a.modSeq(), flags.get(i),
+                        internalMs, size, blobId);
+                Quotas.add(tx, accountIds.get(i), size, 1);
+                tx.ring(mailboxId);
+                results.add(new AppendResult(mailboxId, a.uidValidity(), a.firstUid(), a.modSeq(), meta));
             }
             return results;
         });

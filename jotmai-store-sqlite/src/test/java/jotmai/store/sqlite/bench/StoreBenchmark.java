@@ -70,7 +70,7 @@ public final class StoreBenchmark {
             System.out.println("| measurement | threads | mailboxes | operations | result |");
             System.out.println("|---|---|---|---|---|");
             b.warmUp();
-            String cases = args.length > 2 ? args[2] : "1x1,16x1,1x100,16x100,files1x1,files16x1,fetch";
+            String cases = args.length > 2 ? args[2] : "parse,1x1,16x1,1x100,16x100,files1x1,files16x1,fetch";
             for (String c : cases.split(",")) {
                 switch (c) {
                     case "1x1" -> b.appends("durable appends, 4 KB, SQLite blobs", 1, 1, appends / 4, false);
@@ -80,6 +80,7 @@ public final class StoreBenchmark {
                     case "files1x1" -> b.appends("durable appends, 4 KB, files (estimate)", 1, 1, appends / 4, true);
                     case "files16x1" -> b.appends("durable appends, 4 KB, files (estimate)", 16, 1, appends, true);
                     case "fetch" -> b.fetches();
+                    case "parse" -> parseCost();
                     default -> throw new IllegalArgumentException("unknown case " + c);
                 }
             }
@@ -165,6 +166,21 @@ public final class StoreBenchmark {
                 f.get();
             }
         }
+    }
+
+    /** CPU per append spent outside the writer: parse once + encode the structure of a 4 KB message. */
+    private static void parseCost() throws IOException {
+        byte[] body = message(MESSAGE_SIZE, "parse");
+        int n = 20_000;
+        long t0 = 0;
+        for (int i = 0; i < 2 * n; i++) {
+            if (i == n) {
+                t0 = System.nanoTime(); // first half warms up
+            }
+            jotmai.message.StructureCodec.encode(jotmai.message.MessageParser.parse(new java.io.ByteArrayInputStream(body)));
+        }
+        System.out.printf("| parse + encode structure, 4 KB message (caller thread CPU) | 1 | - | %d | %.0f µs |%n", n,
+                (System.nanoTime() - t0) / 1e3 / n);
     }
 
     /** The file layout's durable write: temp file, fsync, rename, fsync of the directory. */
