@@ -399,6 +399,36 @@ class SmtpTranscriptTest {
     }
 
     @Test
+    void commandsPipelinedAfterStartTlsAreDiscardedNotExecutedInsideTls() throws Exception {
+        // RFC 3207 §4.2 and the plaintext command injection bug class (CVE-2011-0411)
+        try (SmtpClient c = mx()) {
+            c.send("EHLO x");
+            c.write("STARTTLS\r\nMAIL FROM:<injected@remote.test>\r\n");
+            assertThat(c.reply()).isEqualTo("220 2.0.0 Ready to start TLS");
+            c.startTls();
+            assertThat(c.send("RCPT TO:<alice@example.test>")).isEqualTo("503 5.5.1 Need MAIL before RCPT");
+            assertThat(c.send("EHLO x")).startsWith("250-mx.example.test");
+        }
+    }
+
+    @Test
+    void clientsInTrustedNetworksMayRelayThroughTheMx(@TempDir Path other) throws Exception {
+        try (SmtpFixture trusted = new SmtpFixture(other, c -> c.withTrustedNetworks(List.of("127.0.0.0/8")))) {
+            long before = trusted.store.queue().size();
+            try (SmtpClient c = trusted.connect("smtp")) {
+                c.reply();
+                c.send("EHLO app.internal");
+                c.send("MAIL FROM:<app@example.test>");
+                assertThat(c.send("RCPT TO:<customer@remote.test>")).startsWith("250 2.1.5");
+                assertThat(c.send("RCPT TO:<user%remote.test@example.test>")).startsWith("550 5.7.1");
+                c.send("DATA");
+                assertThat(c.send(message("relayed") + ".")).startsWith("250 2.0.0");
+            }
+            assertThat(trusted.store.queue().size()).isEqualTo(before + 1);
+        }
+    }
+
+    @Test
     void startTlsForgetsThePreviousGreetingAndRefusesASecondStartTls() throws Exception {
         try (SmtpClient c = mx()) {
             c.send("EHLO x");
