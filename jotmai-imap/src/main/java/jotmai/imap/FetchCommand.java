@@ -191,18 +191,10 @@ final class FetchCommand {
             case Sections.Content.Missing m -> out.nil();
             case Sections.Content.Bytes b -> {
                 long[] r = clip(b.bytes().length, partial);
-                if (r[1] == 0) {
-                    out.string("");
-                } else {
-                    out.literal(new ByteArrayInputStream(b.bytes(), (int) r[0], (int) r[1]), r[1], false);
-                }
+                out.literal(new ByteArrayInputStream(b.bytes(), (int) r[0], (int) r[1]), r[1], false);
             }
             case Sections.Content.Range r -> {
                 long[] c = clip(Math.max(0, Math.min(r.length(), meta.size() - r.offset())), partial);
-                if (c[1] == 0) {
-                    out.string("");
-                    return;
-                }
                 try (InputStream in = ctx.mail.openContent(meta.blob(), r.offset() + c[0], c[1])) {
                     out.literal(in, c[1], false);
                 } catch (IOException e) {
@@ -273,10 +265,6 @@ final class FetchCommand {
                 return;
             }
             long[] r = clip(size, partial);
-            if (r[1] == 0) {
-                out.string("");
-                return;
-            }
             try (InputStream in = bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file)) {
                 in.skipNBytes(r[0]);
                 out.literal(in, r[1], hasNul);

@@ -94,6 +94,9 @@ final class ListCommand {
         if (command.lsub() || (subscribedOnly && recursive)) {
             // LSUB "%" and RECURSIVEMATCH: a parent of a subscribed mailbox shows when only the child matched
             for (String sub : subscriptions) {
+                if (patterns.stream().anyMatch(p -> p.matcher(sub).matches())) {
+                    continue; // RFC 5258 §3.5: CHILDINFO only for descendants the patterns do not name
+                }
                 int slash = -1;
                 while ((slash = sub.indexOf(Mailbox.DELIMITER, slash + 1)) > 0) {
                     String parent = sub.substring(0, slash);
@@ -102,12 +105,16 @@ final class ListCommand {
                     }
                     if (patterns.stream().anyMatch(p -> p.matcher(parent).matches())) {
                         Set<String> attrs = new java.util.LinkedHashSet<>();
+                        Mailbox existing = byName.get(parent);
                         if (command.lsub()) {
                             attrs.add("\\Noselect");
-                        } else {
+                        } else if (existing == null) {
                             attrs.add("\\NonExistent");
                         }
-                        entries.add(new Entry(parent, byName.get(parent), attrs));
+                        if (!command.lsub() && command.returns().children()) {
+                            attrs.add("\\HasChildren");
+                        }
+                        entries.add(new Entry(parent, existing, attrs));
                     }
                 }
             }
@@ -115,7 +122,7 @@ final class ListCommand {
         for (Entry e : entries) {
             ctx.out.star().atom(command.lsub() ? "LSUB (" : "LIST (").atom(String.join(" ", e.attributes))
                     .atom(") \"").atom(delimiter).atom("\" ").astring(ctx.wireName(e.name));
-            if (recursive && subscribedOnly && e.mailbox != null && !subscriptions.contains(e.name)) {
+            if (recursive && subscribedOnly && !subscriptions.contains(e.name)) {
                 ctx.out.atom(" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
             }
             ctx.out.crlf();

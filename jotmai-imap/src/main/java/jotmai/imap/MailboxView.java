@@ -134,7 +134,7 @@ final class MailboxView {
                 }
             } else {
                 if (count == 0) {
-                    throw new ImapException.Bad(ResponseCode.CLIENTBUG, "no messages in the mailbox");
+                    continue; // nothing to address in an empty mailbox; "1:*" there is a common client habit
                 }
                 long lo = r.from() == SequenceSet.STAR ? count : r.from();
                 long hi = r.to() == SequenceSet.STAR ? count : r.to();

@@ -19,7 +19,9 @@ import jotmai.imap.protocol.ImapException;
 import jotmai.imap.protocol.ResponseCode;
 import jotmai.imap.protocol.SearchKey;
 import jotmai.imap.protocol.SequenceSet;
+import jotmai.message.Address;
 import jotmai.message.BodyPart;
+import jotmai.message.Envelope;
 import jotmai.message.BodyText;
 import jotmai.message.HeaderDecoder;
 import jotmai.message.HeaderField;
@@ -181,7 +183,8 @@ final class SearchCommand {
             case SearchKey.Uid u -> sets.get(key).contains(c.meta.uid());
             case SearchKey.Size s -> s.larger() ? c.meta.size() > s.octets() : c.meta.size() < s.octets();
             case SearchKey.Date d -> compare(d, dateOf(d.field(), c));
-            case SearchKey.Header h -> headerMatches(c.structure(), h.field(), h.value());
+            case SearchKey.Header h -> headerMatches(c.structure(), h.field(), h.value())
+                    || addressMatches(c.structure(), h.field(), h.value());
             case SearchKey.Body b -> bodyMatches(c, c.structure().body(), b.text());
             case SearchKey.Text t -> anyHeaderMatches(c.structure(), t.text()) || bodyMatches(c, c.structure().body(), t.text());
             case SearchKey.Not n -> !matches(n.key(), c, view, sets);
@@ -240,6 +243,42 @@ final class SearchCommand {
                 if (value.isEmpty() || BodyText.containsIgnoreCase(HeaderDecoder.decode(h.value()), value)) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * FROM/TO/CC/BCC also match the parsed addresses as "name &lt;mailbox@host&gt;", so comments and
+     * odd spacing in the raw header do not hide an address (as Dovecot does).
+     */
+    private static boolean addressMatches(ParsedMessage message, String field, String value) {
+        Envelope e = message.envelope();
+        if (e == null || value.isEmpty()) {
+            return false;
+        }
+        List<Address> list = switch (field.toLowerCase(Locale.ROOT)) {
+            case "from" -> e.from();
+            case "to" -> e.to();
+            case "cc" -> e.cc();
+            case "bcc" -> e.bcc();
+            default -> null;
+        };
+        if (list == null) {
+            return false;
+        }
+        for (Address a : list) {
+            StringBuilder text = new StringBuilder();
+            if (a.name() != null) {
+                text.append(HeaderDecoder.decode(a.name())).append(' ');
+            }
+            text.append('<').append(a.mailbox() == null ? "" : a.mailbox());
+            if (a.host() != null) {
+                text.append('@').append(a.host());
+            }
+            text.append('>');
+            if (BodyText.containsIgnoreCase(text.toString(), value)) {
+                return true;
             }
         }
         return false;

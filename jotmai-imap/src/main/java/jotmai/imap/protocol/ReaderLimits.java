@@ -15,7 +15,7 @@ public record ReaderLimits(int maxLineLength, long maxLiteralSize, long maxComma
                            int spoolThreshold) {
 
     /** Before authentication: enough for LOGIN and AUTHENTICATE, nothing more. */
-    public static final ReaderLimits UNAUTHENTICATED = new ReaderLimits(8 * 1024, 8 * 1024, 16 * 1024, 4, 8 * 1024);
+    public static final ReaderLimits UNAUTHENTICATED = new ReaderLimits(64 * 1024, 8 * 1024, 16 * 1024, 4, 8 * 1024);
 
     /** After authentication: APPENDLIMIT-sized messages, several per MULTIAPPEND. */
     public static ReaderLimits authenticated(long appendLimit) {

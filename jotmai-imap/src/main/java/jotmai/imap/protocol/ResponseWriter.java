@@ -166,6 +166,15 @@ public final class ResponseWriter {
                 if (n < 0) {
                     break;
                 }
+                if (!binary) {
+                    // RFC 9051 §4.3: a literal must not contain NUL (only literal8 may); content stored from
+                    // a binary APPEND is shown with NUL replaced, keeping sizes and offsets intact
+                    for (int i = 0; i < n; i++) {
+                        if (chunk[i] == 0) {
+                            chunk[i] = '?';
+                        }
+                    }
+                }
                 out.write(chunk, 0, n);
                 left -= n;
             }
