@@ -43,6 +43,8 @@ public final class Listener implements AutoCloseable {
     static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
     /** After the grace period and closing the sockets, how long to wait for session threads to end. */
     static final Duration FORCED_CLOSE_WAIT = Duration.ofSeconds(2);
+    /** How long close waits for the accepting thread to leave accept(). */
+    static final Duration ACCEPTOR_EXIT_WAIT = Duration.ofSeconds(10);
 
     private final ListenerConfig config;
     private final Supplier<SSLContext> tls;
@@ -218,6 +220,9 @@ public final class Listener implements AutoCloseable {
         closing = true;
         closeQuietly(server);
         acceptor.interrupt();
+        // The socket's file descriptor is released only when the accepting thread leaves accept();
+        // wait for that so the port is really closed when close returns.
+        joinQuietly(acceptor, ACCEPTOR_EXIT_WAIT);
         connections.forEach(Connection::requestShutdown);
         waitForSessions(Duration.ofMillis(graceMillis));
         if (!connections.isEmpty()) {
@@ -226,6 +231,14 @@ public final class Listener implements AutoCloseable {
             waitForSessions(FORCED_CLOSE_WAIT);
         }
         log.info("{} closed", config.name());
+    }
+
+    private static void joinQuietly(Thread thread, Duration wait) {
+        try {
+            thread.join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void waitForSessions(Duration wait) {
