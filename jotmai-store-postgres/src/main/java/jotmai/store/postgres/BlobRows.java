@@ -96,7 +96,13 @@ final class BlobRows {
 
     record Info(long size, byte[] structure) {}
 
+    /** Blob ids are hex SHA-256; anything else was never issued (and may not even be storable text). */
+    private static final java.util.regex.Pattern BLOB_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     static Optional<Info> info(Connection c, String id) throws SQLException {
+        if (!BLOB_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT size, structure FROM blobs WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {

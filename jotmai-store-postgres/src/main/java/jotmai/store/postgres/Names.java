@@ -22,9 +22,12 @@ final class Names {
 
     private Names() {}
 
-    /** Lower case; a lookup key that need not be valid. */
+    /**
+     * Lower case; a lookup key that need not be valid. NUL cannot be stored in PostgreSQL text, and
+     * would fail the query; no stored name contains one, so it becomes a character that matches nothing.
+     */
     static String key(String s) {
-        return s == null ? "" : s.strip().toLowerCase(Locale.ROOT);
+        return s == null ? "" : s.strip().toLowerCase(Locale.ROOT).replace('\u0000', '\uFFFD');
     }
 
     static String domain(String domain) {

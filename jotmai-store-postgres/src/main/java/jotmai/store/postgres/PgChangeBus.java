@@ -97,17 +97,16 @@ final class PgChangeBus implements ChangeBus, AutoCloseable {
         }
     }
 
-    /** Queues notifications in the caller's transaction (sent on commit). */
+    /** Queues notifications in the caller's transaction (sent on commit), in one round trip. */
     void notify(Connection c, Collection<Long> mailboxIds) throws SQLException {
         if (mailboxIds.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            for (long id : mailboxIds) {
-                ps.setString(1, channel);
-                ps.setString(2, nodeId + " " + id);
-                ps.executeQuery().close();
-            }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ? || ' ' || id) FROM unnest(?::bigint[]) id")) {
+            ps.setString(1, channel);
+            ps.setString(2, nodeId);
+            ps.setArray(3, c.createArrayOf("bigint", mailboxIds.toArray()));
+            ps.executeQuery().close();
         }
     }
 

@@ -79,6 +79,7 @@ public final class PostgresStore implements Store {
         }
         PostgresStore store = new PostgresStore(db);
         store.bus.start();
+        store.purgeSoon(); // blobs whose grace period ran out while no node was expunging
         log.info("store opened: {} schema {}", config.jdbcUrl(), config.schema());
         return store;
     }

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +31,7 @@ import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
+import jotmai.store.QueueStore;
 
 /**
  * Two PostgresStore instances on one database and schema are two Jotmai nodes: changes cross nodes,
@@ -37,6 +40,7 @@ import jotmai.store.MessageSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PostgresClusterTest {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresClusterTest.class);
 
     /** Appending threads per node and appends per thread. */
     static final int THREADS_PER_NODE = 8;
@@ -152,10 +156,14 @@ class PostgresClusterTest {
                 }));
             }
         }
+        long started = System.nanoTime();
         start.countDown();
         for (Thread w : writers) {
             w.join(TimeUnit.SECONDS.toMillis(90));
         }
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        log.info("measured: {} appends to one mailbox from 2 nodes x {} threads in {} ms ({} appends/s)", total,
+                THREADS_PER_NODE, millis, total * 1000L / millis);
         writing.set(false);
         observer.join(TimeUnit.SECONDS.toMillis(30));
 
@@ -200,5 +208,47 @@ class PostgresClusterTest {
         assertThat(updated).hasSize(1);
         assertThat(nodeA.mail().changesSince(inboxId, r.modSeq()).changes())
                 .containsExactly(new jotmai.store.StoreChange.FlagsChanged(updated.getFirst()));
+    }
+
+    @Test
+    void eachQueuedMessageIsClaimedByExactlyOneNodeAndADeadNodesLeaseLapses() throws Exception {
+        List<String> queued = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            queued.add(nodeA.queue().enqueue("a@example.com",
+                    List.of(new QueueStore.QueuedRecipient("r" + i + "@elsewhere.example", "", "")),
+                    message("queued " + i), new QueueStore.DsnRequest("", "", false, false)));
+        }
+        Instant now = Instant.now().plusSeconds(1);
+        Map<PostgresStore, List<String>> claimed = new ConcurrentHashMap<>();
+        List<Thread> runners = new ArrayList<>();
+        for (PostgresStore node : List.of(nodeA, nodeB)) {
+            claimed.put(node, new CopyOnWriteArrayList<>());
+            for (int t = 0; t < 3; t++) {
+                runners.add(Thread.ofPlatform().start(() -> {
+                    for (int round = 0; round < 100; round++) {
+                        List<QueueStore.QueuedMessage> batch = node.queue().claimDue(now, 2, Duration.ofMinutes(5));
+                        if (batch.isEmpty()) {
+                            return;
+                        }
+                        batch.forEach(m -> claimed.get(node).add(m.id()));
+                    }
+                }));
+            }
+        }
+        for (Thread r : runners) {
+            r.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        List<String> all = new ArrayList<>(claimed.get(nodeA));
+        all.addAll(claimed.get(nodeB));
+        assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(queued);
+
+        // Node A "dies" holding a message: node B gets it once the lease has run out, not before.
+        String orphan = queued.getFirst();
+        nodeA.queue().reschedule(orphan, now);
+        assertThat(nodeA.queue().claimDue(now, 10, Duration.ofSeconds(30))).extracting(QueueStore.QueuedMessage::id)
+                .containsExactly(orphan);
+        assertThat(nodeB.queue().claimDue(now.plusSeconds(29), 10, Duration.ofMinutes(1))).isEmpty();
+        assertThat(nodeB.queue().claimDue(now.plusSeconds(31), 10, Duration.ofMinutes(1)))
+                .extracting(QueueStore.QueuedMessage::id).containsExactly(orphan);
     }
 }

@@ -142,4 +142,13 @@ class PostgresSchemaTest {
         assertThat(range).isEqualTo(expected);
         assertThat(allocated).as("bytes allocated to serve a 100-octet range").isLessThan(2_000_000);
     }
+
+    @Test
+    void lookupsWithCharactersPostgresCannotStoreFindNothingInsteadOfFailing() {
+        assertThat(store.accounts().account("a\u0000b@example.com")).isEmpty();
+        assertThat(store.accounts().isHostedDomain("ex\u0000ample.com")).isFalse();
+        assertThat(store.accounts().aliasTargets("@ex\u0000ample.com")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.mail().openContent(new BlobRef("x\u0000y")))
+                .isInstanceOf(jotmai.store.StoreException.NotFound.class);
+    }
 }
