@@ -173,16 +173,17 @@ final class AuthorizationCommands {
         MailStore mail = context.mail();
         Mailbox inbox = mail.mailbox(account.id(), Mailbox.INBOX)
                 .orElseThrow(() -> new Pop3Exception.Err(ResponseCode.SYS_PERM, "no INBOX for this account"));
-        // RFC 2449 §8.1.1: refused because of LOGIN-DELAY.
-        if (!context.loginDelays().tryLogin(account.id(), context.clock().instant(), context.config().loginDelay())) {
-            throw new Pop3Exception.Err(ResponseCode.LOGIN_DELAY,
-                    "minimum time between logins is " + context.config().loginDelay().toSeconds() + " seconds");
-        }
         // RFC 1939 §8 and RFC 2449 §8.1.2: one session per maildrop.
         MailStore.MaildropLock lock = mail.lockMaildrop(account.id())
                 .orElseThrow(() -> new Pop3Exception.Err(ResponseCode.IN_USE, "maildrop is in use by another POP3 session"));
         ExpungeWatch watch = null;
         try {
+            // RFC 2449 §8.1.1: refused because of LOGIN-DELAY (checked under the lock, so that a refused
+            // IN-USE attempt does not count as a login).
+            if (!context.loginDelays().tryLogin(account.id(), context.clock().instant(), context.config().loginDelay())) {
+                throw new Pop3Exception.Err(ResponseCode.LOGIN_DELAY,
+                        "minimum time between logins is " + context.config().loginDelay().toSeconds() + " seconds");
+            }
             // Subscribe before listing: an expunge before the listing is not in the snapshot, one after
             // it rings the watch. inbox.highestModSeq() was read before subscribing, so pulls miss nothing.
             watch = ExpungeWatch.subscribe(mail, context.changes(), inbox.id());

@@ -65,6 +65,12 @@ final class Pop3Session {
             out.ok("Jotmai POP3 server ready");
             out.flush();
             while (!(state instanceof Closed)) {
+                if (connection.shutdownRequested()) {
+                    // Between commands: say goodbye without UPDATE; nothing uncommitted is lost.
+                    out.err(Optional.of(ResponseCode.SYS_TEMP), "server shutting down, try again later");
+                    outcome = "server shutdown";
+                    break;
+                }
                 LineReader.Result read;
                 try {
                     read = in.read();
