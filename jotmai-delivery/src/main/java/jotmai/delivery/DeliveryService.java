@@ -1,0 +1,65 @@
+package jotmai.delivery;
+
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import jotmai.store.QueueStore.QueuedMessage;
+import jotmai.store.Store;
+
+/**
+ * Outbound delivery as one object for the server: {@link #start()} runs the queue runner,
+ * {@link #close()} stops it (in-flight deliveries end by their timeouts; their leases make them
+ * claimable again after a restart). {@code clientTls} supplies the context for STARTTLS; null means
+ * the JDK default (certificates verified against the system trust store).
+ */
+public final class DeliveryService implements AutoCloseable {
+
+    private final Store store;
+    private final QueueRunner runner;
+
+    public DeliveryService(DeliveryConfig config, Store store, Supplier<SSLContext> clientTls) {
+        this(config, store, clientTls, new DnsjavaDns(config.resolver()), Clock.systemUTC());
+    }
+
+    DeliveryService(DeliveryConfig config, Store store, Supplier<SSLContext> clientTls, Dns dns, Clock clock) {
+        this.store = store;
+        Supplier<SSLContext> tls = clientTls != null ? clientTls : DeliveryService::defaultTls;
+        this.runner = new QueueRunner(config, store, new Router(config, dns), new DkimSigner(config.dataDir(), clock),
+                new Bouncer(store, config.helloName()), tls, clock);
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void start() {
+        runner.start();
+    }
+
+    /** Try every queued message now ({@code jotmai queue flush}; also after an enqueue). */
+    public void flush() {
+        Instant now = Instant.now();
+        for (QueuedMessage m : store.queue().list(Integer.MAX_VALUE)) {
+            store.queue().reschedule(m.id(), now);
+        }
+        runner.wake();
+    }
+
+    /** Look for due messages now (cheap; SMTP may call it after enqueue). */
+    public void wake() {
+        runner.wake();
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}

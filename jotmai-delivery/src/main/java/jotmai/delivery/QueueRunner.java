@@ -1,0 +1,425 @@
+package jotmai.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jotmai.store.QueueStore.QueuedMessage;
+import jotmai.store.QueueStore.RecipientState;
+import jotmai.store.QueueStore.RecipientStatus;
+import jotmai.store.Store;
+
+/**
+ * Takes due messages out of the queue and delivers them.
+ *
+ * <p>Implementation notes:
+ * <ul>
+ *   <li>One loop thread claims due messages (a lease), groups their open recipients by destination
+ *       domain and starts one virtual thread per (domain, batch of up to maxMessagesPerConnection
+ *       messages): one connection carries the whole batch. Permits bound connections overall and per
+ *       domain; a stuck peer holds only its own permits until the RFC 5321 §4.5.3.2 timeouts fire.</li>
+ *   <li>Each recipient's outcome is committed right after the remote reply to the final dot
+ *       ({@code recordOutcome}). At-least-once window: a crash between the remote 250 and that commit
+ *       makes the recipient be sent again after restart; nothing else is ever sent twice.</li>
+ *   <li>When every domain of a message is done, the message is finished: recipients that failed in this
+ *       run get one DSN, then the message is removed (nothing open) or rescheduled with the backoff
+ *       schedule, expired after maxAge, with one delay warning after delayWarning. A crash between a
+ *       FAILED commit and the DSN loses that DSN (the failure stays visible in the queue listing until
+ *       the message is finished).</li>
+ * </ul>
+ */
+final class QueueRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
+
+    /** Most messages in flight at once (claimed, not yet finished). */
+    static final int MAX_IN_FLIGHT = 1_000;
+
+    private final DeliveryConfig config;
+    private final Store store;
+    private final Router router;
+    private final DkimSigner signer;
+    private final Bouncer bouncer;
+    private final Supplier<SSLContext> tls;
+    private final Clock clock;
+    private final Semaphore connections;
+    private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
+    private final AtomicLong sessionCounter = new AtomicLong();
+    private volatile boolean running;
+    private Thread loop;
+
+    QueueRunner(DeliveryConfig config, Store store, Router router, DkimSigner signer, Bouncer bouncer,
+                Supplier<SSLContext> tls, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.router = router;
+        this.signer = signer;
+        this.bouncer = bouncer;
+        this.tls = tls;
+        this.clock = clock;
+        this.connections = new Semaphore(config.maxConnections(), true);
+    }
+
+    void start() {
+        running = true;
+        loop = Thread.ofPlatform().daemon().name("delivery-queue-runner").start(this::loop);
+    }
+
+    /** Look for due messages now (after an enqueue or an operator's flush). */
+    void wake() {
+        wakeups.offer(Boolean.TRUE);
+    }
+
+    private void loop() {
+        log.info("queue runner started ({} connections, {} per domain)", config.maxConnections(),
+                config.maxPerDomain());
+        while (running) {
+            try {
+                int room = MAX_IN_FLIGHT - inFlight.size();
+                List<QueuedMessage> claimed = room <= 0 ? List.of()
+                        : store.queue().claimDue(clock.instant(), Math.min(room, 200), config.lease());
+                List<QueuedMessage> fresh = new ArrayList<>();
+                for (QueuedMessage m : claimed) {
+                    if (inFlight.add(m.id())) {
+                        fresh.add(m);
+                    }
+                }
+                dispatch(fresh);
+                if (claimed.isEmpty() || room <= 0) {
+                    wakeups.poll(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeups.clear();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("queue runner: claiming failed, retrying", e);
+                try {
+                    Thread.sleep(config.pollInterval().toMillis());
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A message being worked on: finished when its last domain batch is done. */
+    private final class Job {
+        final QueuedMessage message;
+        final AtomicInteger domainsLeft;
+        final List<Dsn.Entry> failedNow = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Job(QueuedMessage message, int domains) {
+            this.message = message;
+            this.domainsLeft = new AtomicInteger(domains);
+        }
+
+        void domainDone() {
+            if (domainsLeft.decrementAndGet() == 0) {
+                try {
+                    finish(this);
+                } catch (RuntimeException e) {
+                    log.error("queue {}: finishing failed; lease will expire and it is retried", message.id(), e);
+                } finally {
+                    inFlight.remove(message.id());
+                    wake();
+                }
+            }
+        }
+    }
+
+    private record Work(Job job, List<RecipientState> recipients) {}
+
+    private void dispatch(List<QueuedMessage> messages) {
+        Map<String, List<Work>> byDomain = new LinkedHashMap<>();
+        for (QueuedMessage m : messages) {
+            Map<String, List<RecipientState>> domains = new LinkedHashMap<>();
+            for (RecipientState r : m.openRecipients()) {
+                domains.computeIfAbsent(domainOf(r.address()), d -> new ArrayList<>()).add(r);
+            }
+            Job job = new Job(m, Math.max(1, domains.size()));
+            if (domains.isEmpty()) {
+                job.domainDone();
+                continue;
+            }
+            domains.forEach((d, rs) -> byDomain.computeIfAbsent(d, x -> new ArrayList<>()).add(new Work(job, rs)));
+        }
+        byDomain.forEach((domain, works) -> {
+            for (int i = 0; i < works.size(); i += config.maxMessagesPerConnection()) {
+                List<Work> batch = works.subList(i, Math.min(works.size(), i + config.maxMessagesPerConnection()));
+                Thread.ofVirtual().name("delivery-" + domain).start(() -> runBatch(domain, List.copyOf(batch)));
+            }
+        });
+    }
+
+    static String domainOf(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private void runBatch(String domain, List<Work> batch) {
+        Semaphore domainPermits = perDomain.computeIfAbsent(domain, d -> new Semaphore(config.maxPerDomain(), true));
+        boolean gotDomain = false;
+        boolean gotGlobal = false;
+        try {
+            domainPermits.acquire();
+            gotDomain = true;
+            connections.acquire();
+            gotGlobal = true;
+            deliverBatch(domain, batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("delivery to {} failed unexpectedly", domain, e);
+        } finally {
+            if (gotGlobal) {
+                connections.release();
+            }
+            if (gotDomain) {
+                domainPermits.release();
+            }
+            for (Work w : batch) {
+                w.job().domainDone();
+            }
+        }
+    }
+
+    private void deliverBatch(String domain, List<Work> batch) {
+        List<Work> todo = new ArrayList<>();
+        for (Work w : batch) {
+            if (!precheck(w)) {
+                continue;
+            }
+            todo.add(w);
+        }
+        if (todo.isEmpty()) {
+            return;
+        }
+        Router.Routing routing = router.route(domain);
+        switch (routing) {
+            case Router.Routing.Permanent p -> {
+                todo.forEach(w -> outcomeAll(w, RecipientStatus.FAILED, "550 5.1.2 " + p.reason(), ""));
+                return;
+            }
+            case Router.Routing.Temporary t -> {
+                todo.forEach(w -> outcomeAll(w, RecipientStatus.DEFERRED, "451 4.4.3 " + t.reason(), ""));
+                return;
+            }
+            case Router.Routing.Hops h -> deliverVia(domain, h.hops(), todo);
+        }
+    }
+
+    /** Loop detection (RFC 5321 §6.3): too many Received fields → fail, do not deliver. */
+    private boolean precheck(Work w) {
+        byte[] content = content(w.job().message);
+        if (content == null) {
+            outcomeAll(w, RecipientStatus.DEFERRED, "451 4.3.0 queued message unreadable", "");
+            return false;
+        }
+        if (RawMessage.parse(content).count("Received") > config.maxReceivedHeaders()) {
+            outcomeAll(w, RecipientStatus.FAILED, "554 5.4.6 mail loop: too many Received header fields", "");
+            return false;
+        }
+        return true;
+    }
+
+    private byte[] content(QueuedMessage m) {
+        try (InputStream in = store.queue().open(m.id())) {
+            return in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            log.warn("queue {}: cannot read content: {}", m.id(), e.toString());
+            return null;
+        }
+    }
+
+    private void deliverVia(String domain, List<Router.Hop> hops, List<Work> todo) {
+        String sessionId = "out-" + sessionCounter.incrementAndGet();
+        String lastError = "451 4.4.1 no host reachable for " + domain;
+        for (Router.Hop hop : hops) {
+            OutboundSession session;
+            try {
+                session = OutboundSession.open(hop, config.helloName(), config.tlsFor(domain), tls,
+                        config.timeouts(), sessionId);
+            } catch (OutboundSession.SessionFailure f) {
+                lastError = f.reply.oneLine();
+                continue;
+            } catch (IOException e) {
+                lastError = "451 4.4.1 " + hop.host() + ": " + e.getMessage();
+                continue;
+            }
+            try (session) {
+                int done = 0;
+                for (Work w : todo) {
+                    try {
+                        transfer(session, hop, w);
+                        done++;
+                    } catch (IOException e) {
+                        String reply = "451 4.4.2 connection to " + hop.host() + " lost: " + e.getMessage();
+                        log.warn("session {}: {}", sessionId, reply);
+                        for (Work rest : todo.subList(done, todo.size())) {
+                            outcomeOpen(rest, RecipientStatus.DEFERRED, reply, hop.host());
+                        }
+                        return;
+                    }
+                }
+            }
+            log.info("session {}: {} message(s) to {} done", sessionId, todo.size(), domain);
+            return;
+        }
+        String reply = lastError;
+        log.warn("session {}: delivery to {} deferred: {}", sessionId, domain, reply);
+        todo.forEach(w -> outcomeAll(w, RecipientStatus.DEFERRED,
+                reply.startsWith("5") ? "451 4.4.0 " + reply : reply, ""));
+    }
+
+    /** One message over an open session, with the checks that depend on the peer's extensions. */
+    private void transfer(OutboundSession session, Router.Hop hop, Work w) throws IOException {
+        QueuedMessage m = w.job().message;
+        byte[] content = content(m);
+        if (content == null) {
+            outcomeAll(w, RecipientStatus.DEFERRED, "451 4.3.0 queued message unreadable", "");
+            return;
+        }
+        if (m.dsn().smtputf8() && !session.supports("SMTPUTF8")) {
+            // RFC 6531 §3.4: no downgrade; the message can not go to this server
+            outcomeAll(w, RecipientStatus.FAILED, "553 5.6.7 " + hop.host()
+                    + " does not support SMTPUTF8, which this message needs", hop.host());
+            return;
+        }
+        RawMessage raw = RawMessage.parse(content);
+        boolean eightBit = m.dsn().eightBitMime() || raw.bodyHas8Bit();
+        if (eightBit && !session.supports("8BITMIME")) {
+            var converted = raw.to7bit();
+            if (converted.isEmpty()) {
+                outcomeAll(w, RecipientStatus.FAILED, "554 5.6.3 8-bit multipart message can not be converted for "
+                        + hop.host() + " (no 8BITMIME)", hop.host());
+                return;
+            }
+            raw = converted.get();
+            eightBit = false;
+        }
+        byte[] signed = signer.sign(raw).toBytes();
+        if (session.sizeLimit() > 0 && signed.length > session.sizeLimit()) {
+            // RFC 1870 §6: do not send what the peer said it will refuse
+            outcomeAll(w, RecipientStatus.FAILED, "552 5.3.4 message size " + signed.length
+                    + " exceeds the limit of " + hop.host() + " (" + session.sizeLimit() + ")", hop.host());
+            return;
+        }
+        List<OutboundSession.Rcpt> rcpts = w.recipients().stream()
+                .map(r -> new OutboundSession.Rcpt(r.address(), r.notifyOn(), r.orcpt())).toList();
+        OutboundSession.Envelope env = new OutboundSession.Envelope(m.envelopeFrom(), rcpts, m.dsn().ret(),
+                m.dsn().envid(), m.dsn().smtputf8(), eightBit, signed.length);
+        List<Reply> replies = session.send(env, signed);
+        for (int i = 0; i < replies.size(); i++) {
+            Reply r = replies.get(i);
+            RecipientStatus status = r.positive() ? RecipientStatus.DELIVERED
+                    : r.permanentFailure() ? RecipientStatus.FAILED : RecipientStatus.DEFERRED;
+            outcome(w, w.recipients().get(i), status, r.oneLine(), hop.host());
+        }
+    }
+
+    private void outcomeAll(Work w, RecipientStatus status, String reply, String remote) {
+        for (RecipientState r : w.recipients()) {
+            outcome(w, r, status, reply, remote);
+        }
+    }
+
+    private void outcomeOpen(Work w, RecipientStatus status, String reply, String remote) {
+        Set<Integer> recorded = w.job().message.recipients().stream().filter(r -> !r.open())
+                .map(RecipientState::position).collect(java.util.stream.Collectors.toSet());
+        for (RecipientState r : w.recipients()) {
+            if (!recorded.contains(r.position())) {
+                outcome(w, r, status, reply, remote);
+            }
+        }
+    }
+
+    private void outcome(Work w, RecipientState r, RecipientStatus status, String reply, String remote) {
+        store.queue().recordOutcome(w.job().message.id(), r.position(), status, reply, clock.instant());
+        if (status == RecipientStatus.FAILED) {
+            w.job().failedNow.add(new Dsn.Entry(r.address(), r.orcpt(), reply, remote));
+        }
+        log.info("queue {}: <{}> {} ({})", w.job().message.id(), r.address(),
+                status.name().toLowerCase(Locale.ROOT), reply);
+    }
+
+    private void finish(Job job) {
+        QueuedMessage before = job.message;
+        var current = store.queue().find(before.id());
+        if (current.isEmpty()) {
+            return; // removed by an operator meanwhile
+        }
+        QueuedMessage m = current.get();
+        Instant now = clock.instant();
+        List<RecipientState> open = m.openRecipients();
+        List<Dsn.Entry> failed = new ArrayList<>(job.failedNow);
+        Duration age = Duration.between(m.createdAt(), now);
+        if (!open.isEmpty() && age.compareTo(config.maxAge()) >= 0) {
+            for (RecipientState r : open) {
+                String reply = "4.4.7 message expired after " + config.maxAge().toHours() + " h; last reply: "
+                        + r.lastReply();
+                store.queue().recordOutcome(m.id(), r.position(), RecipientStatus.FAILED, reply, now);
+                failed.add(new Dsn.Entry(r.address(), r.orcpt(), reply, ""));
+            }
+            open = List.of();
+        }
+        List<Dsn.Entry> notify = failed.stream().filter(e -> wantsNotice(m, e.address(), Dsn.Action.FAILED)).toList();
+        bouncer.send(m, notify, Dsn.Action.FAILED, now);
+        if (open.isEmpty()) {
+            store.queue().remove(m.id());
+            return;
+        }
+        if (!config.delayWarning().isZero() && !m.delayWarned() && age.compareTo(config.delayWarning()) >= 0) {
+            List<Dsn.Entry> delayed = open.stream()
+                    .filter(r -> wantsNotice(m, r.address(), Dsn.Action.DELAYED))
+                    .map(r -> new Dsn.Entry(r.address(), r.orcpt(), r.lastReply(), "")).toList();
+            bouncer.send(m, delayed, Dsn.Action.DELAYED, now);
+            store.queue().markDelayWarned(m.id());
+        }
+        int attempts = open.stream().mapToInt(RecipientState::attempts).max().orElse(1);
+        store.queue().reschedule(m.id(), now.plus(config.retryDelay(attempts)));
+    }
+
+    private static boolean wantsNotice(QueuedMessage m, String address, Dsn.Action action) {
+        return m.recipients().stream().filter(r -> r.address().equals(address)).findFirst()
+                .map(r -> Dsn.wanted(r.notifyOn(), action)).orElse(true);
+    }
+
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (loop != null) {
+            loop.interrupt();
+            try {
+                loop.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

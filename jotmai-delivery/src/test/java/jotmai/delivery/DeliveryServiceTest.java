@@ -1,0 +1,252 @@
+package jotmai.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jotmai.store.QueueStore;
+import jotmai.store.QueueStore.RecipientStatus;
+
+/** The queue runner against an in-test SMTP sink on loopback, with a real SQLite store. */
+class DeliveryServiceTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir Path dir;
+    DeliveryFixture fx;
+    TestSink sink;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new DeliveryFixture(dir);
+        sink = new TestSink();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        sink.close();
+        fx.close();
+    }
+
+    @Test
+    void aQueuedMessageIsDeliveredAndLeavesTheQueue() {
+        byte[] content = DeliveryFixture.message("hello", "Hi Bob\r\n.leading dot\r\n");
+        fx.enqueue(DeliveryFixture.SENDER, content, "bob@remote.test", "carol@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.received).hasSize(1);
+        TestSink.Received r = sink.received.get(0);
+        assertThat(r.mailFrom()).isEqualTo(DeliveryFixture.SENDER);
+        assertThat(r.rcptTo()).containsExactly("bob@remote.test", "carol@remote.test");
+        assertThat(r.data()).isEqualTo(content);
+        assertThat(r.text()).contains("\r\n.leading dot\r\n").contains("Subject: hello");
+        assertThat(sink.commands).contains("EHLO mx.local.test");
+    }
+
+    @Test
+    void severalMessagesToOneDomainShareOneConnection() {
+        for (int i = 0; i < 5; i++) {
+            fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("m" + i, "body " + i + "\r\n"),
+                    "bob@remote.test");
+        }
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.received).hasSize(5);
+        assertThat(sink.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aPermanentlyRefusedRecipientBouncesToTheLocalSenderWhileTheOtherIsDelivered() {
+        sink.rcptReply = a -> a.startsWith("nobody") ? "550 5.1.1 no such user" : "250 2.1.5 ok";
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("bounce me", "text\r\n"),
+                "bob@remote.test", "nobody@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0 && !fx.inbox().isEmpty());
+        }
+        assertThat(sink.received).hasSize(1);
+        assertThat(sink.received.get(0).rcptTo()).containsExactly("bob@remote.test");
+        String dsn = fx.inbox().get(0);
+        assertThat(dsn).contains("Content-Type: multipart/report; report-type=delivery-status")
+                .contains("Final-Recipient: rfc822; nobody@remote.test")
+                .contains("Action: failed").contains("Status: 5.1.1")
+                .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user")
+                .contains("Subject: bounce me")
+                .doesNotContain("bob@remote.test>: ");
+    }
+
+    @Test
+    void aTemporaryFailureIsRetriedUntilItIsDelivered() {
+        AtomicInteger calls = new AtomicInteger();
+        sink.dataReply = n -> calls.incrementAndGet() < 3 ? "451 4.3.0 try again later" : "250 2.0.0 ok";
+        String id = fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("retry", "x\r\n"), "bob@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(sink.received).hasSize(1);
+        assertThat(fx.inbox()).isEmpty();
+        assertThat(fx.store.queue().find(id)).isEmpty();
+    }
+
+    @Test
+    void anUnreachableDestinationIsDeferredWithItsReplyAndThenDeliveredWhenItComesBack() throws Exception {
+        sink.close();
+        int port = sink.port();
+        String id = fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("later", "x\r\n"), "bob@remote.test");
+        TestSink[] back = new TestSink[1];
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", port)))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().find(id).map(m -> m.recipients().get(0).attempts() >= 1)
+                    .orElse(false));
+            QueueStore.RecipientState r = fx.store.queue().find(id).orElseThrow().recipients().get(0);
+            assertThat(r.status()).isEqualTo(RecipientStatus.DEFERRED);
+            assertThat(r.lastReply()).startsWith("451 4.4.1");
+            back[0] = TestSinkAt.open(port);
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        } finally {
+            if (back[0] != null) {
+                assertThat(back[0].received).hasSize(1);
+                back[0].close();
+            }
+        }
+    }
+
+    @Test
+    void aStuckPeerDoesNotDelayDeliveryToOtherDomains() throws Exception {
+        try (TestSink stuck = new TestSink()) {
+            stuck.silent = true;
+            fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("stuck", "x\r\n"), "bob@stuck.test");
+            fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("fine", "x\r\n"), "bob@remote.test");
+            DeliveryConfig c = fx.config(Map.of("remote.test", sink.port(), "stuck.test", stuck.port()))
+                    .withTimeouts(Timeouts.all(Duration.ofSeconds(20)), Duration.ofMillis(100), Duration.ofMinutes(1));
+            try (DeliveryService s = fx.service(c)) {
+                s.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.received.size() == 1);
+                assertThat(fx.store.queue().size()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aMailLoopIsBouncedNotDelivered() {
+        StringBuilder header = new StringBuilder();
+        for (int i = 0; i < DeliveryConfig.DEFAULT_MAX_RECEIVED + 1; i++) {
+            header.append("Received: from hop").append(i).append(" by x; Sun, 29 Nov 2026 01:00:00 +0000\r\n");
+        }
+        byte[] looped = (header + new String(DeliveryFixture.message("loop", "x\r\n"), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+        fx.enqueue(DeliveryFixture.SENDER, looped, "bob@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0 && !fx.inbox().isEmpty());
+        }
+        assertThat(sink.received).isEmpty();
+        assertThat(fx.inbox().get(0)).contains("Status: 5.4.6").contains("mail loop");
+    }
+
+    @Test
+    void aFailureOfABounceProducesNoFurtherBounce() {
+        sink.rcptReply = a -> "550 5.1.1 no such user";
+        fx.enqueue("", DeliveryFixture.message("dsn", "x\r\n"), "nobody@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(fx.inbox()).isEmpty();
+        assertThat(fx.store.queue().size()).isZero();
+    }
+
+    @Test
+    void anEightBitBodyIsSentAsQuotedPrintableToAPeerWithout8bitmime() {
+        sink.extensions = java.util.List.of("PIPELINING", "SIZE 1000000");
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("8bit", "Grüße aus Köln\r\n"),
+                new QueueStore.DsnRequest("", "", false, true), "bob@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        String text = sink.received.get(0).text();
+        assertThat(text).contains("Content-Transfer-Encoding: quoted-printable").contains("Gr=C3=BC=C3=9Fe aus K=C3=B6ln");
+        assertThat(new String(sink.received.get(0).data(), StandardCharsets.ISO_8859_1)).matches("[\\x00-\\x7f]*");
+        assertThat(sink.commands).noneMatch(c -> c.contains("BODY=8BITMIME"));
+    }
+
+    @Test
+    void aMessageNeedingSmtputf8BouncesWhenThePeerLacksIt() {
+        sink.extensions = java.util.List.of("8BITMIME");
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("utf8", "x\r\n"),
+                new QueueStore.DsnRequest("", "", true, true), "bøb@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0 && !fx.inbox().isEmpty());
+        }
+        assertThat(sink.received).isEmpty();
+        assertThat(fx.inbox().get(0)).contains("Status: 5.6.7");
+    }
+
+    @Test
+    void aPeerRefusingEhloGetsHeloAndTheMessageWithoutExtensions() {
+        sink.refuseEhlo = true;
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("helo", "x\r\n"), "bob@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.received).hasSize(1);
+        assertThat(sink.commands).contains("HELO mx.local.test").contains("MAIL FROM:<alice@local.test>");
+    }
+
+    @Test
+    void dsnParametersArePassedOnToAPeerThatSupportsDsn() {
+        fx.store.queue().enqueue(DeliveryFixture.SENDER,
+                java.util.List.of(new QueueStore.QueuedRecipient("bob@remote.test", "FAILURE,DELAY",
+                        "rfc822;bob@remote.test")),
+                jotmai.store.MessageSource.ofBytes(DeliveryFixture.message("dsn-pass", "x\r\n")),
+                new QueueStore.DsnRequest("HDRS", "env42", false, false));
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.commands).anyMatch(c -> c.startsWith("MAIL FROM:<alice@local.test>") && c.contains("RET=HDRS")
+                && c.contains("ENVID=env42"));
+        assertThat(sink.commands).contains("RCPT TO:<bob@remote.test> NOTIFY=FAILURE,DELAY ORCPT=rfc822;bob@remote.test");
+    }
+
+    @Test
+    void requiredTlsIsUsedWhenOfferedAndDefersWhenNot() throws Exception {
+        sink.tls = jotmai.shared.tls.TlsContextProvider.selfSigned(dir.resolve("tls"), "sink.test").get();
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("tls", "x\r\n"), "bob@remote.test");
+        DeliveryConfig c = fx.config(Map.of("remote.test", sink.port())).withTls(TlsMode.REQUIRED, Map.of());
+        try (DeliveryService s = fx.service(c)) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.received).hasSize(1);
+        assertThat(sink.received.get(0).tls()).isTrue();
+
+        sink.tls = null;
+        String id = fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("tls2", "x\r\n"), "bob@remote.test");
+        try (DeliveryService s = fx.service(c)) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().find(id).map(m -> m.recipients().get(0).attempts() >= 1)
+                    .orElse(false));
+        }
+        assertThat(fx.store.queue().find(id).orElseThrow().recipients().get(0).lastReply()).contains("4.7.4");
+        assertThat(sink.received).hasSize(1);
+    }
+}
