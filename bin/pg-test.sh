@@ -6,7 +6,7 @@
 #   bin/pg-test.sh stop    stop the server (data is kept; the next start reuses it)
 #   bin/pg-test.sh reset   stop and delete the data directory (the next start is a fresh initdb)
 #   bin/pg-test.sh status  exit 0 when the server accepts connections
-#   bin/pg-test.sh env     print the variables the tests read, for: eval "$(bin/pg-test.sh env)"
+#   bin/pg-test.sh env     print the variables the tests read, for: export $(bin/pg-test.sh env)
 #
 # Test speed over durability: fsync=off, synchronous_commit=off, full_page_writes=off. Never use this
 # cluster for anything but tests. Must run as root (initdb refuses root, so it runs as user postgres).

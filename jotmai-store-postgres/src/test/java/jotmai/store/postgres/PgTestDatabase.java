@@ -22,7 +22,7 @@ final class PgTestDatabase {
     static String url() {
         String url = System.getenv("JOTMAI_TEST_PG_URL");
         if (url == null || url.isBlank()) {
-            String why = "JOTMAI_TEST_PG_URL is not set; run: bin/pg-test.sh start && eval \"$(bin/pg-test.sh env)\"";
+            String why = "JOTMAI_TEST_PG_URL is not set; run: bin/pg-test.sh start && export $(bin/pg-test.sh env)";
             if ("true".equals(System.getenv("CI"))) {
                 fail(why);
             }
