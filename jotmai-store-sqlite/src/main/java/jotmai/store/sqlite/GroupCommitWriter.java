@@ -66,6 +66,10 @@ final class GroupCommitWriter implements AutoCloseable {
         if (closing) {
             throw new StoreException.Unavailable("store is closing", null);
         }
+        if (Thread.currentThread() == thread) {
+            // a change listener (run on this thread after commit) tried to write: it would wait forever
+            throw new IllegalStateException("store writes from a change listener would deadlock; only enqueue there");
+        }
         Task<T> task = new Task<>(work, new CompletableFuture<>());
         try {
             queue.put(task);
