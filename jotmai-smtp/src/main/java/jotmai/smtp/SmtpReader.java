@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
@@ -33,6 +34,8 @@ final class SmtpReader {
     private final byte[] buf = new byte[16 * 1024];
     private int pos;
     private int limit;
+    /** System.nanoTime() after which no further blocking read starts (slow-drip clients); MAX = none. */
+    private long deadline = Long.MAX_VALUE;
 
     SmtpReader(InputStream in, Runnable beforeBlockingRead) {
         this.in = in;
@@ -48,6 +51,15 @@ final class SmtpReader {
 
     enum Problem { NONE, TOO_LONG, BARE_CR_OR_LF }
 
+    /**
+     * Sets a deadline for what is read next: once it has passed, the next read that would block throws
+     * {@link SocketTimeoutException}. With the socket's own read timeout this bounds a command line
+     * that arrives one byte at a time to at most deadline + read timeout.
+     */
+    void deadline(long nanoTime) {
+        this.deadline = nanoTime;
+    }
+
     /** Whether bytes the client already sent are waiting (pipelined commands). */
     boolean hasBufferedInput() {
         return pos < limit;
@@ -56,6 +68,9 @@ final class SmtpReader {
     private int next() throws IOException {
         if (pos == limit) {
             beforeBlockingRead.run();
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                throw new SocketTimeoutException("command not completed in time");
+            }
             int n = in.read(buf, 0, buf.length);
             if (n < 0) {
                 throw new EOFException("client closed the connection");

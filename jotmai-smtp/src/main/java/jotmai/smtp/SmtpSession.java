@@ -128,7 +128,9 @@ final class SmtpSession {
 
     private void step() throws IOException {
         conn.setReadTimeout(config.commandTimeout());
+        in.deadline(System.nanoTime() + config.commandTimeout().toNanos());
         SmtpReader.Line line = in.readLine(SmtpReader.MAX_LINE);
+        in.deadline(Long.MAX_VALUE); // DATA, BDAT and AUTH continuations are bounded per read only
         try {
             execute(CommandParser.parse(text(line)));
         } catch (SmtpReply reply) {

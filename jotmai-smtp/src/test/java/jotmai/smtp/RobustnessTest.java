@@ -41,6 +41,26 @@ class RobustnessTest {
     }
 
     @Test
+    void aClientDrippingOneByteAtATimeCannotHoldACommandOpenForever(@TempDir Path dir) throws Exception {
+        try (SmtpFixture fx = new SmtpFixture(dir,
+                c -> c.withTimeouts(Duration.ZERO, Duration.ofMillis(800), Duration.ofMinutes(1)))) {
+            try (SmtpClient c = fx.connect("smtp")) {
+                assertThat(c.reply()).startsWith("220 ");
+                for (int i = 0; i < 40 && !c.replyWaiting(); i++) { // bounded: at most ~40 x 150 ms
+                    try {
+                        c.write("N");
+                    } catch (java.io.IOException closed) {
+                        break;
+                    }
+                    Thread.sleep(150);
+                }
+                String reply = c.reply();
+                assertThat(reply).startsWith("421 4.4.2");
+            }
+        }
+    }
+
+    @Test
     void whenTheStoreIsGoneClientsGetATemporaryErrorNotALoss(@TempDir Path dir) throws Exception {
         try (SmtpFixture fx = new SmtpFixture(dir)) {
             try (SmtpClient c = fx.connect("smtp")) {

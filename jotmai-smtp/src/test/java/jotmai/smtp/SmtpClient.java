@@ -93,6 +93,11 @@ final class SmtpClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Whether reply bytes have arrived and can be read without blocking. */
+    boolean replyWaiting() throws IOException {
+        return in.available() > 0;
+    }
+
     /** True when the server closed the connection (EOF before any reply). */
     boolean closedByServer() throws IOException {
         try {
