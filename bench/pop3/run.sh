@@ -10,7 +10,9 @@
 #      starts Jotmai's POP3 on loopback and times pop3-timing.py retr (STAT, LIST, RETR all, QUIT;
 #      1 and 10 parallel clients on different mailboxes) against Jotmai and Dovecot alternately.
 # Results: bench/pop3/results-<UTC timestamp>.txt (one SUMMARY line per server and scenario).
-# Env: PEERS (default /work/shared/peers), REF_MAIL (default /tmp/refmail).
+# Clients: pop3-timing.py (poplib) and raw-retr.py (thin client, server-bound), per scenario.
+# Env: PEERS (default /work/shared/peers), REF_MAIL (default /tmp/refmail), JOTMAI_BENCH_DIR (Jotmai's
+# filled store, reused between runs; default /tmp/jotmai-pop3-bench-data; delete it after a schema change).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -42,6 +44,7 @@ SRC=$(mktemp -d /tmp/jotmai-pop3-bench.XXXXXX)
 git -C "$ROOT" archive HEAD | tar -x -C "$SRC"
 cd "$SRC"
 JOTMAI_BENCH=1 JOTMAI_BENCH_RUNS="$RUNS" JOTMAI_BENCH_OUT="$OUT" POP3_TIMING="$PEERS/pop3-timing.py" \
+    RAW_RETR="$HERE/raw-retr.py" JOTMAI_BENCH_DIR="${JOTMAI_BENCH_DIR:-/tmp/jotmai-pop3-bench-data}" \
     mvn -B -pl jotmai-pop3 -am test -Dtest=Pop3Benchmark -Dsurefire.failIfNoSpecifiedTests=false \
     > "$OUT.log" 2>&1 || { tail -50 "$OUT.log"; exit 1; }
 rm -rf "$SRC"

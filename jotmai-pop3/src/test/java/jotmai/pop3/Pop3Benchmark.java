@@ -29,8 +29,12 @@ import jotmai.store.Account;
  * same mailboxes the Dovecot peer got over LMTP, starts the server on loopback and times
  * /work/shared/peers/pop3-timing.py against Jotmai and Dovecot alternately, in the same run.
  *
+ * <p>Two clients per scenario: pop3-timing.py (python poplib, parses every line, as a desktop client
+ * would) and bench/pop3/raw-retr.py (big socket reads, so the server is the bottleneck).
+ *
  * <p>Environment: JOTMAI_BENCH=1; JOTMAI_BENCH_OUT (results file); JOTMAI_BENCH_RUNS (default 3);
- * JOTMAI_BENCH_DOVECOT_PORT (default 10110; skipped when nothing listens); POP3_TIMING (script path).
+ * JOTMAI_BENCH_DOVECOT_PORT (default 10110; skipped when nothing listens); POP3_TIMING and RAW_RETR
+ * (script paths); JOTMAI_BENCH_DIR (keep the filled store there and reuse it on the next run).
  */
 class Pop3Benchmark {
 
@@ -49,22 +53,31 @@ class Pop3Benchmark {
     void timeRetrAgainstJotmaiAndDovecot() throws Exception {
         Assumptions.assumeTrue("1".equals(System.getenv("JOTMAI_BENCH")), "set JOTMAI_BENCH=1 to run the benchmark");
         String script = env("POP3_TIMING", "/work/shared/peers/pop3-timing.py");
+        String raw = env("RAW_RETR", Path.of("..", "bench", "pop3", "raw-retr.py").toAbsolutePath().normalize().toString());
+        Path dataDir = Path.of(env("JOTMAI_BENCH_DIR", dir.resolve("data").toString()));
         int runs = Integer.parseInt(env("JOTMAI_BENCH_RUNS", "3"));
         int dovecotPort = Integer.parseInt(env("JOTMAI_BENCH_DOVECOT_PORT", "10110"));
         boolean dovecot = listening(dovecotPort);
         Path out = Path.of(env("JOTMAI_BENCH_OUT", dir.resolve("results.txt").toString()));
 
-        try (Pop3Fixture fx = new Pop3Fixture(dir.resolve("data"))) {
+        try (Pop3Fixture fx = new Pop3Fixture(dataDir)) {
             long t0 = System.nanoTime();
-            populate(fx);
-            String populated = String.format("populated Jotmai store in %.1f s", (System.nanoTime() - t0) / 1e9);
+            String populated;
+            if (fx.store.accounts().account("user190@example.test").isEmpty()) {
+                populate(fx);
+                populated = String.format("populated Jotmai store in %.1f s", (System.nanoTime() - t0) / 1e9);
+            } else {
+                populated = "reused the Jotmai store in " + dataDir;
+            }
             fx.start(Pop3Config.loopback().withListeners(
                     List.of(jotmai.shared.net.ListenerConfig.loopback("pop3", false)), List.of()));
             StringBuilder report = new StringBuilder(populated).append('\n');
             for (Scenario s : SCENARIOS) {
-                report.append(time("jotmai ", s, script, fx.pop3Port(), runs));
-                if (dovecot) {
-                    report.append(time("dovecot", s, script, dovecotPort, runs));
+                for (String client : List.of(script, raw)) {
+                    report.append(time("jotmai ", s, client, fx.pop3Port(), runs));
+                    if (dovecot) {
+                        report.append(time("dovecot", s, client, dovecotPort, runs));
+                    }
                 }
             }
             Files.writeString(out, report.toString());
@@ -74,11 +87,17 @@ class Pop3Benchmark {
     }
 
     private static String time(String label, Scenario s, String script, int port, int runs) throws Exception {
-        ExternalTool.Result r = ExternalTool.run(List.of("python3", script, "retr", "--port", Integer.toString(port),
-                "--users", s.users(), "--password", "pass", "--runs", Integer.toString(runs)), Map.of(), Path.of("/tmp"), 1800);
+        List<String> command = new ArrayList<>(List.of("python3", script));
+        if (script.endsWith("pop3-timing.py")) {
+            command.add("retr");
+        }
+        command.addAll(List.of("--port", Integer.toString(port), "--users", s.users(), "--password", "pass",
+                "--runs", Integer.toString(runs)));
+        ExternalTool.Result r = ExternalTool.run(command, Map.of(), Path.of("/tmp"), 1800);
         String summary = r.output().lines().filter(l -> l.startsWith("SUMMARY")).findFirst()
                 .orElseThrow(() -> new AssertionError(label + " " + s.name() + " failed:\n" + r.output()));
-        return label + " | " + s.name() + " | " + summary + "\n";
+        String client = script.endsWith("pop3-timing.py") ? "poplib" : "raw   ";
+        return label + " | " + client + " | " + s.name() + " | " + summary + "\n";
     }
 
     /** The same synthetic messages pop3-timing.py populate makes (76-character lines, CRLF). */

@@ -34,7 +34,9 @@ final class Pop3Fixture implements AutoCloseable {
         this.dataDir = dataDir;
         this.serverTls = TestTls.serverContext();
         this.store = SqliteStore.open(dataDir);
-        store.accounts().addDomain(DOMAIN);
+        if (!store.accounts().isHostedDomain(DOMAIN)) {
+            store.accounts().addDomain(DOMAIN);
+        }
     }
 
     Account account(String localPart, String password) {
