@@ -3,6 +3,7 @@ package jotmai.store.sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import jotmai.store.StoreException;
 
 /**
  * The SQLite connections: one writer (used only by {@link GroupCommitWriter}'s thread) and a small
- * fixed pool of readers.
+ * fixed pool of readers, each with its own statement cache ({@link StatementCache}; a connection is
+ * used by one thread at a time).
  *
  * <p>sqlite-jdbc is JNI and pins a virtual thread's carrier for the duration of every call. Bounding
  * the readers to {@link #READERS} connections means at most that many carriers can be pinned by reads;
@@ -28,9 +30,10 @@ final class Database implements AutoCloseable {
     /** Reader connections; also the maximum number of carriers pinned by reads. */
     static final int READERS = 4;
     /** How long a connection waits for a lock held by another process (e.g. the CLI) before BUSY. */
-    static final int BUSY_TIMEOUT_MS = 5_000;
+    static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
     private final Path file;
+    private final int busyTimeoutMs;
     private Connection writer;
     private final List<Connection> all = new ArrayList<>();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
@@ -40,14 +43,15 @@ final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    Database(Path file) {
+    Database(Path file, int busyTimeoutMs) {
         this.file = file;
+        this.busyTimeoutMs = busyTimeoutMs;
         try {
             Connection w = connect();
             Schema.migrate(w);
             writer = StatementCache.wrap(w);
             for (int i = 0; i < READERS; i++) {
-                readers.add(connect());
+                readers.add(StatementCache.wrap(connect()));
             }
         } catch (SQLException e) {
             close();
@@ -59,7 +63,7 @@ final class Database implements AutoCloseable {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         all.add(c);
         try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+            s.execute("PRAGMA busy_timeout = " + busyTimeoutMs);
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("PRAGMA synchronous = FULL");
             s.execute("PRAGMA foreign_keys = OFF");
@@ -85,17 +89,23 @@ final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoreException.Unavailable("interrupted while waiting for a database connection", e);
         }
-        try (Statement s = c.createStatement()) {
-            s.execute("BEGIN");
+        try {
+            execute(c, "BEGIN");
             try {
                 return work.run(c);
             } finally {
-                s.execute("COMMIT");
+                execute(c, "COMMIT");
             }
         } catch (SQLException e) {
             throw unavailable("read failed", e);
         } finally {
             readers.add(c);
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
         }
     }
 
@@ -106,9 +116,13 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        List<Connection> wrapped = new ArrayList<>(readers);
         if (writer != null) {
+            wrapped.add(writer);
+        }
+        for (Connection c : wrapped) {
             try {
-                writer.close(); // closes the cached statements, then the connection
+                c.close(); // closes the cached statements, then the connection
             } catch (SQLException ignored) {
                 // closing anyway
             }

@@ -33,11 +33,18 @@ public final class SqliteStore implements Store {
     /**
      * Tunables with production defaults.
      *
-     * @param blobGrace how long the bytes of an expunged message stay readable for sessions that still
-     *                  show it (RFC 9051 §7.5.1 expunge semantics) before they are deleted
+     * @param blobGrace   how long the bytes of an expunged message stay readable for sessions that still
+     *                    show it (RFC 9051 §7.5.1 expunge semantics) before they are deleted
+     * @param busyTimeout how long a statement waits for a lock held by another process using the same
+     *                    data directory (e.g. the admin CLI) before the operation fails with
+     *                    {@link StoreException.Unavailable}
      */
-    public record Options(Duration blobGrace) {
+    public record Options(Duration blobGrace, Duration busyTimeout) {
         public static final Options DEFAULTS = new Options(Duration.ofMinutes(30));
+
+        public Options(Duration blobGrace) {
+            this(blobGrace, Duration.ofMillis(Database.DEFAULT_BUSY_TIMEOUT_MS));
+        }
     }
 
     private final Database db;
@@ -48,7 +55,8 @@ public final class SqliteStore implements Store {
     private final SqliteQueueStore queue;
 
     private SqliteStore(Path dataDir, Options options) {
-        this.db = new Database(dataDir.resolve(DATABASE_FILE));
+        this.db = new Database(dataDir.resolve(DATABASE_FILE), (int) Math.min(Integer.MAX_VALUE,
+                options.busyTimeout().toMillis()));
         this.bus = new InJvmChangeBus();
         this.writer = new GroupCommitWriter(db.writer(), bus);
         long graceMs = options.blobGrace().toMillis();
