@@ -60,6 +60,9 @@ class PostgresOutageTest {
 
     @AfterEach
     void close() throws Exception {
+        if (proxy == null) {
+            return; // skipped before setup: no PostgreSQL configured
+        }
         proxy.up();
         if (nodeA != null) {
             nodeA.close();
