@@ -34,6 +34,14 @@ public interface MailboxContract extends StoreFixture {
     }
 
     @Test
+    default void inboxAsTheFirstLevelOfAChildNameIsSpelledInbox() {
+        Account a = newAccount();
+        Mailbox child = mail().createMailbox(a.id(), "inbox/Receipts", Optional.empty());
+        assertThat(child.name()).isEqualTo("INBOX/Receipts");
+        assertThat(mail().mailbox(a.id(), "Inbox/Receipts")).contains(child);
+    }
+
+    @Test
     default void otherNamesAreCaseSensitive() {
         Account a = newAccount();
         mail().createMailbox(a.id(), "Projects", Optional.empty());

@@ -82,6 +82,30 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void eachMimePartCanBeReadFromItsStoredOffsets() {
+        Account a = newAccount();
+        String raw = "From: a@example.org\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                + "preamble\r\n--b1\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n"
+                + "--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + "AAECAwQ=\r\n--b1--\r\n";
+        byte[] bytes = raw.getBytes(StandardCharsets.US_ASCII);
+        BlobRef blob = mail().append(inbox(a).id(), MessageSource.ofBytes(bytes), Set.of(), StoreFixture.date())
+                .meta().blob();
+        ParsedMessage parsed = mail().structure(blob);
+        assertThat(parsed.body().isMultipart()).isTrue();
+        assertThat(parsed.body().parts()).hasSize(2);
+        var first = parsed.body().parts().get(0);
+        var second = parsed.body().parts().get(1);
+        assertThat(new String(content(blob, first.bodyOffset(), first.bodyLength()), StandardCharsets.US_ASCII))
+                .isEqualTo("first part");
+        assertThat(new String(content(blob, second.bodyOffset(), second.bodyLength()), StandardCharsets.US_ASCII))
+                .isEqualTo("AAECAwQ=");
+        assertThat(new String(content(blob, second.headerOffset(), second.bodyOffset() - second.headerOffset()),
+                StandardCharsets.US_ASCII)).startsWith("Content-Type: application/octet-stream");
+    }
+
+    @Test
     default void appendFromAStagedFileStoresTheFileBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         Account a = newAccount();
