@@ -136,8 +136,9 @@ class DeliveryServiceTest {
                     .withTimeouts(Timeouts.all(Duration.ofSeconds(20)), Duration.ofMillis(100), Duration.ofMinutes(1));
             try (DeliveryService s = fx.service(c)) {
                 s.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> sink.received.size() == 1);
-                assertThat(fx.store.queue().size()).isEqualTo(1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> sink.received.size() == 1
+                        && fx.store.queue().size() == 1);
+                assertThat(stuck.connections.get()).isEqualTo(1);
             }
         }
     }
