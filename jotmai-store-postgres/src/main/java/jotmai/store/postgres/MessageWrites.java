@@ -35,6 +35,9 @@ import jotmai.store.UidSet;
  */
 final class MessageWrites {
 
+    /** From this size on, quotas are checked before the bytes are uploaded. */
+    static final long QUOTA_PRECHECK_BYTES = 64 * 1024;
+
     private final Db db;
     private final BlobStore blobs;
 
@@ -62,8 +65,10 @@ final class MessageWrites {
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingLong(i -> targets.get(i).mailboxId()));
         return db.tx(tx -> {
-            // Fail fast, before uploading bytes, when a quota is clearly exceeded (checked again under lock).
-            for (Map.Entry<Long, Integer> e : messagesPerAccount.entrySet()) {
+            // Fail fast, before uploading a large message, when a quota is clearly exceeded (the charge
+            // below checks again under lock; for small messages this extra round trip is not worth it).
+            for (Map.Entry<Long, Integer> e : size < QUOTA_PRECHECK_BYTES ? Map.<Long, Integer>of().entrySet()
+                    : messagesPerAccount.entrySet()) {
                 QuotaUsage usage = AccountRows.usage(tx.c(), e.getKey());
                 if (usage.wouldExceed(size * e.getValue())) {
                     throw AccountRows.quotaExceeded(e.getKey(), usage.usedBytes(), size * e.getValue(),

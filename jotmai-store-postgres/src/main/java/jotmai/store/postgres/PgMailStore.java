@@ -285,6 +285,11 @@ final class PgMailStore implements MailStore {
      */
     @Override
     public Changes changesSince(long mailboxId, long modSeq) {
+        // Sessions ask after every command and usually nothing changed: one autocommit query then.
+        Mailbox current = db.read(c -> MailboxRows.require(c, mailboxId));
+        if (current.highestModSeq() <= modSeq) {
+            return new Changes(current.highestModSeq(), List.of());
+        }
         return db.snapshot(c -> {
             Mailbox m = MailboxRows.require(c, mailboxId);
             List<StoreChange> changes = new ArrayList<>();
