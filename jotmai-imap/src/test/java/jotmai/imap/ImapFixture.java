@@ -32,8 +32,24 @@ final class ImapFixture implements AutoCloseable {
     ImapFixture(Path dataDir) {
         this.dataDir = dataDir;
         this.store = SqliteStore.open(dataDir);
-        this.tls = TlsContextProvider.selfSigned(dataDir, "localhost");
+        this.tls = sharedTls();
         store.accounts().addDomain(DOMAIN);
+    }
+
+    private static TlsContextProvider sharedTls;
+
+    /** One self-signed certificate per test JVM (generating one per test is slow on a busy machine). */
+    static synchronized TlsContextProvider sharedTls() {
+        if (sharedTls == null) {
+            try {
+                Path certDir = java.nio.file.Files.createTempDirectory("jotmai-imap-tls");
+                certDir.toFile().deleteOnExit();
+                sharedTls = TlsContextProvider.selfSigned(certDir, "localhost");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return sharedTls;
     }
 
     static synchronized String hash() {

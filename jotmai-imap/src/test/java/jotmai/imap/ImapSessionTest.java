@@ -246,7 +246,7 @@ class ImapSessionTest {
             c.readLine();
             c.send("a1 LOGIN {4294967296}");
             assertThat(c.readLine()).startsWith("a1 BAD [TOOBIG]");
-            c.send("a2 NOOP " + "x".repeat(20_000));
+            c.send("a2 NOOP " + "x".repeat(70_000));
             assertThat(c.readLine()).startsWith("a2 BAD [TOOBIG]");
             assertThat(ImapTestClient.last(c.command("NOOP"))).startsWith("t1 OK");
             c.send("a3 LOGIN {4294967296+}");
