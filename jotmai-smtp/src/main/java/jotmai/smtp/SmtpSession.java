@@ -110,7 +110,7 @@ final class SmtpSession {
     /** RFC 5321 §4.3.1 greeting; on the MX listener, first refuse clients that talk before it. */
     private boolean greet() throws IOException {
         Duration delay = config.greetingDelay();
-        if (ctx.kind() == ListenerKind.MX && !trusted && !delay.isZero()) {
+        if (ctx.kind() == ListenerKind.MX && !trusted && delay.toMillis() > 0) { // 0 ms would mean no timeout
             conn.setReadTimeout(delay);
             try {
                 conn.in().read();
@@ -464,7 +464,16 @@ final class SmtpSession {
 
     /** Delivers durably, then (and only then) answers 250 — or one reply per recipient on LMTP. */
     private void finishMessage(StagedMessage staged) throws IOException {
-        staged.finish();
+        if (staged.stagingError().isPresent()) {
+            log.error("session {}: cannot stage message: {}", id, staged.stagingError().get().toString());
+            throw SmtpReply.temporaryFailure();
+        }
+        try {
+            staged.finish();
+        } catch (IOException e) {
+            log.error("session {}: cannot stage message: {}", id, e.toString());
+            throw SmtpReply.temporaryFailure();
+        }
         Instant now = Instant.now();
         if (ctx.kind() == ListenerKind.LMTP) {
             List<SmtpReply> replies = ctx.delivery().deliverEach(tx, staged, now);

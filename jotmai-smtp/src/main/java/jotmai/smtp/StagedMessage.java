@@ -35,6 +35,7 @@ final class StagedMessage implements AutoCloseable {
     private OutputStream fileOut;
     private long contentLength;
     private boolean finished;
+    private IOException stagingError;
 
     StagedMessage(Path directory, String returnPath, String received) throws IOException {
         this.directory = directory;
@@ -67,16 +68,30 @@ final class StagedMessage implements AutoCloseable {
     OutputStream content() {
         return new OutputStream() {
             @Override
-            public void write(int b) throws IOException {
+            public void write(int b) {
                 write(new byte[] {(byte) b}, 0, 1);
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                append(b, off, len);
+            public void write(byte[] b, int off, int len) {
                 contentLength += len;
+                if (stagingError != null) {
+                    return;
+                }
+                try {
+                    append(b, off, len);
+                } catch (IOException e) {
+                    // disk full or gone: keep reading the client's data so the session stays in step,
+                    // and answer 451 at the end instead of dropping the connection
+                    stagingError = e;
+                }
             }
         };
+    }
+
+    /** The staging write failure, if one happened; the message must then not be delivered. */
+    Optional<IOException> stagingError() {
+        return Optional.ofNullable(stagingError);
     }
 
     long contentLength() {

@@ -77,6 +77,24 @@ class RobustnessTest {
     }
 
     @Test
+    void aStagingFailureAnswers451AndKeepsTheSession(@TempDir Path dir) throws Exception {
+        try (SmtpFixture fx = new SmtpFixture(dir)) {
+            java.nio.file.Files.delete(dir.resolve("staging")); // large messages can no longer be staged
+            try (SmtpClient c = fx.connect("smtp")) {
+                c.reply();
+                c.send("EHLO x");
+                c.send("MAIL FROM:<a@remote.test>");
+                c.send("RCPT TO:<alice@example.test>");
+                c.send("DATA");
+                String big = "Subject: big\r\n\r\n" + ("b".repeat(78) + "\r\n").repeat(2000);
+                assertThat(c.send(big + ".")).startsWith("451 4.3.0");
+                assertThat(c.send("NOOP")).startsWith("250");
+            }
+            assertThat(fx.inbox(fx.alice)).isEmpty();
+        }
+    }
+
+    @Test
     void garbageAndBinaryNoiseNeverCrashTheServer(@TempDir Path dir) throws Exception {
         try (SmtpFixture fx = new SmtpFixture(dir)) {
             try (SmtpClient c = fx.connect("smtp")) {
