@@ -250,4 +250,50 @@ class DeliveryServiceTest {
         assertThat(fx.store.queue().find(id).orElseThrow().recipients().get(0).lastReply()).contains("4.7.4");
         assertThat(sink.received).hasSize(1);
     }
+
+    @Test
+    void aLongDelayedMessageGetsOneDelayWarningAndExpiresWithABounce() {
+        sink.dataReply = n -> "451 4.3.0 busy";
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("slow", "x\r\n"), "bob@remote.test");
+        DeliveryConfig c = fx.config(Map.of("remote.test", sink.port()))
+                .withRetries(java.util.List.of(Duration.ofMillis(200)), Duration.ofMillis(200), Duration.ofSeconds(3),
+                        Duration.ofMillis(500));
+        try (DeliveryService s = fx.service(c)) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0 && fx.inbox().size() == 2);
+        }
+        String warning = fx.inbox().get(0);
+        assertThat(warning).contains("Action: delayed").contains("Status: 4.3.0").contains("Will-Retry-Until:");
+        String bounce = fx.inbox().get(1);
+        assertThat(bounce).contains("Action: failed").contains("Status: 4.4.7").contains("expired");
+        assertThat(sink.received).isEmpty();
+    }
+
+    @Test
+    void notifyNeverSuppressesTheBounce() {
+        sink.rcptReply = a -> "550 5.1.1 no such user";
+        fx.store.queue().enqueue(DeliveryFixture.SENDER,
+                java.util.List.of(new QueueStore.QueuedRecipient("nobody@remote.test", "NEVER", "")),
+                jotmai.store.MessageSource.ofBytes(DeliveryFixture.message("never", "x\r\n")),
+                new QueueStore.DsnRequest("", "", false, false));
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(fx.inbox()).isEmpty();
+    }
+
+    @Test
+    void aBounceToAnExternalSenderIsQueuedWithTheNullSender() {
+        sink.rcptReply = a -> a.startsWith("nobody") ? "550 5.1.1 no such user" : "250 ok";
+        fx.enqueue("someone@remote.test", DeliveryFixture.message("ext", "x\r\n"), "nobody@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0 && sink.received.size() == 1);
+        }
+        TestSink.Received dsn = sink.received.get(0);
+        assertThat(dsn.mailFrom()).isEmpty();
+        assertThat(dsn.rcptTo()).containsExactly("someone@remote.test");
+        assertThat(dsn.text()).contains("Final-Recipient: rfc822; nobody@remote.test");
+    }
 }
