@@ -24,6 +24,10 @@ final class SmtpClient implements AutoCloseable {
         this(new Socket("127.0.0.1", port));
     }
 
+    SmtpClient(java.net.InetAddress address, int port) throws IOException {
+        this(new Socket(address, port));
+    }
+
     private SmtpClient(Socket socket) throws IOException {
         bind(socket);
     }

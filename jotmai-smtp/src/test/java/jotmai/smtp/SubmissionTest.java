@@ -55,6 +55,46 @@ class SubmissionTest {
     }
 
     @Test
+    void authIsRefusedOutOfSequence() throws Exception {
+        try (SmtpClient c = submission()) {
+            assertThat(c.send("AUTH PLAIN " + plain("alice@example.test", "secret"))).isEqualTo("503 5.5.1 Send EHLO first");
+            assertThat(c.send("HELO x")).startsWith("250");
+            assertThat(c.send("AUTH PLAIN " + plain("alice@example.test", "secret"))).startsWith("503 5.5.1");
+            c.send("EHLO x");
+            assertThat(c.send("AUTH PLAIN " + plain("alice@example.test", "secret"))).startsWith("235");
+            c.send("MAIL FROM:<alice@example.test>");
+            assertThat(c.send("RSET")).startsWith("250");
+            assertThat(c.send("STARTTLS now")).startsWith("501");
+            assertThat(c.send("QUIT now")).startsWith("501");
+        }
+    }
+
+    @Test
+    void withoutTlsANonLoopbackClientIsNotOfferedAuthAndGets538() throws Exception {
+        java.net.InetAddress external = java.net.NetworkInterface.networkInterfaces()
+                .flatMap(java.net.NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "no non-loopback IPv4 address");
+        var listener = new jotmai.shared.net.ListenerConfig("submission", new java.net.InetSocketAddress(external, 0),
+                false, 100, 100, 50, java.time.Duration.ofSeconds(30));
+        try (SmtpFixture other = new SmtpFixture(java.nio.file.Files.createTempDirectory("smtp-ext"),
+                c -> c.withListeners(java.util.Optional.empty(), java.util.Optional.of(listener),
+                        java.util.Optional.empty(), java.util.Optional.empty()))) {
+            try (SmtpClient c = new SmtpClient(external, other.port("submission"))) {
+                assertThat(c.reply()).startsWith("220");
+                String ehlo = c.send("EHLO x");
+                assertThat(ehlo).contains("STARTTLS").doesNotContain("AUTH");
+                assertThat(c.send("AUTH PLAIN " + plain("alice@example.test", "secret"))).startsWith("538 5.7.11");
+                assertThat(c.send("STARTTLS")).startsWith("220");
+                c.startTls();
+                assertThat(c.send("EHLO x")).contains("AUTH PLAIN LOGIN");
+                assertThat(c.send("AUTH PLAIN " + plain("alice@example.test", "secret"))).startsWith("235");
+            }
+        }
+    }
+
+    @Test
     void wrongPasswordsGet535AndTheThirdFailureClosesTheSession() throws Exception {
         try (SmtpClient c = submission()) {
             c.send("EHLO x");
