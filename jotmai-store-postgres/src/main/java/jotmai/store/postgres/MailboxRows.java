@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jotmai.store.Mailbox;
+import jotmai.store.MailboxStatus;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
 
@@ -92,19 +93,25 @@ final class MailboxRows {
 
     /**
      * Reserves {@code count} UIDs (0 for a change without new messages) and one MODSEQ above every
-     * earlier one in a single row update: the row lock it takes is held until commit, so UIDs and
+     * earlier one, and applies the change's {@code delta} to the mailbox counters, in a single row update: the row lock it takes is held until commit, so UIDs and
      * MODSEQs of a mailbox are handed out and committed in one order across all nodes (no duplicate,
      * no decreasing UID; RFC 9051 §2.3.1.1, RFC 7162 §3.1).
      */
-    static Allocation allocate(Connection c, long mailboxId, int count) throws SQLException {
+    static Allocation allocate(Connection c, long mailboxId, int count, Counts delta) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1
+                UPDATE mailboxes SET uid_next = uid_next + ?, highest_modseq = highest_modseq + 1,
+                  message_count = message_count + ?, unseen_count = unseen_count + ?,
+                  deleted_count = deleted_count + ?, total_size = total_size + ?
                 WHERE account_id = ? AND id = ?
                 RETURNING uid_validity, uid_next - ?, highest_modseq""")) {
             ps.setInt(1, count);
-            ps.setLong(2, MailboxIds.accountOf(mailboxId));
-            ps.setLong(3, mailboxId);
-            ps.setInt(4, count);
+            ps.setLong(2, delta.messages());
+            ps.setLong(3, delta.unseen());
+            ps.setLong(4, delta.deleted());
+            ps.setLong(5, delta.bytes());
+            ps.setLong(6, MailboxIds.accountOf(mailboxId));
+            ps.setLong(7, mailboxId);
+            ps.setInt(8, count);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw notFound(mailboxId);
@@ -114,6 +121,23 @@ final class MailboxRows {
                     throw new StoreException.Conflict("mailbox " + mailboxId + " has used up its UIDs");
                 }
                 return a;
+            }
+        }
+    }
+
+    /** STATUS counters of a mailbox (RFC 9051 §6.3.11, RFC 8438 SIZE), kept by {@link #allocate}. */
+    static MailboxStatus status(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT message_count, unseen_count, deleted_count, total_size, uid_next, uid_validity, highest_modseq
+                FROM mailboxes WHERE account_id = ? AND id = ?""")) {
+            ps.setLong(1, MailboxIds.accountOf(mailboxId));
+            ps.setLong(2, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(mailboxId);
+                }
+                return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7));
             }
         }
     }

@@ -82,7 +82,7 @@ final class MessageWrites {
             AppendResult[] results = new AppendResult[targets.size()];
             for (int i : order) {
                 long mailboxId = targets.get(i).mailboxId();
-                MailboxRows.Allocation a = MailboxRows.allocate(tx.c(), mailboxId, 1);
+                MailboxRows.Allocation a = MailboxRows.allocate(tx.c(), mailboxId, 1, Counts.of(flags.get(i), size));
                 MessageMeta meta = MessageRows.insert(tx, mailboxId, a.firstUid(), a.modSeq(), flags.get(i),
                         internalDate, size, prepared.blobId());
                 results[i] = new AppendResult(mailboxId, a.uidValidity(), a.firstUid(), a.modSeq(), meta);
@@ -146,7 +146,8 @@ final class MessageWrites {
         if (!move || !sameAccount) {
             AccountRows.charge(tx.c(), target.accountId(), bytes, rows.size(), largest);
         }
-        MailboxRows.Allocation a = MailboxRows.allocate(tx.c(), target.id(), rows.size());
+        Counts counts = Counts.of(rows);
+        MailboxRows.Allocation a = MailboxRows.allocate(tx.c(), target.id(), rows.size(), counts);
         List<CopyResult.UidMapping> mappings = new ArrayList<>();
         long uid = a.firstUid();
         for (MessageMeta m : rows) {
@@ -156,7 +157,7 @@ final class MessageWrites {
         }
         tx.ring(target.id());
         if (move) {
-            MailboxRows.Allocation removal = MailboxRows.allocate(tx.c(), source.id(), 0);
+            MailboxRows.Allocation removal = MailboxRows.allocate(tx.c(), source.id(), 0, counts.negate());
             MessageRows.remove(tx.c(), source.id(), rows, removal.modSeq());
             if (!sameAccount) {
                 AccountRows.addUsage(tx.c(), source.accountId(), -bytes, -rows.size());
@@ -176,6 +177,7 @@ final class MessageWrites {
             MailboxRows.lock(tx.c(), mailboxId);
             List<Long> modified = new ArrayList<>();
             List<MessageMeta> changing = new ArrayList<>();
+            Counts delta = Counts.NONE;
             for (MessageMeta m : MessageRows.select(tx.c(), mailboxId, uids, false, false)) {
                 if (unchangedSince.isPresent() && m.modSeq() > unchangedSince.getAsLong()) {
                     modified.add(m.uid());
@@ -183,6 +185,7 @@ final class MessageWrites {
                 }
                 Set<String> after = FlagSets.apply(m.flags(), operation, given);
                 if (!FlagSets.same(after, m.flags())) {
+                    delta = delta.plus(Counts.flagChange(m.flags(), after));
                     changing.add(new MessageMeta(m.mailboxId(), m.uid(), 0, after, m.internalDate(), m.saveDate(),
                             m.size(), m.blob()));
                 }
@@ -191,7 +194,7 @@ final class MessageWrites {
                 tx.setRollbackOnly();
                 return new FlagResult(List.of(), UidSet.of(modified));
             }
-            long modSeq = MailboxRows.allocate(tx.c(), mailboxId, 0).modSeq();
+            long modSeq = MailboxRows.allocate(tx.c(), mailboxId, 0, delta).modSeq();
             MessageRows.updateFlags(tx.c(), mailboxId, changing, modSeq);
             List<MessageMeta> updated = new ArrayList<>();
             for (MessageMeta m : changing) {
@@ -214,7 +217,7 @@ final class MessageWrites {
                 tx.setRollbackOnly();
                 return List.<Long>of();
             }
-            long modSeq = MailboxRows.allocate(tx.c(), mailboxId, 0).modSeq();
+            long modSeq = MailboxRows.allocate(tx.c(), mailboxId, 0, Counts.of(rows).negate()).modSeq();
             MessageRows.Removed removed = MessageRows.remove(tx.c(), mailboxId, rows, modSeq);
             AccountRows.addUsage(tx.c(), accountId, -removed.bytes(), -removed.count());
             BlobRows.release(tx, removed.blobRefs());

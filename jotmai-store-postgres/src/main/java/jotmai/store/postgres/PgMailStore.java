@@ -190,21 +190,7 @@ final class PgMailStore implements MailStore {
 
     @Override
     public MailboxStatus status(long mailboxId) {
-        return db.snapshot(c -> {
-            Mailbox m = MailboxRows.require(c, mailboxId);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT count(*), count(*) FILTER (WHERE NOT seen), count(*) FILTER (WHERE deleted),
-                      coalesce(sum(size), 0)
-                    FROM messages WHERE account_id = ? AND mailbox_id = ?""")) {
-                ps.setLong(1, m.accountId());
-                ps.setLong(2, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), m.uidNext(),
-                            m.uidValidity(), m.highestModSeq());
-                }
-            }
-        });
+        return db.read(c -> MailboxRows.status(c, mailboxId));
     }
 
     @Override

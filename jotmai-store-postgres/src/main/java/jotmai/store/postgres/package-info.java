@@ -12,7 +12,9 @@
  *   <li>{@code mailboxes}, {@code subscriptions}, {@code messages}, {@code tombstones}: per-account mail
  *       data; flags are a {@code text[]} with {@code seen}/{@code deleted}/{@code recent} columns;
  *       {@code added_modseq} tells Added from FlagsChanged; tombstones keep expunged UIDs with their
- *       MODSEQ for the mailbox's life (RFC 7162 VANISHED (EARLIER)).</li>
+ *       MODSEQ for the mailbox's life (RFC 7162 VANISHED (EARLIER)). Mailbox rows carry STATUS
+ *       counters (messages, unseen, deleted, size), changed by the same row update that allocates
+ *       UIDs/MODSEQs, so STATUS and SELECT never scan messages.</li>
  *   <li>{@code blobs}, {@code blob_chunks}: message bytes (see below).</li>
  *   <li>{@code queue_messages}, {@code queue_recipients}: the shared outbound queue.</li>
  * </ul>

@@ -86,11 +86,21 @@ class PostgresSchemaTest {
     @Test
     void openingASecondNodeOnAMigratedSchemaAppliesNothingAgain() throws Exception {
         List<String> before = appliedMigrations();
-        assertThat(before).containsExactly("1", "2");
+        assertThat(before).isEqualTo(migrationVersions());
         try (PostgresStore second = PostgresStore.open(config)) {
             assertThat(second.accounts().domains()).isNotNull();
         }
         assertThat(appliedMigrations()).isEqualTo(before);
+    }
+
+    /** Versions of the migration files on the class path (target/classes/db/postgres), in order. */
+    static List<String> migrationVersions() throws Exception {
+        Path dir = Path.of(PostgresStore.class.getResource("/db/postgres").toURI());
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> n.substring(1, n.indexOf("__"))).sorted(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .toList();
+        }
     }
 
     static List<String> appliedMigrations() throws Exception {
@@ -150,5 +160,41 @@ class PostgresSchemaTest {
         assertThat(store.accounts().aliasTargets("@ex\u0000ample.com")).isEmpty();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.mail().openContent(new BlobRef("x\u0000y")))
                 .isInstanceOf(jotmai.store.StoreException.NotFound.class);
+    }
+
+    @Test
+    void mailboxCountersKeptWithEachChangeMatchACountOfTheMessages() throws Exception {
+        String domain = "d" + System.nanoTime() + ".example";
+        store.accounts().addDomain(domain);
+        Account a = store.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+        var mail = store.mail();
+        long inbox = mail.mailbox(a.id(), Mailbox.INBOX).orElseThrow().id();
+        long archive = mail.mailbox(a.id(), "Archive").orElseThrow().id();
+        java.util.Random random = new java.util.Random(42);
+        List<String> flagChoices = List.of("\\Seen", "\\Deleted", "\\Flagged", "Work");
+        for (int step = 0; step < 60; step++) {
+            long box = random.nextBoolean() ? inbox : archive;
+            long other = box == inbox ? archive : inbox;
+            Set<String> flags = Set.of(flagChoices.get(random.nextInt(flagChoices.size())));
+            jotmai.store.UidSet some = jotmai.store.UidSet.range(1 + random.nextInt(20), 21 + random.nextInt(20));
+            switch (random.nextInt(6)) {
+                case 0, 1 -> mail.append(box, MessageSource.ofBytes(("Subject: " + step + "\r\n\r\nx".repeat(1 + step))
+                        .getBytes()), flags, Instant.now());
+                case 2 -> mail.updateFlags(box, some, random.nextBoolean() ? jotmai.store.FlagOperation.ADD
+                        : jotmai.store.FlagOperation.REMOVE, flags, java.util.OptionalLong.empty());
+                case 3 -> mail.copy(box, some, other);
+                case 4 -> mail.move(box, some, other);
+                default -> mail.expunge(box, java.util.Optional.empty());
+            }
+        }
+        mail.renameMailbox(a.id(), "INBOX", "Old");
+        for (Mailbox m : mail.mailboxes(a.id())) {
+            var messages = mail.messages(m.id());
+            var status = mail.status(m.id());
+            assertThat(status.messages()).as(m.name()).isEqualTo(messages.size());
+            assertThat(status.unseen()).as(m.name()).isEqualTo(messages.stream().filter(x -> !x.hasFlag("\\Seen")).count());
+            assertThat(status.deleted()).as(m.name()).isEqualTo(messages.stream().filter(x -> x.hasFlag("\\Deleted")).count());
+            assertThat(status.size()).as(m.name()).isEqualTo(messages.stream().mapToLong(x -> x.size()).sum());
+        }
     }
 }
