@@ -66,6 +66,9 @@ public final class SmtpServer implements AutoCloseable {
         }
         SmtpContext ctx = new SmtpContext(config, kind, auth, policy, delivery, rateLimiter, trusted, staging);
         Supplier<SSLContext> context = tls == null || tls.get() == null ? null : tls;
+        if (context == null && listener.get().implicitTls()) {
+            throw new IllegalStateException(listener.get().name() + " uses implicit TLS but no TLS context is configured");
+        }
         listeners.add(new Listener(listener.get(), context, connection -> new SmtpSession(ctx, connection).run()));
     }
 
