@@ -140,7 +140,7 @@ final class GroupCommitWriter implements AutoCloseable {
             s.execute("BEGIN IMMEDIATE");
             try {
                 for (Task<?> task : batch) {
-                    outcomes.add(runOne(s, task, now));
+                    outcomes.add(runOne(task, now));
                 }
                 long t1 = System.nanoTime();
                 s.execute("COMMIT");
@@ -172,7 +172,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private Outcome runOne(Statement s, Task<?> task, long now) throws SQLException {
+    private Outcome runOne(Task<?> task, long now) throws SQLException {
         Tx tx = new Tx(c, now);
         execute("SAVEPOINT task");
         try {

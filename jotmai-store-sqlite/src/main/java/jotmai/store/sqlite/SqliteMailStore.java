@@ -110,7 +110,7 @@ final class SqliteMailStore implements MailStore {
     public void renameMailbox(long accountId, String from, String to) {
         String f = MailboxNames.normalize(from);
         String t = MailboxNames.normalize(to);
-        if (MailboxNames.isInbox(t) || t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER) && MailboxNames.isInbox(f)) {
+        if (MailboxNames.isInbox(t) || (MailboxNames.isInbox(f) && t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER))) {
             throw new StoreException.Invalid("cannot rename into INBOX");
         }
         if (t.equals(f) || t.startsWith(f + Mailbox.DELIMITER)) {

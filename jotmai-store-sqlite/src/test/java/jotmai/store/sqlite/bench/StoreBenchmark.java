@@ -44,7 +44,7 @@ public final class StoreBenchmark {
     static final int MESSAGE_SIZE = 4096;
     static final int MAILBOXES = 100;
     static final int LARGE_SIZE = 10 * 1024 * 1024;
-    static final int FETCH_ITERATIONS = 300;
+    static final int FETCH_ITERATIONS = 2000;
     static final long WARM_UP_NANOS = 8_000_000_000L;
 
     private final SqliteStore store;
@@ -209,10 +209,11 @@ public final class StoreBenchmark {
                 .meta().blob();
         System.out.printf("| append of one 10 MB message | 1 | 1 | 1 | %.0f ms |%n", (System.nanoTime() - t0) / 1e6);
         for (int round = 0; round < 2; round++) { // first round warms up
-            // interleaved, so that load changes on a shared machine hit both sizes alike
-            long smallNanos = 0;
-            long largeNanos = 0;
-            long rangeNanos = 0;
+            // interleaved, so that load changes on a shared machine hit both sizes alike; medians, so
+            // that a scheduling hiccup in one iteration does not dominate
+            long[] smallNanos = new long[FETCH_ITERATIONS];
+            long[] largeNanos = new long[FETCH_ITERATIONS];
+            long[] rangeNanos = new long[FETCH_ITERATIONS];
             for (int i = 0; i < FETCH_ITERATIONS; i++) {
                 long a = System.nanoTime();
                 fetchHeader(small);
@@ -221,17 +222,17 @@ public final class StoreBenchmark {
                 long c = System.nanoTime();
                 fetchRange(large, LARGE_SIZE / 2, 4096);
                 long d = System.nanoTime();
-                smallNanos += b - a;
-                largeNanos += c - b;
-                rangeNanos += d - c;
+                smallNanos[i] = b - a;
+                largeNanos[i] = c - b;
+                rangeNanos[i] = d - c;
             }
             if (round == 1) {
-                System.out.printf("| header fetch (structure + header bytes), 4 KB message | 1 | 1 | %d | %.0f µs |%n",
-                        FETCH_ITERATIONS, smallNanos / 1e3 / FETCH_ITERATIONS);
-                System.out.printf("| header fetch (structure + header bytes), 10 MB message | 1 | 1 | %d | %.0f µs |%n",
-                        FETCH_ITERATIONS, largeNanos / 1e3 / FETCH_ITERATIONS);
-                System.out.printf("| 4 KB byte range at 5 MB of a 10 MB message | 1 | 1 | %d | %.0f µs |%n",
-                        FETCH_ITERATIONS, rangeNanos / 1e3 / FETCH_ITERATIONS);
+                System.out.printf("| header fetch (structure + header bytes), 4 KB message | 1 | 1 | %d | p50 %s |%n",
+                        FETCH_ITERATIONS, micros(smallNanos));
+                System.out.printf("| header fetch (structure + header bytes), 10 MB message | 1 | 1 | %d | p50 %s |%n",
+                        FETCH_ITERATIONS, micros(largeNanos));
+                System.out.printf("| 4 KB byte range at 5 MB of a 10 MB message | 1 | 1 | %d | p50 %s |%n",
+                        FETCH_ITERATIONS, micros(rangeNanos));
             }
         }
         long r0 = System.nanoTime();
@@ -241,6 +242,14 @@ public final class StoreBenchmark {
         }
         double ms = (System.nanoTime() - r0) / 1e6;
         System.out.printf("| whole 10 MB message streamed | 1 | 1 | 1 | %.0f ms (%.0f MB/s) |%n", ms, n / 1e3 / ms);
+    }
+
+    /** Median and p90 of the samples in microseconds. */
+    private static String micros(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return String.format("%.0f µs (p90 %.0f µs)", sorted[sorted.length / 2] / 1e3,
+                sorted[sorted.length * 9 / 10] / 1e3);
     }
 
     private void fetchHeader(BlobRef blob) throws IOException {
