@@ -37,10 +37,11 @@ final class MessageRows {
 
     /**
      * Messages of the mailbox whose UID is in {@code uids} (all when null), in UID order, optionally
-     * only those flagged \Deleted. The set's ranges are passed as two arrays and joined, so the SQL
-     * text stays the same whatever the set and each range is one index range scan.
+     * only those flagged \Deleted (callers that change them hold the mailbox row lock). The set's
+     * ranges are passed as two arrays and joined, so the SQL text stays the same whatever the set and
+     * each range is one index range scan.
      */
-    static List<MessageMeta> select(Connection c, long mailboxId, UidSet uids, boolean onlyDeleted, boolean lock)
+    static List<MessageMeta> select(Connection c, long mailboxId, UidSet uids, boolean onlyDeleted)
             throws SQLException {
         if (uids != null && uids.isEmpty()) {
             return List.of();
@@ -54,9 +55,6 @@ final class MessageRows {
             sql = "SELECT " + COLUMNS + " FROM unnest(?::bigint[], ?::bigint[]) r(lo, hi)"
                     + " JOIN messages m ON m.account_id = ? AND m.mailbox_id = ? AND m.uid BETWEEN r.lo AND r.hi"
                     + filter + " ORDER BY m.uid";
-        }
-        if (lock) {
-            sql += " FOR UPDATE OF m";
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;

@@ -130,7 +130,7 @@ final class MessageWrites {
      * or a move to another account is charged to the target. The caller holds the locks.
      */
     static CopyResult copyInTx(Tx tx, Mailbox source, UidSet uids, Mailbox target, boolean move) throws SQLException {
-        List<MessageMeta> rows = MessageRows.select(tx.c(), source.id(), uids, false, false);
+        List<MessageMeta> rows = MessageRows.select(tx.c(), source.id(), uids, false);
         if (rows.isEmpty()) {
             return new CopyResult(target.uidValidity(), List.of());
         }
@@ -178,7 +178,7 @@ final class MessageWrites {
             List<Long> modified = new ArrayList<>();
             List<MessageMeta> changing = new ArrayList<>();
             Counts delta = Counts.NONE;
-            for (MessageMeta m : MessageRows.select(tx.c(), mailboxId, uids, false, false)) {
+            for (MessageMeta m : MessageRows.select(tx.c(), mailboxId, uids, false)) {
                 if (unchangedSince.isPresent() && m.modSeq() > unchangedSince.getAsLong()) {
                     modified.add(m.uid());
                     continue;
@@ -212,7 +212,7 @@ final class MessageWrites {
             long accountId = MailboxIds.accountOf(mailboxId);
             AccountRows.lock(tx.c(), accountId);
             MailboxRows.lock(tx.c(), mailboxId);
-            List<MessageMeta> rows = MessageRows.select(tx.c(), mailboxId, uids.orElse(null), true, false);
+            List<MessageMeta> rows = MessageRows.select(tx.c(), mailboxId, uids.orElse(null), true);
             if (rows.isEmpty()) {
                 tx.setRollbackOnly();
                 return List.<Long>of();

@@ -219,7 +219,7 @@ final class PgMailStore implements MailStore {
     public List<MessageMeta> messages(long mailboxId, UidSet uids) {
         return db.snapshot(c -> {
             MailboxRows.require(c, mailboxId);
-            return MessageRows.select(c, mailboxId, uids, false, false);
+            return MessageRows.select(c, mailboxId, uids, false);
         });
     }
 
