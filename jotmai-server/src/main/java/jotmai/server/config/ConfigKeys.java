@@ -25,7 +25,20 @@ public final class ConfigKeys {
             "On SIGTERM/SIGINT: how long running commands may take to finish after listeners stop accepting.");
 
     public static final ConfigKey<String> STORE_TYPE = new ConfigKey<>("store.type", ValueType.STRING, "sqlite",
-            "Message store backend. `sqlite` (embedded, in the data directory) is the only one so far.");
+            "Message store backend: `sqlite` (embedded, in the data directory; nothing to install) or "
+                    + "`postgresql` (several Jotmai nodes can share it; see the store.postgresql keys).");
+    public static final ConfigKey<String> PG_URL = new ConfigKey<>("store.postgresql.url", ValueType.STRING, "",
+            "JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://db.example:5432/mail. Required when "
+                    + "store.type = postgresql; the schema is created and migrated at start.");
+    public static final ConfigKey<String> PG_USER = new ConfigKey<>("store.postgresql.user", ValueType.STRING,
+            "jotmai", "PostgreSQL user.");
+    public static final ConfigKey<String> PG_PASSWORD_FILE = new ConfigKey<>("store.postgresql.password-file",
+            ValueType.STRING, "", "File whose first line is the PostgreSQL password (kept out of the config "
+                    + "file and the command line); empty means no password.");
+    public static final ConfigKey<Integer> PG_POOL_SIZE = new ConfigKey<>("store.postgresql.pool-size",
+            ValueType.COUNT, "16", "Database connections this node keeps open.");
+    public static final ConfigKey<String> PG_SCHEMA = new ConfigKey<>("store.postgresql.schema", ValueType.STRING,
+            "public", "Schema holding Jotmai's tables (a lower-case SQL identifier).");
 
     public static final ConfigKey<String> TLS_CERT = new ConfigKey<>("tls.cert", ValueType.STRING, "",
             "PEM certificate chain (e.g. certbot's fullchain.pem), reloaded when it changes. Empty: a "
@@ -52,7 +65,8 @@ public final class ConfigKeys {
     private static final Map<String, ConfigKey<?>> BY_NAME;
 
     static {
-        List<ConfigKey<?>> keys = new ArrayList<>(List.of(HOSTNAME, SHUTDOWN_GRACE, STORE_TYPE, TLS_CERT, TLS_KEY,
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(HOSTNAME, SHUTDOWN_GRACE, STORE_TYPE, PG_URL, PG_USER,
+                PG_PASSWORD_FILE, PG_POOL_SIZE, PG_SCHEMA, TLS_CERT, TLS_KEY,
                 PORT_OFFSET, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, TLS_HANDSHAKE_TIMEOUT, BACKLOG));
         for (ListenerDef listener : ListenerDef.ALL) {
             keys.add(listener.enabledKey());

@@ -20,8 +20,15 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
      */
     public record ServerSettings(String hostname, Duration shutdownGrace) {}
 
-    /** @param type the backend, "sqlite" for now */
-    public record StoreSettings(String type) {}
+    /**
+     * @param type       the backend: "sqlite" or "postgresql"
+     * @param postgresql connection settings, present when type is "postgresql"
+     */
+    public record StoreSettings(String type, Optional<PostgresSettings> postgresql) {}
+
+    /** Where the PostgreSQL store is; the password is read from {@code passwordFile} at open. */
+    public record PostgresSettings(String url, String user, Optional<Path> passwordFile, int poolSize,
+                                   String schema) {}
 
     /** PEM certificate chain and key; both empty means a generated self-signed certificate. */
     public record TlsSettings(Optional<Path> cert, Optional<Path> key) {}
@@ -79,12 +86,25 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
             throw new ConfigException("tls.cert and tls.key must be set together");
         }
         String storeType = v.get(ConfigKeys.STORE_TYPE);
-        if (!storeType.equals("sqlite")) {
-            throw new ConfigException("store.type = '" + storeType + "' is not supported (only 'sqlite' so far)");
+        Optional<PostgresSettings> postgresql = Optional.empty();
+        switch (storeType) {
+            case "sqlite" -> { }
+            case "postgresql" -> {
+                String url = v.get(ConfigKeys.PG_URL);
+                if (!url.startsWith("jdbc:postgresql:")) {
+                    throw new ConfigException("store.type = postgresql needs store.postgresql.url = "
+                            + "jdbc:postgresql://HOST:PORT/DATABASE");
+                }
+                postgresql = Optional.of(new PostgresSettings(url, v.get(ConfigKeys.PG_USER),
+                        path(v.get(ConfigKeys.PG_PASSWORD_FILE)), v.get(ConfigKeys.PG_POOL_SIZE),
+                        v.get(ConfigKeys.PG_SCHEMA)));
+            }
+            default -> throw new ConfigException("store.type = '" + storeType
+                    + "' is not supported (use sqlite or postgresql)");
         }
         return new JotmaiConfig(
                 new ServerSettings(v.get(ConfigKeys.HOSTNAME), v.get(ConfigKeys.SHUTDOWN_GRACE)),
-                new StoreSettings(storeType),
+                new StoreSettings(storeType, postgresql),
                 new TlsSettings(cert, key),
                 listeners,
                 new ConnectionLimits(v.get(ConfigKeys.MAX_CONNECTIONS), v.get(ConfigKeys.MAX_CONNECTIONS_PER_IP),
