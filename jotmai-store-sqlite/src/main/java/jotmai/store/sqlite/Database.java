@@ -29,6 +29,8 @@ final class Database implements AutoCloseable {
 
     /** Reader connections; also the maximum number of carriers pinned by reads. */
     static final int READERS = 4;
+    /** Size the WAL file is truncated to after checkpoints (SQLite {@code journal_size_limit}). */
+    static final long WAL_SIZE_LIMIT_BYTES = 64L * 1024 * 1024;
     /** How long a connection waits for a lock held by another process (e.g. the CLI) before BUSY. */
     static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
@@ -68,6 +70,8 @@ final class Database implements AutoCloseable {
             s.execute("PRAGMA synchronous = FULL");
             s.execute("PRAGMA foreign_keys = OFF");
             s.execute("PRAGMA temp_store = MEMORY");
+            // after a checkpoint, shrink a WAL that a burst (e.g. large messages) made big
+            s.execute("PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT_BYTES);
         }
         return c;
     }

@@ -53,6 +53,7 @@ public final class SqliteStore implements Store {
     private final SqliteAccountStore accounts;
     private final SqliteMailStore mail;
     private final SqliteQueueStore queue;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SqliteStore(Path dataDir, Options options) {
         this.db = new Database(dataDir.resolve(DATABASE_FILE), (int) Math.min(Integer.MAX_VALUE,
@@ -106,10 +107,13 @@ public final class SqliteStore implements Store {
         return bus;
     }
 
-    /** Waits for queued writes to commit, then closes the connections. */
+    /** Waits for queued writes to commit, then closes the connections. Closing twice does nothing. */
     @Override
     public void close() {
-        writer.close();
-        db.close();
+        if (closed.compareAndSet(false, true)) {
+            writer.close();
+            db.close();
+            log.info("store closed");
+        }
     }
 }
