@@ -11,6 +11,7 @@ import jotmai.store.Changes;
 import jotmai.store.Flags;
 import jotmai.store.MessageMeta;
 import jotmai.store.StoreChange;
+import jotmai.store.StoreException;
 import jotmai.store.UidSet;
 
 /**
@@ -27,10 +28,13 @@ final class ChangeSync {
     }
 
     void sync(MailboxView view, boolean allowExpunge) {
-        if (ctx.mail.mailbox(view.mailboxId).map(m -> m.uidValidity() != view.uidValidity).orElse(true)) {
-            throw new ImapException.Bye("the selected mailbox was deleted or renamed away");
+        Changes changes;
+        try {
+            changes = ctx.mail.changesSince(view.mailboxId, view.modSeq);
+        } catch (StoreException.NotFound e) {
+            // another session deleted the selected mailbox (revalidated before every completion)
+            throw new ImapException.Bye("the selected mailbox was deleted");
         }
-        Changes changes = ctx.mail.changesSince(view.mailboxId, view.modSeq);
         List<MessageMeta> added = new ArrayList<>();
         List<MessageMeta> flagChanges = new ArrayList<>();
         for (StoreChange change : changes.changes()) {

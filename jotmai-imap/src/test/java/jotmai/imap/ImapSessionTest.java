@@ -227,6 +227,16 @@ class ImapSessionTest {
     }
 
     @Test
+    void aSessionWhoseSelectedMailboxIsDeletedElsewhereIsToldAndClosed() throws Exception {
+        try (ImapTestClient a = client(); ImapTestClient b = client()) {
+            a.command("CREATE Doomed");
+            a.command("SELECT Doomed");
+            assertThat(ImapTestClient.last(b.command("DELETE Doomed"))).startsWith("t2 OK");
+            assertThat(a.command("NOOP")).first().asString().startsWith("* BYE");
+        }
+    }
+
+    @Test
     void idleDeliversExistsAtOnceAndEndsWithDone() throws Exception {
         try (ImapTestClient a = client()) {
             a.command("SELECT INBOX");

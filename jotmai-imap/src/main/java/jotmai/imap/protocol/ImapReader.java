@@ -28,7 +28,8 @@ public final class ImapReader {
     }
 
     private InputStream in;
-    private final byte[] buf = new byte[16 * 1024];
+    /** Small: thousands of idle sessions each hold one (the connection buffers in front of it). */
+    private final byte[] buf = new byte[4 * 1024];
     private int pos;
     private int limit;
     private final Path spoolDir;

@@ -1,0 +1,45 @@
+#!/bin/bash
+# imaptest stress against Jotmai and Dovecot in the same run (issue 4 benchmark).
+#
+#   bench/imap/imaptest-compare.sh [SECS]          (default 30 s per run)
+#
+# Needs: IMAPTEST (binary from /work/shared/peers/build-imaptest.sh), the reference stack running
+# (/work/shared/peers/reference-stack.sh start: Dovecot IMAP on 10143, users user101..user140, pass "pass"),
+# a JDK 21+ in JAVA_HOME and Maven. Starts jotmai.imap.DevServer (test scope) on JOTMAI_PORT with a fresh
+# SQLite store and users user1..user200@example.test (password "pass", Argon2id hashes; Dovecot's
+# reference users are {PLAIN}, so runs that reconnect are dominated by Jotmai's password hashing).
+# Prints one SUMMARY line per server and configuration: 10 and 50 clients, with and without logout=0.
+set -euo pipefail
+SECS=${1:-30}
+: "${IMAPTEST:?set IMAPTEST to the imaptest binary}"
+JOTMAI_PORT=${JOTMAI_PORT:-11143}
+DOVECOT_PORT=${DOVECOT_PORT:-10143}
+MBOX=${MBOX:-/tmp/bench.mbox}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+PEERS=${PEERS:-/work/shared/peers}
+
+[ -s "$MBOX" ] || python3 "$PEERS/gen-mbox.py" -n 300 -o "$MBOX" >/dev/null
+
+cd "$ROOT"
+mvn -B -q -o -pl jotmai-imap -am test-compile >/dev/null
+mvn -B -q -o -pl jotmai-imap dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/jotmai-imap-bench.cp >/dev/null
+CP="jotmai-imap/target/classes:jotmai-imap/target/test-classes:jotmai-store-api/target/classes:jotmai-shared/target/classes:jotmai-message/target/classes:jotmai-store-sqlite/target/classes:$(tr ':' '\n' </tmp/jotmai-imap-bench.cp | grep -v '/dev/jotmai/' | paste -sd:)"
+DATA=$(mktemp -d /tmp/jotmai-imap-bench.XXXXXX)
+"$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" -cp "$CP" jotmai.imap.DevServer "$JOTMAI_PORT" "$DATA" 200 >"$DATA.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 120); do grep -q 'DevServer: IMAP' "$DATA.log" && break; sleep 1; done
+
+run() { # name port clients extra
+    local out
+    out=$(IMAPTEST="$IMAPTEST" MBOX="$MBOX" USERS=101-140 EXTRA="$4" \
+        "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$2" 'user%d@example.test' pass "$3" "$SECS" 2>&1 | grep '^SUMMARY')
+    echo "$1 clients=$3 ${4:-reconnecting} load=$(cut -d' ' -f1 /proc/loadavg) $out"
+}
+for clients in 10 50; do
+    for extra in "logout=0" ""; do
+        run jotmai "$JOTMAI_PORT" "$clients" "$extra"
+        run dovecot "$DOVECOT_PORT" "$clients" "$extra"
+    done
+done
