@@ -38,6 +38,44 @@ class ConcurrentWritersTest {
 
     static final int THREADS = 16;
     static final int APPENDS_PER_THREAD = 20;
+    /** A stack frame of the store's main code (not of this test). */
+    static final java.util.regex.Pattern STORE_FRAME =
+            java.util.regex.Pattern.compile("jotmai\\.store\\.sqlite\\.(?!ConcurrentWritersTest)");
+
+    /** Each worker appends and flags its own message and a random earlier one (others flag it too). */
+    private static void runWorkers(SqliteStore store, long mailboxId, int threads, int appendsPerThread,
+                                   Map<Integer, List<AppendResult>> appended, Map<Integer, Set<Long>> flaggedBy)
+            throws Exception {
+        List<Future<?>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    List<AppendResult> mine = new ArrayList<>();
+                    Set<Long> flagged = new HashSet<>();
+                    String keyword = "k" + thread;
+                    for (int i = 0; i < appendsPerThread; i++) {
+                        byte[] raw = ("Subject: t" + thread + " m" + i + "\r\n\r\nbody\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                        AppendResult r = store.mail().append(mailboxId, MessageSource.ofBytes(raw), Set.of(),
+                                Instant.now());
+                        mine.add(r);
+                        long other = 1 + ThreadLocalRandom.current().nextLong(r.uid());
+                        store.mail().updateFlags(mailboxId, UidSet.of(r.uid(), other), FlagOperation.ADD,
+                                Set.of(keyword), OptionalLong.empty());
+                        flagged.add(r.uid());
+                        flagged.add(other);
+                    }
+                    appended.put(thread, mine);
+                    flaggedBy.put(thread, flagged);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     @Test
     void sixteenThreadsAppendingAndFlaggingOneMailboxLoseNothing(@TempDir Path dir) throws Exception {
@@ -45,40 +83,30 @@ class ConcurrentWritersTest {
             store.accounts().addDomain("example.com");
             Account account = store.accounts().createAccount("a@example.com", "{PLAIN}x", 0);
             Mailbox inbox = store.mail().mailbox(account.id(), "INBOX").orElseThrow();
+            Mailbox sent = store.mail().mailbox(account.id(), "Sent").orElseThrow();
+            // the same workload on another mailbox first: one-time class loading and call-site linkage
+            // (which pin inside the JDK) happen here, before the pinning recorder runs
+            runWorkers(store, sent.id(), 2, 2, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
             long startModSeq = inbox.highestModSeq();
             Map<Integer, List<AppendResult>> appended = new ConcurrentHashMap<>();
             Map<Integer, Set<Long>> flaggedBy = new ConcurrentHashMap<>();
 
-            List<Future<?>> futures = new ArrayList<>();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int t = 0; t < THREADS; t++) {
-                    int thread = t;
-                    futures.add(pool.submit(() -> {
-                        List<AppendResult> mine = new ArrayList<>();
-                        Set<Long> flagged = new HashSet<>();
-                        String keyword = "k" + thread;
-                        for (int i = 0; i < APPENDS_PER_THREAD; i++) {
-                            byte[] raw = ("Subject: t" + thread + " m" + i + "\r\n\r\nbody\r\n")
-                                    .getBytes(StandardCharsets.US_ASCII);
-                            AppendResult r = store.mail().append(inbox.id(), MessageSource.ofBytes(raw), Set.of(),
-                                    Instant.now());
-                            mine.add(r);
-                            // flag our own message and a random earlier one that other threads flag too
-                            long other = 1 + ThreadLocalRandom.current().nextLong(r.uid());
-                            store.mail().updateFlags(inbox.id(), UidSet.of(r.uid(), other), FlagOperation.ADD,
-                                    Set.of(keyword), OptionalLong.empty());
-                            flagged.add(r.uid());
-                            flagged.add(other);
-                        }
-                        appended.put(thread, mine);
-                        flaggedBy.put(thread, flagged);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get(60, TimeUnit.SECONDS);
-                }
+            List<String> pinned = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (jdk.jfr.consumer.RecordingStream jfr = new jdk.jfr.consumer.RecordingStream()) {
+                // Style guide 3.1: no virtual thread may park while pinned (writes go to a platform
+                // writer thread, so callers wait unpinned).
+                jfr.enable("jdk.VirtualThreadPinned").withThreshold(java.time.Duration.ZERO).withStackTrace();
+                jfr.onEvent("jdk.VirtualThreadPinned", e -> {
+                    String stack = String.valueOf(e.getStackTrace());
+                    if (STORE_FRAME.matcher(stack).find() && !stack.contains("ClassLoader.loadClass")
+                            && !stack.contains("linkCallSite") && !stack.contains("<clinit>")) {
+                        pinned.add(stack);
+                    }
+                });
+                jfr.startAsync();
+                runWorkers(store, inbox.id(), THREADS, APPENDS_PER_THREAD, appended, flaggedBy);
             }
+            assertThat(pinned).as("virtual threads parked while pinned").isEmpty();
 
             int total = THREADS * APPENDS_PER_THREAD;
             Set<Long> allUids = new HashSet<>();
