@@ -16,14 +16,16 @@ SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 mkdir -p "$WORK"
 
 echo "== build (module and its dependencies, no install)" >&2
-(cd "$ROOT" && mvn -B -q -pl jotmai-delivery -am package dependency:build-classpath -DskipTests \
+(cd "$ROOT" && mvn -B -q -pl jotmai-delivery -am package dependency:build-classpath -Dmaven.test.skip=true \
     -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test)
 CP="$(cat "$WORK/cp.txt"):$ROOT/jotmai-delivery/target/classes"
 
-"$SINK" -c 127.0.0.1:$PORT 200 > "$WORK/sink.log" 2>&1 &
+SINK_USER=(); [ "$(id -u)" = 0 ] && SINK_USER=(-u nobody)   # smtp-sink refuses to run as root
+"$SINK" "${SINK_USER[@]}" 127.0.0.1:$PORT 200 > "$WORK/sink.log" 2>&1 &
 SINK_PID=$!
 trap 'kill $SINK_PID 2>/dev/null || true' EXIT
 sleep 0.5
+kill -0 $SINK_PID 2>/dev/null || { echo "smtp-sink did not start:" >&2; cat "$WORK/sink.log" >&2; exit 1; }
 
 for D in 1 10 100; do
     rm -rf "$WORK/run"; mkdir -p "$WORK/run"

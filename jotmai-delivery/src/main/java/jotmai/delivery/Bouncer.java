@@ -40,7 +40,7 @@ final class Bouncer {
         this.reportingMta = reportingMta;
     }
 
-    void send(QueuedMessage message, List<Dsn.Entry> entries, Dsn.Action action, Instant now) {
+    void send(QueuedMessage message, List<Dsn.Entry> entries, Dsn.Action action, Instant now, Instant retryUntil) {
         String sender = message.envelopeFrom();
         if (sender.isEmpty() || entries.isEmpty()) {
             return;
@@ -51,7 +51,7 @@ final class Bouncer {
         } catch (IOException e) {
             original = new byte[0];
         }
-        byte[] dsn = Dsn.build(reportingMta, message, entries, action, original, now);
+        byte[] dsn = Dsn.build(reportingMta, message, entries, action, original, now, retryUntil);
         int at = sender.lastIndexOf('@');
         String domain = at < 0 ? "" : sender.substring(at + 1).toLowerCase(Locale.ROOT);
         if (!domain.isEmpty() && store.accounts().isHostedDomain(domain)) {

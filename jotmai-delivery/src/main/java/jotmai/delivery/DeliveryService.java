@@ -2,12 +2,10 @@ package jotmai.delivery;
 
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
-import jotmai.store.QueueStore.QueuedMessage;
 import jotmai.store.Store;
 
 /**
@@ -46,10 +44,7 @@ public final class DeliveryService implements AutoCloseable {
 
     /** Try every queued message now ({@code jotmai queue flush}; also after an enqueue). */
     public void flush() {
-        Instant now = Instant.now();
-        for (QueuedMessage m : store.queue().list(Integer.MAX_VALUE)) {
-            store.queue().reschedule(m.id(), now);
-        }
+        QueueAdmin.flush(store.queue());
         runner.wake();
     }
 

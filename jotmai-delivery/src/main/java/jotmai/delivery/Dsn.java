@@ -39,7 +39,7 @@ final class Dsn {
     }
 
     static byte[] build(String reportingMta, QueuedMessage message, List<Entry> entries, Action action,
-                        byte[] original, Instant now) {
+                        byte[] original, Instant now, Instant retryUntil) {
         String boundary = "=_dsn_" + UUID.randomUUID();
         String sender = message.envelopeFrom();
         StringBuilder b = new StringBuilder();
@@ -90,8 +90,7 @@ final class Dsn {
             }
             b.append("Last-Attempt-Date: ").append(DATE.format(now)).append("\r\n");
             if (action == Action.DELAYED) {
-                b.append("Will-Retry-Until: ").append(DATE.format(message.createdAt().plus(
-                        java.time.Duration.ofDays(5)))).append("\r\n");
+                b.append("Will-Retry-Until: ").append(DATE.format(retryUntil)).append("\r\n");
             }
         }
         b.append("\r\n--").append(boundary).append("\r\n");

@@ -49,6 +49,13 @@ final class OutboundSession implements AutoCloseable {
         }
     }
 
+    /** STARTTLS was accepted but the handshake failed (untrusted certificate, no common cipher, ...). */
+    static final class TlsHandshakeFailed extends IOException {
+        TlsHandshakeFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** One recipient as sent in RCPT TO, with its RFC 3461 parameters ("" when absent). */
     record Rcpt(String address, String notifyOn, String orcpt) {}
 
@@ -115,8 +122,8 @@ final class OutboundSession implements AutoCloseable {
                         conn.startTls(tlsContext.get(), hop.host());
                     } catch (IOException e) {
                         // The connection is unusable after a failed handshake; for OPPORTUNISTIC the
-                        // runner retries in clear text only on a new connection (not done here: safer).
-                        throw new IOException("TLS handshake with " + hop.host() + " failed: " + e.getMessage(), e);
+                        // runner retries on a new connection in clear text (RFC 7435 §3).
+                        throw new TlsHandshakeFailed("TLS handshake with " + hop.host() + " failed: " + e.getMessage(), e);
                     }
                     hello(helloName); // RFC 3207 §4.2: forget what we knew, EHLO again
                 } else if (tls == TlsMode.REQUIRED) {

@@ -259,8 +259,7 @@ final class QueueRunner implements AutoCloseable {
         for (Router.Hop hop : hops) {
             OutboundSession session;
             try {
-                session = OutboundSession.open(hop, config.helloName(), config.tlsFor(domain), tls,
-                        config.timeouts(), sessionId);
+                session = openSession(domain, hop, sessionId);
             } catch (OutboundSession.SessionFailure f) {
                 lastError = f.reply.oneLine();
                 continue;
@@ -291,6 +290,21 @@ final class QueueRunner implements AutoCloseable {
         log.warn("session {}: delivery to {} deferred: {}", sessionId, domain, reply);
         todo.forEach(w -> outcomeAll(w, RecipientStatus.DEFERRED,
                 reply.startsWith("5") ? "451 4.4.0 " + reply : reply, ""));
+    }
+
+    private OutboundSession openSession(String domain, Router.Hop hop, String sessionId)
+            throws IOException, OutboundSession.SessionFailure {
+        TlsMode mode = config.tlsFor(domain);
+        try {
+            return OutboundSession.open(hop, config.helloName(), mode, tls, config.timeouts(), sessionId);
+        } catch (OutboundSession.TlsHandshakeFailed e) {
+            if (mode != TlsMode.OPPORTUNISTIC) {
+                throw e;
+            }
+            // RFC 7435 §3: opportunistic security must not make delivery fail; fall back to clear text.
+            log.warn("session {}: {}; retrying without TLS", sessionId, e.getMessage());
+            return OutboundSession.open(hop, config.helloName(), TlsMode.NONE, tls, config.timeouts(), sessionId);
+        }
     }
 
     /** One message over an open session, with the checks that depend on the peer's extensions. */
@@ -385,7 +399,7 @@ final class QueueRunner implements AutoCloseable {
             open = List.of();
         }
         List<Dsn.Entry> notify = failed.stream().filter(e -> wantsNotice(m, e.address(), Dsn.Action.FAILED)).toList();
-        bouncer.send(m, notify, Dsn.Action.FAILED, now);
+        bouncer.send(m, notify, Dsn.Action.FAILED, now, m.createdAt().plus(config.maxAge()));
         if (open.isEmpty()) {
             store.queue().remove(m.id());
             return;
@@ -394,7 +408,7 @@ final class QueueRunner implements AutoCloseable {
             List<Dsn.Entry> delayed = open.stream()
                     .filter(r -> wantsNotice(m, r.address(), Dsn.Action.DELAYED))
                     .map(r -> new Dsn.Entry(r.address(), r.orcpt(), r.lastReply(), "")).toList();
-            bouncer.send(m, delayed, Dsn.Action.DELAYED, now);
+            bouncer.send(m, delayed, Dsn.Action.DELAYED, now, m.createdAt().plus(config.maxAge()));
             store.queue().markDelayWarned(m.id());
         }
         int attempts = open.stream().mapToInt(RecipientState::attempts).max().orElse(1);
