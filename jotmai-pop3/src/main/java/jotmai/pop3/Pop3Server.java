@@ -74,8 +74,18 @@ public final class Pop3Server implements AutoCloseable {
      * without UPDATE, so nothing uncommitted is deleted.
      */
     public void close(long graceMillis) {
+        // All listeners at once, so that the grace period is not spent once per listener.
+        List<Thread> closing = new ArrayList<>();
         for (Listener listener : listeners) {
-            listener.close(graceMillis);
+            closing.add(Thread.ofVirtual().name("close-" + listener.config().name()).start(() -> listener.close(graceMillis)));
+        }
+        for (Thread t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         listeners.clear();
     }

@@ -453,6 +453,25 @@ class Pop3SessionTest {
         }
     }
 
+    @Test
+    void aServerShutdownSaysGoodbyeBetweenCommandsAndCommitsNothing() throws Exception {
+        deliver(2);
+        try (Pop3TestClient c = fx.connect()) {
+            c.login("alice@example.test", "secret");
+            assertThat(c.command("DELE 1")).startsWith("+OK");
+            Thread closer = Thread.ofVirtual().start(() -> fx.server.close(20_000));
+            String reply = "";
+            for (int i = 0; i < 100 && !reply.startsWith("-ERR"); i++) {
+                reply = c.command("NOOP");
+                Thread.sleep(100);
+            }
+            assertThat(reply).isEqualTo("-ERR [SYS/TEMP] server shutting down, try again later");
+            assertThat(c.isClosedByServer()).isTrue();
+            closer.join(30_000);
+        }
+        assertThat(inboxUids()).hasSize(2);
+    }
+
     static byte[] bigMessage(int size) {
         StringBuilder sb = new StringBuilder("From: big@example.org\r\nSubject: big\r\n\r\n");
         int i = 0;
