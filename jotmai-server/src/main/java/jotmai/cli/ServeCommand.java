@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the mail server (SMTP, submission, IMAP, POP3) until stopped with Ctrl-C or SIGTERM.",
                 "Ports 25/587/465/143/993/110/995 need root or CAP_NET_BIND_SERVICE; an ordinary user can "
-                        + "try Jotmai with --set ports.offset=10000 (ports 10025, 10143, ...).",
+                        + "try Jotmai with --set ports.offset=20000 (ports 20025, 20143, ...).",
                 "Settings: docs/CONFIG.md."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);

@@ -87,7 +87,7 @@ public final class JotmaiServer implements AutoCloseable {
         String hint = "";
         if (e instanceof BindException && reason.contains("ermission")) {
             hint = " (ports below 1024 need root or CAP_NET_BIND_SERVICE; to try Jotmai as an ordinary user, "
-                    + "add --set ports.offset=10000)";
+                    + "add --set ports.offset=20000)";
         } else if (e instanceof BindException) {
             hint = " (is another mail server running? move the port with --set <listener>.port=N or turn the "
                     + "listener off with --set <listener>.enabled=false)";

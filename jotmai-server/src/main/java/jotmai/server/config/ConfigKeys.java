@@ -47,7 +47,7 @@ public final class ConfigKeys {
             "PEM private key for tls.cert (e.g. certbot's privkey.pem).");
 
     public static final ConfigKey<Integer> PORT_OFFSET = new ConfigKey<>("ports.offset", ValueType.OFFSET, "0",
-            "Added to every listener port. 10000 moves 25/143/... to 10025/10143/..., which an ordinary "
+            "Added to every listener port. 20000 moves 25/143/... to 20025/20143/..., which an ordinary "
                     + "user may bind (ports below 1024 need root or CAP_NET_BIND_SERVICE).");
 
     public static final ConfigKey<Integer> MAX_CONNECTIONS = new ConfigKey<>("limits.max-connections",
