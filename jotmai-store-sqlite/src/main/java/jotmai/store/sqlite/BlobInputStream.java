@@ -2,18 +2,30 @@ package jotmai.store.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 
 /**
- * Streams [offset, end) of a stored blob, fetching one chunk at a time through the reader pool, so that
- * a reader connection is never held while the caller writes to a slow client.
+ * Streams [offset, end) of a stored blob through the reader pool without holding a reader connection
+ * between reads (the caller may be writing to a slow client).
+ *
+ * <p>Each refill reads a window of consecutive chunks in one read transaction. The window starts at one
+ * chunk (a header or a small range costs one chunk) and doubles with every refill up to
+ * {@link #MAX_WINDOW_CHUNKS}, so streaming a large message costs one transaction per
+ * {@code MAX_WINDOW_CHUNKS * CHUNK_SIZE} octets while memory per open stream stays bounded by that.
  */
 final class BlobInputStream extends InputStream {
+
+    /** Largest read-ahead, in chunks (8 x 16 KB = 128 KB per open stream). */
+    static final int MAX_WINDOW_CHUNKS = 8;
+
     private final Database db;
     private final long blobId;
     private long position;
     private final long end;
-    private byte[] chunk;
-    private long chunkStart = -1;
+    private byte[] buffer = new byte[0];
+    private long bufferStart;
+    private int windowChunks = 1;
 
     BlobInputStream(Database db, long blobId, long offset, long end) {
         this.db = db;
@@ -37,27 +49,59 @@ final class BlobInputStream extends InputStream {
         if (position >= end) {
             return -1;
         }
-        int seq = (int) (position / BlobTable.CHUNK_SIZE);
-        long start = (long) seq * BlobTable.CHUNK_SIZE;
-        if (chunk == null || chunkStart != start) {
-            try {
-                chunk = db.read(c -> BlobTable.chunk(c, blobId, seq));
-            } catch (RuntimeException e) {
-                throw new IOException("cannot read message content", e);
-            }
-            if (chunk == null) {
-                throw new IOException("message content " + blobId + " is gone");
-            }
-            chunkStart = start;
+        if (position < bufferStart || position >= bufferStart + buffer.length) {
+            refill();
         }
-        int inChunk = (int) (position - chunkStart);
-        int n = (int) Math.min(Math.min(len, chunk.length - inChunk), end - position);
+        int inBuffer = (int) (position - bufferStart);
+        int n = (int) Math.min(Math.min(len, buffer.length - inBuffer), end - position);
         if (n <= 0) {
             throw new IOException("message content " + blobId + " is shorter than recorded");
         }
-        System.arraycopy(chunk, inChunk, b, off, n);
+        System.arraycopy(buffer, inBuffer, b, off, n);
         position += n;
         return n;
+    }
+
+    private void refill() throws IOException {
+        int first = (int) (position / BlobTable.CHUNK_SIZE);
+        int lastNeeded = (int) ((end - 1) / BlobTable.CHUNK_SIZE);
+        int last = Math.min(lastNeeded, first + windowChunks - 1);
+        byte[] window;
+        try {
+            window = db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT seq, data FROM blob_chunk WHERE blob_id = ? AND seq BETWEEN ? AND ? ORDER BY seq")) {
+                    ps.setLong(1, blobId);
+                    ps.setInt(2, first);
+                    ps.setInt(3, last);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        byte[] out = new byte[(last - first + 1) * BlobTable.CHUNK_SIZE];
+                        int length = 0;
+                        int expected = first;
+                        while (rs.next()) {
+                            byte[] data = rs.getBytes(2);
+                            if (rs.getInt(1) != expected++ || data == null) {
+                                return null;
+                            }
+                            System.arraycopy(data, 0, out, length, data.length);
+                            length += data.length;
+                            if (data.length < BlobTable.CHUNK_SIZE) {
+                                break; // the last chunk of the blob
+                            }
+                        }
+                        return expected == first ? null : java.util.Arrays.copyOf(out, length);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read message content", e);
+        }
+        if (window == null) {
+            throw new IOException("message content " + blobId + " is gone");
+        }
+        buffer = window;
+        bufferStart = (long) first * BlobTable.CHUNK_SIZE;
+        windowChunks = Math.min(MAX_WINDOW_CHUNKS, windowChunks * 2);
     }
 
     @Override
@@ -69,9 +113,9 @@ final class BlobInputStream extends InputStream {
 
     @Override
     public int available() {
-        if (chunk == null || position < chunkStart || position >= chunkStart + chunk.length) {
+        if (position < bufferStart || position >= bufferStart + buffer.length) {
             return 0;
         }
-        return (int) Math.min(chunkStart + chunk.length - position, end - position);
+        return (int) Math.min(bufferStart + buffer.length - position, end - position);
     }
 }

@@ -148,18 +148,6 @@ final class BlobTable {
         }
     }
 
-    /** One chunk's bytes, or null when the blob has been purged meanwhile. */
-    static byte[] chunk(Connection c, long blobId, int seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT data FROM blob_chunk WHERE blob_id = ? AND seq = ?")) {
-            ps.setLong(1, blobId);
-            ps.setInt(2, seq);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getBytes(1) : null;
-            }
-        }
-    }
-
     static void updateStructure(Tx tx, long blobId, byte[] structure) throws SQLException {
         try (PreparedStatement ps = tx.c().prepareStatement("UPDATE blob SET structure = ? WHERE id = ?")) {
             ps.setBytes(1, structure);
