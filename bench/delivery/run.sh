@@ -18,10 +18,17 @@ mkdir -p "$WORK"
 echo "== build (module and its dependencies, no install)" >&2
 (cd "$ROOT" && mvn -B -q -pl jotmai-delivery -am package dependency:build-classpath -Dmaven.test.skip=true \
     -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test)
-CP="$(cat "$WORK/cp.txt"):$ROOT/jotmai-delivery/target/classes"
+# Snapshot the project's own jars/classes: other engineers rebuild target/ in the shared tree meanwhile.
+rm -rf "$WORK/snap"; mkdir -p "$WORK/snap"; CP=""; i=0
+for e in $(tr ':' ' ' < "$WORK/cp.txt") "$ROOT/jotmai-delivery/target/classes"; do
+    case "$e" in
+        "$ROOT"/*) i=$((i+1)); cp -r "$e" "$WORK/snap/$i-$(basename "$e")"; e="$WORK/snap/$i-$(basename "$e")" ;;
+    esac
+    CP="${CP:+$CP:}$e"
+done
 
 SINK_USER=(); [ "$(id -u)" = 0 ] && SINK_USER=(-u nobody)   # smtp-sink refuses to run as root
-"$SINK" "${SINK_USER[@]}" 127.0.0.1:$PORT 200 > "$WORK/sink.log" 2>&1 &
+"$SINK" "${SINK_USER[@]}" 127.0.0.1:$PORT 200 < /dev/null > "$WORK/sink.log" 2>&1 &
 SINK_PID=$!
 trap 'kill $SINK_PID 2>/dev/null || true' EXIT
 sleep 0.5

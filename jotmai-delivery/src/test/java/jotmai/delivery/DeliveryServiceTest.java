@@ -296,4 +296,52 @@ class DeliveryServiceTest {
         assertThat(dsn.rcptTo()).containsExactly("someone@remote.test");
         assertThat(dsn.text()).contains("Final-Recipient: rfc822; nobody@remote.test");
     }
+
+    @Test
+    void aRelayHostReceivesEveryMessageWithAuthentication() {
+        sink.authPlain = "\0relayuser\0relay-secret";
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("relay", "x\r\n"), "bob@anywhere.test",
+                "carol@elsewhere.test");
+        DeliveryConfig c = fx.config(Map.of()).withRoutes(Map.of(), java.util.Optional.of(new Route("127.0.0.1",
+                sink.port(), java.util.Optional.of(new Route.Credentials("relayuser", "relay-secret")))));
+        try (DeliveryService s = fx.service(c)) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.authenticated).isNotEmpty().allMatch("relayuser"::equals);
+        assertThat(sink.received).flatExtracting(TestSink.Received::rcptTo)
+                .containsExactlyInAnyOrder("bob@anywhere.test", "carol@elsewhere.test");
+    }
+
+    @Test
+    void wrongRelayCredentialsDeferInsteadOfBouncing() {
+        sink.authPlain = "\0relayuser\0right";
+        String id = fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("relay2", "x\r\n"), "bob@anywhere.test");
+        DeliveryConfig c = fx.config(Map.of()).withRoutes(Map.of(), java.util.Optional.of(new Route("127.0.0.1",
+                sink.port(), java.util.Optional.of(new Route.Credentials("relayuser", "wrong")))));
+        try (DeliveryService s = fx.service(c)) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().find(id).map(m -> m.recipients().get(0).attempts() >= 1)
+                    .orElse(false));
+        }
+        QueueStore.RecipientState r = fx.store.queue().find(id).orElseThrow().recipients().get(0);
+        assertThat(r.status()).isEqualTo(RecipientStatus.DEFERRED);
+        assertThat(r.lastReply()).contains("4.7.8");
+        assertThat(fx.inbox()).isEmpty();
+    }
+
+    @Test
+    void opportunisticTlsFallsBackToClearTextWhenTheHandshakeFails() throws Exception {
+        sink.tls = jotmai.shared.tls.TlsContextProvider.selfSigned(dir.resolve("tls"), "sink.test").get();
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("fallback", "x\r\n"), "bob@remote.test");
+        DeliveryConfig c = fx.config(Map.of("remote.test", sink.port())).withTls(TlsMode.OPPORTUNISTIC, Map.of());
+        // null = the JDK's default trust store, which does not trust the sink's self-signed certificate
+        try (DeliveryService s = new DeliveryService(c, fx.store, null)) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.received).hasSize(1);
+        assertThat(sink.received.get(0).tls()).isFalse();
+        assertThat(sink.commands).contains("STARTTLS");
+    }
 }

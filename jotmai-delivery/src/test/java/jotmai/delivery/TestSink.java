@@ -36,6 +36,9 @@ final class TestSink implements AutoCloseable {
     volatile Function<String, String> rcptReply = a -> "250 2.1.5 ok";
     volatile Function<Integer, String> dataReply = n -> "250 2.0.0 queued as " + n;
     volatile SSLContext tls;
+    /** When set, AUTH PLAIN is offered and must carry exactly this "\0user\0password". */
+    volatile String authPlain;
+    final List<String> authenticated = new CopyOnWriteArrayList<>();
     final List<Received> received = new CopyOnWriteArrayList<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
@@ -102,6 +105,9 @@ final class TestSink implements AutoCloseable {
                     if (tls != null && !tlsOn) {
                         ext.add("STARTTLS");
                     }
+                    if (authPlain != null) {
+                        ext.add("AUTH PLAIN LOGIN");
+                    }
                     for (int k = 0; k < ext.size(); k++) {
                         r.append("\r\n250").append(k == ext.size() - 1 ? ' ' : '-').append(ext.get(k));
                     }
@@ -119,6 +125,15 @@ final class TestSink implements AutoCloseable {
                     in = new BufferedInputStream(s.getInputStream());
                     out = s.getOutputStream();
                     tlsOn = true;
+                } else if (upper.startsWith("AUTH PLAIN ") && authPlain != null) {
+                    String decoded = new String(java.util.Base64.getDecoder().decode(line.substring(11).trim()),
+                            StandardCharsets.UTF_8);
+                    if (decoded.equals(authPlain)) {
+                        authenticated.add(decoded.substring(1, decoded.indexOf('\0', 1)));
+                        reply(out, "235 2.7.0 authenticated");
+                    } else {
+                        reply(out, "535 5.7.8 bad credentials");
+                    }
                 } else if (upper.startsWith("MAIL FROM:")) {
                     from = between(line);
                     rcpts.clear();
