@@ -159,7 +159,7 @@ final class ImapSession implements Runnable {
         } catch (ImapException.Bad e) {
             out.bad(raw == null ? in.currentTag() : tag, e.code(), e.getMessage());
         } catch (ImapException.No e) {
-            out.no(tag, e.code(), e.getMessage());
+            out.no(raw == null ? in.currentTag() : tag, e.code(), e.getMessage());
         } catch (ImapException.Bye e) {
             out.bye(e.getMessage());
             state = new SessionState.Logout();

@@ -255,7 +255,7 @@ class ImapSessionTest {
         try (ImapTestClient c = new ImapTestClient(fx.port())) {
             c.readLine();
             c.send("a1 LOGIN {4294967296}");
-            assertThat(c.readLine()).startsWith("a1 BAD [TOOBIG]");
+            assertThat(c.readLine()).startsWith("a1 NO [TOOBIG]");
             c.send("a2 NOOP " + "x".repeat(70_000));
             assertThat(c.readLine()).startsWith("a2 BAD [TOOBIG]");
             assertThat(ImapTestClient.last(c.command("NOOP"))).startsWith("t1 OK");

@@ -160,7 +160,8 @@ public final class ImapReader {
                         // RFC 7888 §4: the octets are already on their way; we will not read them.
                         throw new ImapException.Bye(problem);
                     }
-                    throw new ImapException.Bad(ResponseCode.TOOBIG, problem);
+                    // RFC 7889 §4 (APPENDLIMIT) and RFC 9051 §7.1: NO [TOOBIG]; the client never sends the octets
+                    throw new ImapException.No(ResponseCode.TOOBIG, problem);
                 }
                 listener.beforeLiteral(currentTag, spec.size(), spec.synchronizing());
                 parts.add(new RawCommand.Part.Lit(readLiteral(spec.size(), spec.binary(), limits.spoolThreshold())));

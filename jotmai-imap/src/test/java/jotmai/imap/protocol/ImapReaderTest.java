@@ -46,7 +46,7 @@ class ImapReaderTest {
     @Test
     void literalsAboveTheLimitAreRefusedBeforeReadingThem() {
         assertThatThrownBy(() -> reader("a LOGIN {4294967296}\r\n").readCommand(ReaderLimits.UNAUTHENTICATED, (t, s, y) -> { }))
-                .isInstanceOf(ImapException.Bad.class);
+                .isInstanceOf(ImapException.No.class);
         assertThatThrownBy(() -> reader("a LOGIN {9999+}\r\n").readCommand(ReaderLimits.UNAUTHENTICATED, (t, s, y) -> { }))
                 .isInstanceOf(ImapException.Bye.class);
     }
