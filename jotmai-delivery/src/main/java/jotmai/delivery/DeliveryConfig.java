@@ -103,8 +103,15 @@ public record DeliveryConfig(String helloName, Path dataDir, Optional<InetSocket
                 relay, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
     }
 
-    public DeliveryConfig withResolver(InetSocketAddress dns, int port) {
+    public DeliveryConfig withResolver(InetSocketAddress dns) {
         return new DeliveryConfig(helloName, dataDir, Optional.of(dns), retrySchedule, retryInterval, maxAge,
+                delayWarning, maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort,
+                staticRoutes, relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+    }
+
+    /** The port MX hosts are contacted on (25; tests use a sink's port). */
+    public DeliveryConfig withRemotePort(int port) {
+        return new DeliveryConfig(helloName, dataDir, resolver, retrySchedule, retryInterval, maxAge,
                 delayWarning, maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, port,
                 staticRoutes, relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
     }

@@ -345,6 +345,16 @@ final class QueueRunner implements AutoCloseable {
         OutboundSession.Envelope env = new OutboundSession.Envelope(m.envelopeFrom(), rcpts, m.dsn().ret(),
                 m.dsn().envid(), m.dsn().smtputf8(), eightBit, signed.length);
         List<Reply> replies = session.send(env, signed);
+        if (replies.stream().allMatch(Reply::positive) && w.job().domainsLeft.get() == 1
+                && m.openRecipients().size() == w.recipients().size()) {
+            // Every open recipient of the message just got 250: removing the message is the one commit
+            // that records all of them (same at-least-once window, half the fsyncs); finish() then
+            // finds it gone.
+            store.queue().remove(m.id());
+            log.info("queue {}: delivered to {} recipient(s) at {} ({})", m.id(), replies.size(), hop.host(),
+                    replies.get(0).oneLine());
+            return;
+        }
         for (int i = 0; i < replies.size(); i++) {
             Reply r = replies.get(i);
             RecipientStatus status = r.positive() ? RecipientStatus.DELIVERED

@@ -344,4 +344,16 @@ class DeliveryServiceTest {
         assertThat(sink.received.get(0).tls()).isFalse();
         assertThat(sink.commands).contains("STARTTLS");
     }
+
+    @Test
+    void aMessageLargerThanThePeersSizeLimitIsRefusedBeforeSending() {
+        sink.extensions = java.util.List.of("PIPELINING", "8BITMIME", "SIZE 200");
+        fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("big", "x".repeat(500) + "\r\n"), "bob@remote.test");
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0 && !fx.inbox().isEmpty());
+        }
+        assertThat(sink.commands).noneMatch(c -> c.startsWith("MAIL FROM"));
+        assertThat(fx.inbox().get(0)).contains("Status: 5.3.4");
+    }
 }

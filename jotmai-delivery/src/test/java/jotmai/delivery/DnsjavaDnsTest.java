@@ -55,7 +55,7 @@ class DnsjavaDnsTest {
             stub.add(new MXRecord(n("nomail.test"), DClass.IN, 60, 0, Name.root));
             fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("via mx", "x\r\n"), "bob@dest.test",
                     "carol@nomail.test");
-            DeliveryConfig c = fx.config(Map.of()).withResolver(stub.address(), sink.port());
+            DeliveryConfig c = fx.config(Map.of()).withResolver(stub.address()).withRemotePort(sink.port());
             try (DeliveryService s = fx.service(c)) {
                 s.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> fx.store.queue().size() == 0 && !fx.inbox().isEmpty());
