@@ -58,4 +58,21 @@ class RetrProfile {
             }
         }
     }
+
+    @Test
+    void endToEndWithTheRawClient() throws Exception {
+        String dir = System.getenv("JOTMAI_BENCH_DIR");
+        Assumptions.assumeTrue(dir != null, "needs JOTMAI_BENCH_DIR with a filled benchmark store");
+        try (Store store = SqliteStore.open(Path.of(dir));
+             Pop3Server server = new Pop3Server(Pop3Config.loopback().withListeners(
+                     List.of(jotmai.shared.net.ListenerConfig.loopback("pop3", false)), List.of()),
+                     store, new jotmai.shared.auth.AuthService(store.accounts()), null)) {
+            server.start();
+            String raw = Path.of("..", "bench", "pop3", "raw-retr.py").toAbsolutePath().normalize().toString();
+            ExternalTool.Result r = ExternalTool.run(List.of("python3", raw, "--port",
+                    Integer.toString(server.listeners().getFirst().port()), "--users", "user181@example.test",
+                    "--runs", "4"), java.util.Map.of(), Path.of("/tmp"), 600);
+            r.output().lines().forEach(l -> System.out.println("PROFILE raw " + l));
+        }
+    }
 }
