@@ -169,7 +169,8 @@ final class SqliteQueueStore implements QueueStore {
         writer.write(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement("""
                     INSERT INTO queue_recipient_state(queue_id, position, status, attempts, last_reply, last_attempt_ms)
-                    VALUES (?, ?, ?, 1, ?, ?)
+                    SELECT ?, ?, ?, 1, ?, ? WHERE EXISTS
+                      (SELECT 1 FROM queue_recipient WHERE queue_id = ?1 AND position = ?2)
                     ON CONFLICT(queue_id, position) DO UPDATE SET status = excluded.status,
                       attempts = attempts + 1, last_reply = excluded.last_reply,
                       last_attempt_ms = excluded.last_attempt_ms""")) {
@@ -186,6 +187,17 @@ final class SqliteQueueStore implements QueueStore {
 
     @Override
     public void reschedule(String queueId, Instant nextAttemptAt) {
+        // Under claimLock: a concurrent claim must either still see the lease or already read the new
+        // schedule, never an old snapshot without the lease (it would claim the message twice).
+        claimLock.lock();
+        try {
+            rescheduleLocked(queueId, nextAttemptAt);
+        } finally {
+            claimLock.unlock();
+        }
+    }
+
+    private void rescheduleLocked(String queueId, Instant nextAttemptAt) {
         writer.write(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement("""
                     INSERT INTO queue_schedule(queue_id, next_attempt_ms) VALUES (?, ?)
@@ -215,6 +227,15 @@ final class SqliteQueueStore implements QueueStore {
 
     @Override
     public boolean remove(String queueId) {
+        claimLock.lock(); // see reschedule
+        try {
+            return removeLocked(queueId);
+        } finally {
+            claimLock.unlock();
+        }
+    }
+
+    private boolean removeLocked(String queueId) {
         boolean removed = writer.write(tx -> {
             Long blobId = null;
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT blob_id FROM queue_message WHERE id = ?")) {
