@@ -30,7 +30,8 @@ import java.util.Optional;
  * @param timeouts         client timeouts (RFC 5321 §4.5.3.2)
  * @param pollInterval     how often the runner looks for due messages when idle
  * @param lease            how long a claimed message is reserved for this runner
- * @param dkimSelector     DKIM selector for signing (keys per domain under dataDir/dkim)
+ * @param dkimSelector     default selector for new DKIM keys (signing uses every key stored for the From
+ *                         domain under dataDir/dkim/<domain>/<selector>.pem)
  */
 public record DeliveryConfig(String helloName, Path dataDir, Optional<InetSocketAddress> resolver,
                              List<Duration> retrySchedule, Duration retryInterval, Duration maxAge,
