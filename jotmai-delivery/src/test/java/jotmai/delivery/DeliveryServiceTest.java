@@ -356,4 +356,27 @@ class DeliveryServiceTest {
         assertThat(sink.commands).noneMatch(c -> c.startsWith("MAIL FROM"));
         assertThat(fx.inbox().get(0)).contains("Status: 5.3.4");
     }
+
+    @Test
+    void connectionsToOneDomainStayWithinThePerDomainLimit() {
+        sink.dataReply = n -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "250 2.0.0 ok";
+        };
+        for (int i = 0; i < 8; i++) {
+            fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("limit" + i, "x\r\n"), "bob@remote.test");
+        }
+        DeliveryConfig c = fx.config(Map.of("remote.test", sink.port())).withLimits(10, 2, 1);
+        try (DeliveryService s = fx.service(c)) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.received).hasSize(8);
+        assertThat(sink.connections.get()).isEqualTo(8);
+        assertThat(sink.maxActive.get()).isBetween(1, 2);
+    }
 }

@@ -42,6 +42,8 @@ final class TestSink implements AutoCloseable {
     final List<Received> received = new CopyOnWriteArrayList<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger maxActive = new AtomicInteger();
     private final AtomicInteger transactions = new AtomicInteger();
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
@@ -76,6 +78,7 @@ final class TestSink implements AutoCloseable {
     }
 
     private void serve(Socket socket, int connection) {
+        maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
         try (socket) {
             socket.setSoTimeout(60_000);
             if (silent) {
@@ -170,6 +173,8 @@ final class TestSink implements AutoCloseable {
             }
         } catch (IOException | InterruptedException e) {
             // connection ends
+        } finally {
+            active.decrementAndGet();
         }
     }
 
