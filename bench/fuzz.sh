@@ -65,8 +65,8 @@ while read -r module class method; do
     # Jazzer's own lines go to the -output.txt file, libFuzzer's native stderr ends up in the XML report
     reports="$module/target/surefire-reports"
     cat "$reports/$class-output.txt" "$reports/TEST-$class.xml" > "$log" 2>/dev/null
-    runs=$(grep -ao 'Done [0-9]* runs in [0-9]* second(s)' "$log" 2>/dev/null | tail -n 1)
-    cov=$(grep -aoE 'DONE +cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" 2>/dev/null | tail -n 1)
+    runs=$(cat "$log" "$log.mvn" 2>/dev/null | grep -ao 'Done [0-9]* runs in [0-9]* second(s)' | tail -n 1)
+    cov=$(cat "$log" "$log.mvn" 2>/dev/null | grep -aoE 'DONE +cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' | tail -n 1)
     [ -n "$runs" ] && runs="$runs; ${cov#DONE }"
     if [ $status -eq 0 ]; then
         echo "   ok: ${runs:-no libFuzzer stats found} (log: $log)"
