@@ -13,6 +13,12 @@ public interface Store extends AutoCloseable {
 
     ChangeBus changes();
 
+    /**
+     * Authentication failure counters and bans: per process for an embedded store, shared by every
+     * node for a database server (issue 8).
+     */
+    ThrottleStore throttle();
+
     @Override
     void close();
 }

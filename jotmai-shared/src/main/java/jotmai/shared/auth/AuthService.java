@@ -51,6 +51,14 @@ public final class AuthService implements Authenticator {
         this(accounts, new Throttle());
     }
 
+    /**
+     * Accounts and throttle state of {@code store}: with a shared database (PostgreSQL) the failure
+     * counters and bans are shared by every node (issue 8).
+     */
+    public AuthService(jotmai.store.Store store, Throttle.Policy policy) {
+        this(store.accounts(), new Throttle(policy, java.time.Clock.systemUTC(), store.throttle()));
+    }
+
     /** With a throttle of chosen policy and clock (tests, or configuration). */
     public AuthService(AccountStore accounts, Throttle throttle) {
         this(accounts, throttle, d -> Thread.sleep(d));

@@ -9,7 +9,15 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jotmai.store.ThrottleStore;
 
 /**
  * Failure throttling shared by every protocol (one instance per server, inside {@link AuthService}).
@@ -29,6 +37,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * the least recently touched; entries idle longer than {@link Policy#forgetAfter} count as clean.
  * Operations take a short non-blocking lock ({@link ReentrantLock}, per the style guide's
  * virtual-thread rule); the delay itself is slept by the caller, outside any lock.
+ *
+ * <p>Cluster (issue 8): with a shared {@link ThrottleStore} every failure is also counted there
+ * ("ip:&lt;address key&gt;", "acct:&lt;login&gt;"), bans are written there, and each check reads the
+ * address's and the account's shared record, so failures and bans on one node count on every node.
+ * The local tables stay the fast path and carry what is not shared (trusted addresses, ban
+ * escalation). Store calls are made outside the lock; a failing store never blocks a login: counting
+ * falls back to the local tables (fail open) and the outage is logged once, its end once.
  */
 public final class Throttle {
 
@@ -107,8 +122,22 @@ public final class Throttle {
     private final Map<String, Counter> byAccount;
     private final Map<String, Instant> trusted;
     private final List<Cidr> exempt;
+    /** Shared counters of all nodes, or null for a purely local throttle. */
+    private final ThrottleStore shared;
+    private final AtomicBoolean sharedDown = new AtomicBoolean();
+    private final AtomicReference<Instant> lastPurge = new AtomicReference<>(Instant.EPOCH);
+
+    private static final Logger log = LoggerFactory.getLogger(Throttle.class);
+    /** How often one node deletes idle shared records. */
+    static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
     public Throttle(Policy policy, Clock clock) {
+        this(policy, clock, null);
+    }
+
+    /** A throttle whose counters and bans are shared through {@code shared} (null: local only). */
+    public Throttle(Policy policy, Clock clock, ThrottleStore shared) {
+        this.shared = shared;
         this.policy = policy;
         this.clock = clock;
         this.byAddress = boundedMap(policy.maxTrackedEntries());
@@ -132,8 +161,13 @@ public final class Throttle {
         }
         Instant now = clock.instant();
         String ip = addressKey(remote);
+        // Read the shared records first, outside the lock (a database round trip).
+        Optional<ThrottleStore.State> sharedIp = sharedState(ipKey(ip));
+        Optional<ThrottleStore.State> sharedAcc = sharedState(accountKey(account));
         lock.lock();
         try {
+            sharedIp.ifPresent(st -> merge(byAddress, ip, st, now));
+            sharedAcc.ifPresent(st -> merge(byAccount, account, st, now));
             Counter byIp = fresh(byAddress.get(ip), now);
             if (byIp != null && byIp.bannedUntil != null && now.isBefore(byIp.bannedUntil)) {
                 return new Decision.Banned(Duration.between(now, byIp.bannedUntil));
@@ -157,35 +191,62 @@ public final class Throttle {
         }
         Instant now = clock.instant();
         String ip = addressKey(remote);
+        // One statement per key: the shared count includes the failures seen by every node.
+        int sharedIpCount = sharedFailure(ipKey(ip), now);
+        int sharedAccCount = sharedFailure(accountKey(account), now);
+        Instant ipBan = null;
+        Instant accBan = null;
         lock.lock();
         try {
             Counter byIp = count(byAddress, ip, now);
+            byIp.failures = Math.max(byIp.failures, sharedIpCount);
             if (byIp.failures >= policy.ipBanAfter()) {
                 Duration ban = doubled(policy.ipBanDuration(), byIp.bans, policy.maxBanDuration());
                 byIp.bannedUntil = now.plus(ban);
                 byIp.bans++;
                 // After the ban, delays apply at once and the next ban comes sooner.
                 byIp.failures = policy.ipBanAfter() / 2;
+                ipBan = byIp.bannedUntil;
             }
             Counter byAcc = count(byAccount, account, now);
+            byAcc.failures = Math.max(byAcc.failures, sharedAccCount);
             if (byAcc.failures >= policy.accountBanAfter()) {
                 byAcc.bannedUntil = now.plus(policy.accountBanDuration());
                 byAcc.failures = policy.accountBanAfter() / 2;
+                accBan = byAcc.bannedUntil;
             }
         } finally {
             lock.unlock();
         }
+        if (ipBan != null) {
+            sharedBan(ipKey(ip), ipBan, policy.ipBanAfter() / 2);
+        }
+        if (accBan != null) {
+            sharedBan(accountKey(account), accBan, policy.accountBanAfter() / 2);
+        }
+        purgeSharedNowAndThen(now);
     }
 
     /** A successful login: clears the account's failures and trusts this address for the account. */
     public void recordSuccess(InetAddress remote, String account) {
         Instant now = clock.instant();
+        boolean hadFailures;
         lock.lock();
         try {
-            byAccount.remove(account);
+            // check() merged the shared record into byAccount just before, so an account with
+            // failures on any node has a local counter here; a clean account costs no statement.
+            hadFailures = byAccount.remove(account) != null;
             trusted.put(account + " " + addressKey(remote), now);
         } finally {
             lock.unlock();
+        }
+        if (hadFailures && shared != null) {
+            try {
+                shared.reset(accountKey(account));
+                sharedUp();
+            } catch (RuntimeException e) {
+                sharedFailed(e);
+            }
         }
     }
 
@@ -196,6 +257,108 @@ public final class Throttle {
             return byAddress.size() + byAccount.size();
         } finally {
             lock.unlock();
+        }
+    }
+
+    static String ipKey(String addressKey) {
+        return "ip:" + addressKey;
+    }
+
+    static String accountKey(String account) {
+        // Logins are at most AuthService.MAX_USERNAME_LENGTH; the cut keeps any caller within the key limit.
+        String login = account.length() > 320 ? account.substring(0, 320) : account;
+        return "acct:" + login;
+    }
+
+    /** Takes the other nodes' view into the local counter: the higher count and the later ban win. */
+    private void merge(Map<String, Counter> table, String key, ThrottleStore.State st, Instant now) {
+        boolean banActive = st.bannedUntil().map(now::isBefore).orElse(false);
+        boolean recent = !st.lastFailure().plus(policy.forgetAfter()).isBefore(now);
+        if (!banActive && !recent) {
+            return;
+        }
+        Counter c = table.get(key);
+        if (c == null) {
+            c = new Counter();
+            table.put(key, c);
+        }
+        if (recent) {
+            c.failures = Math.max(c.failures, st.failures());
+            if (c.lastFailure == null || c.lastFailure.isBefore(st.lastFailure())) {
+                c.lastFailure = st.lastFailure();
+            }
+        }
+        if (banActive && (c.bannedUntil == null || c.bannedUntil.isBefore(st.bannedUntil().get()))) {
+            c.bannedUntil = st.bannedUntil().get();
+        }
+    }
+
+    private Optional<ThrottleStore.State> sharedState(String key) {
+        if (shared == null) {
+            return Optional.empty();
+        }
+        try {
+            Optional<ThrottleStore.State> st = shared.state(key);
+            sharedUp();
+            return st;
+        } catch (RuntimeException e) {
+            sharedFailed(e);
+            return Optional.empty();
+        }
+    }
+
+    /** The shared count after this failure, or 0 without a (working) shared store. */
+    private int sharedFailure(String key, Instant now) {
+        if (shared == null) {
+            return 0;
+        }
+        try {
+            int n = shared.recordFailure(key, now, policy.forgetAfter());
+            sharedUp();
+            return n;
+        } catch (RuntimeException e) {
+            sharedFailed(e);
+            return 0;
+        }
+    }
+
+    private void sharedBan(String key, Instant until, int failuresAfter) {
+        if (shared == null) {
+            return;
+        }
+        try {
+            shared.ban(key, until, failuresAfter);
+            sharedUp();
+        } catch (RuntimeException e) {
+            sharedFailed(e);
+        }
+    }
+
+    /** At most once per {@link #PURGE_INTERVAL} per node, on the failing attempt's thread (one DELETE). */
+    private void purgeSharedNowAndThen(Instant now) {
+        Instant last = lastPurge.get();
+        if (shared == null || now.isBefore(last.plus(PURGE_INTERVAL)) || !lastPurge.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            // Records idle past forgetAfter count as clean anyway; ended bans are history.
+            shared.purge(now.minus(policy.forgetAfter()));
+            sharedUp();
+        } catch (RuntimeException e) {
+            sharedFailed(e);
+        }
+    }
+
+    private void sharedUp() {
+        if (sharedDown.compareAndSet(true, false)) {
+            log.info("throttle: shared throttle store reachable again");
+        }
+    }
+
+    /** Fail open: the login goes on with local counting; logged once per outage. */
+    private void sharedFailed(RuntimeException e) {
+        if (sharedDown.compareAndSet(false, true)) {
+            log.warn("throttle: shared throttle store failed, counting locally until it is back: {}", e.toString());
         }
     }
 

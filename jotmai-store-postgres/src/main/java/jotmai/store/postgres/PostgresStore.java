@@ -37,6 +37,7 @@ public final class PostgresStore implements Store {
     private final PgAccountStore accounts;
     private final PgMailStore mail;
     private final PgQueueStore queue;
+    private final PgThrottleStore throttle;
     private final AtomicBoolean purging = new AtomicBoolean();
     private final AtomicLong lastPurgeNanos = new AtomicLong(System.nanoTime() - PURGE_INTERVAL_MILLIS * 1_000_000);
     private volatile boolean closed;
@@ -57,6 +58,7 @@ public final class PostgresStore implements Store {
         this.accounts = new PgAccountStore(db, this::purgeSoon);
         this.mail = new PgMailStore(db, blobs, maildropLocks, this::purgeSoon);
         this.queue = new PgQueueStore(db, blobs);
+        this.throttle = new PgThrottleStore(db);
     }
 
     /**
@@ -102,6 +104,12 @@ public final class PostgresStore implements Store {
     @Override
     public ChangeBus changes() {
         return bus;
+    }
+
+    /** Shared by every node on this database (table auth_throttle, migration V4). */
+    @Override
+    public jotmai.store.ThrottleStore throttle() {
+        return throttle;
     }
 
     /** Whether the LISTEN connection of the change bus is up. */

@@ -12,13 +12,15 @@ import jotmai.store.contract.MailboxContract;
 import jotmai.store.contract.MessageContract;
 import jotmai.store.contract.QueueStoreContract;
 import jotmai.store.contract.RecipientResolverContract;
+import jotmai.store.contract.ThrottleStoreContract;
 
 /**
  * The PostgreSQL backend runs the whole store contract suite, on one store in a fresh schema for the
  * class (the contract helpers create unique domains and accounts, so tests do not see each other).
  */
 class PostgresStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
-        CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract {
+        CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
+        ThrottleStoreContract {
 
     static PostgresConfig config;
     static PostgresStore store;

@@ -53,6 +53,7 @@ public final class SqliteStore implements Store {
     private final SqliteAccountStore accounts;
     private final SqliteMailStore mail;
     private final SqliteQueueStore queue;
+    private final LocalThrottleStore throttle = new LocalThrottleStore();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SqliteStore(Path dataDir, Options options) {
@@ -105,6 +106,12 @@ public final class SqliteStore implements Store {
     @Override
     public ChangeBus changes() {
         return bus;
+    }
+
+    /** In memory: an embedded store serves a single node (issue 8). */
+    @Override
+    public jotmai.store.ThrottleStore throttle() {
+        return throttle;
     }
 
     /** Waits for queued writes to commit, then closes the connections. Closing twice does nothing. */

@@ -11,7 +11,8 @@ import jotmai.store.contract.*;
 
 /** The SQLite backend runs the whole store contract suite on a fresh store per test. */
 class SqliteStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
-        CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract {
+        CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
+        ThrottleStoreContract {
     @TempDir Path dir;
     SqliteStore store;
 
