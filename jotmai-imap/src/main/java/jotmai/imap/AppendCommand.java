@@ -4,16 +4,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import jotmai.imap.protocol.Command;
 import jotmai.imap.protocol.ImapException;
 import jotmai.imap.protocol.Literal;
 import jotmai.imap.protocol.ResponseCode;
 import jotmai.store.AppendResult;
+import jotmai.store.FlagOperation;
 import jotmai.store.Flags;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageSource;
+import jotmai.store.UidSet;
 
 /**
  * APPEND (RFC 9051 §6.3.12) with MULTIAPPEND (RFC 3502) and APPENDUID (RFC 4315 §3). The literal was
@@ -21,6 +28,7 @@ import jotmai.store.MessageSource;
  * on stable storage before we answer OK.
  */
 final class AppendCommand {
+    private static final Logger log = LoggerFactory.getLogger(AppendCommand.class);
     private final SessionContext ctx;
 
     AppendCommand(SessionContext ctx) {
@@ -43,16 +51,42 @@ final class AppendCommand {
                 }
             }
         }
+        // RFC 3502 §6.3.11: MULTIAPPEND is all or nothing. Every literal is already staged and every
+        // message was checked above; if a later append still fails (quota, store error) the ones this
+        // command already appended are expunged again. Window that remains: until that rollback, other
+        // sessions may see them (EXISTS), and a crash in between leaves them stored.
         List<Long> uids = new ArrayList<>();
         long uidValidity = 0;
-        for (Command.AppendMessage m : command.messages()) {
-            Set<String> flags = Flags.canonical(new LinkedHashSet<>(m.flags()));
-            Instant date = m.internalDate().map(d -> d.toInstant()).orElseGet(Instant::now);
-            AppendResult result = ctx.mail.append(mailbox.id(), source(m.content()), flags, date);
-            uids.add(result.uid());
-            uidValidity = result.uidValidity();
+        try {
+            for (Command.AppendMessage m : command.messages()) {
+                Set<String> flags = Flags.canonical(new LinkedHashSet<>(m.flags()));
+                Instant date = m.internalDate().map(d -> d.toInstant()).orElseGet(Instant::now);
+                AppendResult result = ctx.mail.append(mailbox.id(), source(m.content()), flags, date);
+                uids.add(result.uid());
+                uidValidity = result.uidValidity();
+            }
+        } catch (RuntimeException e) {
+            rollBack(mailbox, uids, e);
+            throw e;
         }
         return Outcome.of(session, ResponseCode.appendUid(uidValidity, MessageCommands.uidList(uids)));
+    }
+
+    /** Expunges the messages a failed MULTIAPPEND already appended (only those: UID EXPUNGE semantics). */
+    private void rollBack(Mailbox mailbox, List<Long> uids, RuntimeException cause) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        try {
+            UidSet appended = UidSet.of(uids);
+            ctx.mail.updateFlags(mailbox.id(), appended, FlagOperation.ADD, Set.of(Flags.DELETED),
+                    OptionalLong.empty());
+            ctx.mail.expunge(mailbox.id(), Optional.of(appended));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            log.error("session {}: MULTIAPPEND rollback of UIDs {} in mailbox {} failed", ctx.sessionId, uids,
+                    mailbox.id(), e);
+        }
     }
 
     private static MessageSource source(Literal literal) {

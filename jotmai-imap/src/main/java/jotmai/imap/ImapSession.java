@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -130,6 +131,31 @@ final class ImapSession implements Runnable {
         }
     }
 
+    /**
+     * RFC 9051 §6.3.12: APPEND to a missing mailbox is NO [TRYCREATE]. Said before the "+" of the first
+     * synchronizing literal, the client never uploads the message (RFC 9051 §7.5: a tagged NO instead of
+     * the continuation ends the command). A non-synchronizing literal is already on its way and is read;
+     * {@link AppendCommand} then answers the same NO.
+     */
+    private void refuseAppendToMissingMailbox() {
+        if (!(state instanceof SessionState.LoggedIn session)) {
+            return;
+        }
+        Optional<String> name = CommandParser.appendMailbox(in.lineBeforeLiteral());
+        if (name.isEmpty()) {
+            return;
+        }
+        boolean exists;
+        try {
+            exists = ctx.mail.mailbox(session.account().id(), ctx.storeName(name.get())).isPresent();
+        } catch (StoreException | ImapException e) {
+            return; // a bad name or a store hiccup: decided after the upload, with the command's own tag
+        }
+        if (!exists) {
+            throw new ImapException.No(ResponseCode.TRYCREATE, "no such mailbox");
+        }
+    }
+
     private ReaderLimits limits() {
         return state instanceof SessionState.NotAuthenticated
                 ? ReaderLimits.UNAUTHENTICATED : ReaderLimits.authenticated(config.appendLimit());
@@ -141,6 +167,9 @@ final class ImapSession implements Runnable {
         RawCommand raw = null;
         try {
             raw = in.readCommand(limits(), (t, size, synchronizing) -> {
+                if (synchronizing && in.literalIndex() == 0) {
+                    refuseAppendToMissingMailbox();
+                }
                 if (synchronizing) {
                     out.continuation("Ready for literal data");
                     out.flush();

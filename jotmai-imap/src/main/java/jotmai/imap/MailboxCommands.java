@@ -61,10 +61,10 @@ final class MailboxCommands {
         for (long uid : uids) {
             view.add(uid);
         }
-        if (!command.readOnly()) {
-            UidSet recent = ctx.mail.claimRecent(mailbox.id());
-            recent.stream().filter(u -> view.seqOf(u) > 0).forEach(view.recent::add);
-        }
+        // RFC 3501 §2.3.2: SELECT claims \Recent for this session; EXAMINE (§6.3.2, read-only) reports the
+        // messages nobody has claimed yet as recent but leaves them recent for the next SELECT.
+        UidSet recent = command.readOnly() ? ctx.mail.recent(mailbox.id()) : ctx.mail.claimRecent(mailbox.id());
+        recent.stream().filter(u -> view.seqOf(u) > 0).forEach(view.recent::add);
         sync.writeFlagsResponses(view);
         ctx.out.star().number(view.size()).atom(" EXISTS").crlf();
         if (!ctx.rev2()) {
@@ -181,7 +181,7 @@ final class MailboxCommands {
     }
 
     Outcome list(SessionState.LoggedIn session, Command.ListMailboxes command) {
-        list.list(session.account().id(), command, this::writeStatus);
+        list.list(session.account().id(), command, (mailbox, items) -> writeStatus(session, mailbox, items));
         return Outcome.of(session);
     }
 
@@ -189,12 +189,13 @@ final class MailboxCommands {
     Outcome status(SessionState.LoggedIn session, Command.Status command) {
         Mailbox mailbox = ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()),
                 ResponseCode.NONEXISTENT);
-        writeStatus(mailbox, command.items());
+        writeStatus(session, mailbox, command.items());
         return Outcome.of(session);
     }
 
-    void writeStatus(Mailbox mailbox, List<Command.StatusItem> items) {
+    void writeStatus(SessionState.LoggedIn session, Mailbox mailbox, List<Command.StatusItem> items) {
         MailboxStatus s = ctx.mail.status(mailbox.id());
+        long recent = items.contains(Command.StatusItem.RECENT) ? recentCount(session, mailbox) : 0;
         List<String> parts = new ArrayList<>();
         for (Command.StatusItem item : items) {
             long value = switch (item) {
@@ -204,12 +205,25 @@ final class MailboxCommands {
                 case UNSEEN -> s.unseen();
                 case DELETED -> s.deleted();
                 case SIZE -> s.size();
-                case RECENT -> 0; // \Recent is claimed per session; STATUS does not claim (RFC 3501 §6.3.10)
+                case RECENT -> recent;
                 case HIGHESTMODSEQ -> s.highestModSeq();
             };
             parts.add(item.name() + " " + value);
         }
         ctx.out.star().atom("STATUS ").astring(ctx.wireName(mailbox.name())).atom(" (")
                 .atom(String.join(" ", parts)).close().crlf();
+    }
+
+    /**
+     * STATUS RECENT (RFC 3501 §6.3.10) counts without claiming: the messages no session has claimed yet,
+     * plus, for the mailbox this session has selected, the ones this session claimed (they are recent
+     * for it, RFC 3501 §2.3.2).
+     */
+    private long recentCount(SessionState.LoggedIn session, Mailbox mailbox) {
+        long unclaimed = ctx.mail.recent(mailbox.id()).count();
+        if (session instanceof SessionState.Selected selected && selected.view().mailboxId == mailbox.id()) {
+            return unclaimed + selected.view().recent.size();
+        }
+        return unclaimed;
     }
 }

@@ -139,6 +139,13 @@ public interface MailStore {
     UidSet claimRecent(long mailboxId);
 
     /**
+     * RFC 3501 \Recent without claiming: the UIDs no session has claimed yet. For EXAMINE (RFC 3501
+     * §6.3.2: the mailbox is read-only, so \Recent is not lost) and STATUS RECENT (§6.3.10), which
+     * report the count but must leave the messages recent for the next SELECT.
+     */
+    UidSet recent(long mailboxId);
+
+    /**
      * POP3's exclusive maildrop lock (RFC 1939 §8). Empty when another session holds it. Must hold
      * across nodes when the backend is shared.
      */

@@ -41,6 +41,26 @@ public final class CommandParser {
         }
     }
 
+    /**
+     * The mailbox name of an APPEND whose first line, up to its first literal, is {@code lineStart}; empty
+     * for any other command and when the name is not on that line (a literal name) or does not parse.
+     * Lets the session refuse an APPEND to a missing mailbox before the client uploads the message.
+     */
+    public static Optional<String> appendMailbox(String lineStart) {
+        Tokens t = new Tokens(new RawCommand("*", List.of(new RawCommand.Part.Text(lineStart))));
+        try {
+            t.chars(c -> Chars.isAstringChar(c) && c != '+', "a tag");
+            t.sp();
+            if (!t.atom().equalsIgnoreCase("APPEND")) {
+                return Optional.empty();
+            }
+            String mailbox = mailboxArg(t);
+            return t.peek() == ' ' ? Optional.of(mailbox) : Optional.empty();
+        } catch (ImapException e) {
+            return Optional.empty();
+        }
+    }
+
     private static Command command(String name, Tokens t) {
         return switch (name) {
             case "CAPABILITY" -> new Command.Capability();

@@ -35,6 +35,10 @@ public final class ImapReader {
     private final Path spoolDir;
     private String currentTag = "*";
     private boolean readingCommandStart;
+    /** While {@link LiteralListener#beforeLiteral} runs: the line text before the announced literal. */
+    private String lineBeforeLiteral = "";
+    /** While {@link LiteralListener#beforeLiteral} runs: 0 for the command's first literal, then 1, 2... */
+    private int literalIndex;
 
     public ImapReader(InputStream in, Path spoolDir) {
         this.in = in;
@@ -50,6 +54,19 @@ public final class ImapReader {
     /** Whether bytes the client pipelined are already waiting (used to refuse pipelined STARTTLS data). */
     public boolean hasBufferedInput() {
         return pos < limit;
+    }
+
+    /**
+     * For a {@link LiteralListener}: the text of the current line before the literal being announced
+     * (for the first literal that is the command's start, e.g. "a APPEND Drafts (\\Seen) ").
+     */
+    public String lineBeforeLiteral() {
+        return lineBeforeLiteral;
+    }
+
+    /** For a {@link LiteralListener}: the index of the literal being announced within its command. */
+    public int literalIndex() {
+        return literalIndex;
     }
 
     /** Tag of the command being read, "*" before one was seen; for error replies. */
@@ -149,7 +166,8 @@ public final class ImapReader {
                     ok = true;
                     return new RawCommand(currentTag, parts);
                 }
-                parts.add(new RawCommand.Part.Text(new String(line, 0, spec.start(), StandardCharsets.UTF_8)));
+                String before = new String(line, 0, spec.start(), StandardCharsets.UTF_8);
+                parts.add(new RawCommand.Part.Text(before));
                 literalTotal += spec.size();
                 int literalCount = (int) parts.stream().filter(p -> p instanceof RawCommand.Part.Lit).count() + 1;
                 String problem = spec.size() > limits.maxLiteralSize() ? "literal too big"
@@ -163,6 +181,8 @@ public final class ImapReader {
                     // RFC 7889 §4 (APPENDLIMIT) and RFC 9051 §7.1: NO [TOOBIG]; the client never sends the octets
                     throw new ImapException.No(ResponseCode.TOOBIG, problem);
                 }
+                lineBeforeLiteral = before;
+                literalIndex = literalCount - 1;
                 listener.beforeLiteral(currentTag, spec.size(), spec.synchronizing());
                 parts.add(new RawCommand.Part.Lit(readLiteral(spec.size(), spec.binary(), limits.spoolThreshold())));
                 line = readLineBytes(limits.maxLineLength());

@@ -270,6 +270,26 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void recentReportsUnclaimedMessagesWithoutClaimingThem() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        assertThat(mail().recent(inbox.id()).isEmpty()).isTrue();
+        append(inbox, "one");
+        append(inbox, "two");
+        assertThat(mail().recent(inbox.id())).isEqualTo(UidSet.range(1, 2));
+        assertThat(mail().recent(inbox.id())).isEqualTo(UidSet.range(1, 2));
+        assertThat(mail().claimRecent(inbox.id())).isEqualTo(UidSet.range(1, 2));
+        assertThat(mail().recent(inbox.id()).isEmpty()).isTrue();
+        append(inbox, "three");
+        assertThat(mail().recent(inbox.id())).isEqualTo(UidSet.of(3));
+    }
+
+    @Test
+    default void recentOfAnUnknownMailboxIsNotFound() {
+        assertThatThrownBy(() -> mail().recent(Long.MAX_VALUE - 7)).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
     default void theMaildropLockIsExclusiveUntilClosed() {
         Account a = newAccount();
         Account b = newAccount();

@@ -313,6 +313,26 @@ final class PgMailStore implements MailStore {
         return writes.claimRecent(mailboxId);
     }
 
+    /** Reads the unclaimed \Recent UIDs; a plain read, so EXAMINE and STATUS never claim them. */
+    @Override
+    public UidSet recent(long mailboxId) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            List<Long> uids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? AND recent ORDER BY uid")) {
+                ps.setLong(1, MailboxIds.accountOf(mailboxId));
+                ps.setLong(2, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        uids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return UidSet.of(uids);
+        });
+    }
+
     @Override
     public Optional<MaildropLock> lockMaildrop(long accountId) {
         return maildropLocks.lock(accountId);

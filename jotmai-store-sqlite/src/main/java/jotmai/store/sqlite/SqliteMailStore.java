@@ -322,6 +322,25 @@ final class SqliteMailStore implements MailStore {
         return writes.claimRecent(mailboxId);
     }
 
+    /** Reads the unclaimed \Recent UIDs; a plain read, so EXAMINE and STATUS never claim them. */
+    @Override
+    public UidSet recent(long mailboxId) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            List<Long> uids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid FROM message WHERE mailbox_id = ? AND recent = 1 ORDER BY uid")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        uids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return UidSet.of(uids);
+        });
+    }
+
     @Override
     public Optional<MaildropLock> lockMaildrop(long accountId) {
         if (!maildropLocks.add(accountId)) {
