@@ -25,8 +25,9 @@ public interface ThrottleStore {
      * @param failures    failures counted within the window (0 when none)
      * @param lastFailure when the last failure was counted
      * @param bannedUntil end of the current or last ban, if any
+     * @param bans        bans so far (each repeated ban may be longer)
      */
-    record State(int failures, Instant lastFailure, Optional<Instant> bannedUntil) {}
+    record State(int failures, Instant lastFailure, Optional<Instant> bannedUntil, int bans) {}
 
     /**
      * Counts one failure at {@code now} and returns the key's failures including this one. A count
@@ -45,8 +46,8 @@ public interface ThrottleStore {
 
     /**
      * Bans the key until {@code until} and sets its failure count to {@code failuresAfter} (a banned
-     * guesser starts again part way, so the next ban comes sooner). Creates the record if needed.
-     * A later ban never shortens an existing one.
+     * guesser starts again part way, so the next ban comes sooner) and counts one more ban. Creates
+     * the record if needed. A later ban never shortens an existing one.
      */
     void ban(String key, Instant until, int failuresAfter);
 

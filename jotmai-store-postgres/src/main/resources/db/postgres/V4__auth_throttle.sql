@@ -5,7 +5,8 @@ CREATE TABLE auth_throttle (
     key          text        PRIMARY KEY,
     failures     integer     NOT NULL,
     last_failure timestamptz NOT NULL,
-    banned_until timestamptz
+    banned_until timestamptz,
+    bans         integer     NOT NULL DEFAULT 0
 );
 
 CREATE INDEX auth_throttle_last_failure ON auth_throttle (last_failure);

@@ -41,8 +41,8 @@ import jotmai.store.ThrottleStore;
  * <p>Cluster (issue 8): with a shared {@link ThrottleStore} every failure is also counted there
  * ("ip:&lt;address key&gt;", "acct:&lt;login&gt;"), bans are written there, and each check reads the
  * address's and the account's shared record, so failures and bans on one node count on every node.
- * The local tables stay the fast path and carry what is not shared (trusted addresses, ban
- * escalation). Store calls are made outside the lock; a failing store never blocks a login: counting
+ * The local tables stay the fast path and carry what is not shared: the addresses a user
+ * logged in from (trusted for the account ban) are known only to the node that saw the login. Store calls are made outside the lock; a failing store never blocks a login: counting
  * falls back to the local tables (fail open) and the outage is logged once, its end once.
  */
 public final class Throttle {
@@ -274,7 +274,7 @@ public final class Throttle {
     private void merge(Map<String, Counter> table, String key, ThrottleStore.State st, Instant now) {
         boolean banActive = st.bannedUntil().map(now::isBefore).orElse(false);
         boolean recent = !st.lastFailure().plus(policy.forgetAfter()).isBefore(now);
-        if (!banActive && !recent) {
+        if (!banActive && !recent && st.bans() == 0) {
             return;
         }
         Counter c = table.get(key);
@@ -288,6 +288,8 @@ public final class Throttle {
                 c.lastFailure = st.lastFailure();
             }
         }
+        // Escalation is shared too: a guesser banned on one node gets the longer ban on the next.
+        c.bans = Math.max(c.bans, st.bans());
         if (banActive && (c.bannedUntil == null || c.bannedUntil.isBefore(st.bannedUntil().get()))) {
             c.bannedUntil = st.bannedUntil().get();
         }

@@ -147,6 +147,31 @@ class SharedThrottleTest {
     }
 
     @Test
+    void aGuesserBannedOnNodeAGetsTheLongerRepeatedBanOnNodeB() throws Exception {
+        MutableClock clock = new MutableClock();
+        // Whole milliseconds: what timestamptz stores exactly.
+        clock.advance(Duration.between(clock.instant(),
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+        AuthService a = new AuthService(nodeAStore.accounts(),
+                new Throttle(POLICY, clock, nodeAStore.throttle()), sleepsA::add);
+        AuthService b = new AuthService(nodeBStore.accounts(),
+                new Throttle(POLICY, clock, nodeBStore.throttle()), sleepsB::add);
+        InetAddress guesser = freshAddress();
+        String victim = "nobody-" + UUID.randomUUID() + "@" + domain;
+        for (int i = 0; i < POLICY.ipBanAfter(); i++) {
+            a.authenticate(victim, "guess" + i, guesser, "imap");
+        }
+        clock.advance(POLICY.ipBanDuration().plusMinutes(1));
+        // After the first ban the count restarts at half the threshold: three more failures ban again.
+        for (int i = 0; i < POLICY.ipBanAfter() / 2; i++) {
+            assertThat(b.authenticate(victim, "again" + i, guesser, "pop3")).isInstanceOf(AuthResult.Failure.class);
+        }
+        AuthResult refused = a.authenticate(victim, "more", guesser, "imap");
+        assertThat(refused).isInstanceOf(AuthResult.Throttled.class);
+        assertThat(((AuthResult.Throttled) refused).retryAfter()).isEqualTo(POLICY.ipBanDuration().multipliedBy(2));
+    }
+
+    @Test
     void aSuccessOnNodeBClearsTheAccountCountFromNodeA() throws Exception {
         String alice = "alice@" + domain;
         nodeA.authenticate(alice, "wrong", freshAddress(), "imap");

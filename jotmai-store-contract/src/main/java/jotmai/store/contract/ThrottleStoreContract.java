@@ -51,6 +51,7 @@ public interface ThrottleStoreContract extends StoreFixture {
         assertThat(state.failures()).isEqualTo(2);
         assertThat(state.lastFailure()).isEqualTo(t.plusSeconds(1));
         assertThat(state.bannedUntil()).isEmpty();
+        assertThat(state.bans()).isZero();
     }
 
     @Test
@@ -75,6 +76,7 @@ public interface ThrottleStoreContract extends StoreFixture {
         assertThat(throttle().state(k).orElseThrow().failures()).isEqualTo(2);
         throttle().ban(k, t.plusSeconds(1), 2);
         assertThat(throttle().bannedUntil(k)).contains(until);
+        assertThat(throttle().state(k).orElseThrow().bans()).isEqualTo(2);
         assertThat(throttle().recordFailure(k, t, WINDOW)).isEqualTo(3);
     }
 

@@ -29,9 +29,10 @@ final class PgThrottleStore implements ThrottleStore {
             RETURNING failures""";
 
     private static final String BAN = """
-            INSERT INTO auth_throttle (key, failures, last_failure, banned_until) VALUES (?, ?, ?, ?)
+            INSERT INTO auth_throttle (key, failures, last_failure, banned_until, bans) VALUES (?, ?, ?, ?, 1)
             ON CONFLICT (key) DO UPDATE SET
                 failures = EXCLUDED.failures,
+                bans = auth_throttle.bans + 1,
                 banned_until = GREATEST(auth_throttle.banned_until, EXCLUDED.banned_until)""";
 
     private final Db db;
@@ -61,7 +62,7 @@ final class PgThrottleStore implements ThrottleStore {
     public Optional<State> state(String key) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT failures, last_failure, banned_until FROM auth_throttle WHERE key = ?")) {
+                    "SELECT failures, last_failure, banned_until, bans FROM auth_throttle WHERE key = ?")) {
                 ps.setString(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -69,7 +70,7 @@ final class PgThrottleStore implements ThrottleStore {
                     }
                     Timestamp banned = rs.getTimestamp(3);
                     return Optional.of(new State(rs.getInt(1), rs.getTimestamp(2).toInstant(),
-                            Optional.ofNullable(banned).map(Timestamp::toInstant)));
+                            Optional.ofNullable(banned).map(Timestamp::toInstant), rs.getInt(4)));
                 }
             }
         });

@@ -25,6 +25,7 @@ final class LocalThrottleStore implements ThrottleStore {
         int failures;
         Instant lastFailure;
         Instant bannedUntil;
+        int bans;
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,7 +60,7 @@ final class LocalThrottleStore implements ThrottleStore {
         try {
             Counter e = entries.get(key);
             return e == null ? Optional.empty()
-                    : Optional.of(new State(e.failures, e.lastFailure, Optional.ofNullable(e.bannedUntil)));
+                    : Optional.of(new State(e.failures, e.lastFailure, Optional.ofNullable(e.bannedUntil), e.bans));
         } finally {
             lock.unlock();
         }
@@ -75,6 +76,10 @@ final class LocalThrottleStore implements ThrottleStore {
                 e.bannedUntil = until;
             }
             e.failures = failuresAfter;
+            e.bans++;
+            if (e.lastFailure == null) {
+                e.lastFailure = until;
+            }
         } finally {
             lock.unlock();
         }
