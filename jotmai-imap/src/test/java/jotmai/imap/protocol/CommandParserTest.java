@@ -37,6 +37,15 @@ class CommandParserTest {
     }
 
     @Test
+    void theAppendMailboxIsFoundInTheTextBeforeTheFirstLiteralOnlyWhenItIsThere() {
+        assertThat(CommandParser.appendMailbox("a1 APPEND Drafts (\\Seen) ")).contains("Drafts");
+        assertThat(CommandParser.appendMailbox("a1 append \"My Box\" ")).contains("My Box");
+        assertThat(CommandParser.appendMailbox("a1 APPEND ")).isEmpty();
+        assertThat(CommandParser.appendMailbox("a1 LOGIN alice ")).isEmpty();
+        assertThat(CommandParser.appendMailbox("a1 APPEND \"unterminated ")).isEmpty();
+    }
+
+    @Test
     void fetchItemsMacrosSectionsAndPartialsParse() throws Exception {
         Command.Fetch f = (Command.Fetch) parse("a FETCH 1:* (FLAGS BODY.PEEK[1.2.HEADER.FIELDS (Subject From)]<0.100> "
                 + "BINARY[2] BINARY.SIZE[2] RFC822.HEADER BODY[] BODYSTRUCTURE)\r\n");
