@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jotmai.delivery.DeliveryService;
 import jotmai.server.config.JotmaiConfig;
 import jotmai.shared.auth.AuthService;
 import jotmai.shared.auth.Authenticator;
@@ -24,16 +25,20 @@ import jotmai.store.Store;
 /**
  * The running protocol servers of one Jotmai process. Starting binds every enabled listener (all or
  * none: if one fails, those already started are stopped again). Closing stops all of them at once, so
- * the grace period for in-flight commands is spent once, not once per protocol. The store belongs to
- * the caller, who closes it after this.
+ * the grace period for in-flight commands is spent once, not once per protocol. Outbound delivery
+ * (jotmai-delivery's queue runner, unless delivery.enabled = false) starts before the listeners, so
+ * SMTP can wake it after each enqueue, and stops after them. The store belongs to the caller, who
+ * closes it after this.
  */
 public final class JotmaiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JotmaiServer.class);
 
     private final List<ProtocolServer> servers;
+    private final Optional<DeliveryService> delivery;
 
-    private JotmaiServer(List<ProtocolServer> servers) {
+    private JotmaiServer(List<ProtocolServer> servers, Optional<DeliveryService> delivery) {
         this.servers = List.copyOf(servers);
+        this.delivery = delivery;
     }
 
     /**
@@ -53,21 +58,35 @@ public final class JotmaiServer implements AutoCloseable {
     public static JotmaiServer start(JotmaiConfig config, Path dataDir, Store store, Authenticator auth,
                                      Supplier<SSLContext> tls) {
         String hostname = hostname(config);
+        Optional<DeliveryService> delivery = Optional.empty();
+        if (config.delivery().enabled()) {
+            DeliveryService service = new DeliveryService(DeliveryConfigs.of(config, hostname, dataDir), store, null);
+            service.start();
+            delivery = Optional.of(service);
+            log.info("outbound delivery running");
+        }
+        Runnable onQueued = delivery.<Runnable>map(d -> d::wake).orElse(() -> { });
         List<ProtocolServer> started = new ArrayList<>();
-        for (ProtocolServer server : ProtocolConfigs.servers(config, hostname, dataDir, store, auth, tls)) {
-            try {
-                server.start().start();
-                started.add(server);
-            } catch (IOException | RuntimeException e) {
-                started.forEach(s -> s.close().accept(0));
-                server.close().accept(0);
-                throw new StartException(bindFailure(server, e), e);
+        try {
+            for (ProtocolServer server : ProtocolConfigs.servers(config, hostname, dataDir, store, auth, tls,
+                    onQueued)) {
+                try {
+                    server.start().start();
+                    started.add(server);
+                } catch (IOException | RuntimeException e) {
+                    started.forEach(s -> s.close().accept(0));
+                    server.close().accept(0);
+                    throw new StartException(bindFailure(server, e), e);
+                }
             }
+        } catch (RuntimeException e) {
+            delivery.ifPresent(DeliveryService::close);
+            throw e;
         }
         if (started.isEmpty()) {
             log.warn("no listener is enabled; nothing to serve");
         }
-        return new JotmaiServer(started);
+        return new JotmaiServer(started, delivery);
     }
 
     /** The host name for greetings and Received headers: the configured one, else the machine's. */
@@ -113,13 +132,18 @@ public final class JotmaiServer implements AutoCloseable {
         List<Thread> closing = servers.stream()
                 .map(s -> Thread.ofVirtual().name("close-" + s.name()).start(() -> s.close().accept(graceMillis)))
                 .toList();
-        for (Thread t : closing) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        try {
+            for (Thread t : closing) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
+        } finally {
+            // after the listeners: nothing can enqueue any more; leases make in-flight messages claimable again
+            delivery.ifPresent(DeliveryService::close);
         }
     }
 

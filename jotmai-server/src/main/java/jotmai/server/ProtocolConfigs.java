@@ -42,6 +42,12 @@ final class ProtocolConfigs {
     /** Every protocol server the settings ask for, not started yet. */
     static List<ProtocolServer> servers(JotmaiConfig config, String hostname, Path dataDir, Store store,
                                         Authenticator auth, Supplier<SSLContext> tls) {
+        return servers(config, hostname, dataDir, store, auth, tls, () -> { });
+    }
+
+    /** @param onQueued rings the outbound runner after SMTP queued a message for remote recipients */
+    static List<ProtocolServer> servers(JotmaiConfig config, String hostname, Path dataDir, Store store,
+                                        Authenticator auth, Supplier<SSLContext> tls, Runnable onQueued) {
         Path staging = dataDir.resolve(STAGING_DIR);
         try {
             Files.createDirectories(staging);
@@ -50,11 +56,10 @@ final class ProtocolConfigs {
         }
         List<ProtocolServer> servers = new ArrayList<>();
         if (ListenerConfigs.anyEnabled(config, SMTP_LISTENERS)) {
-            for (int slot = 0; slot < ListenerConfigs.slots(config, SMTP_LISTENERS); slot++) {
-                SmtpServer smtp = new SmtpServer(smtp(config, hostname, staging, slot), store, auth, tls);
-                servers.add(new ProtocolServer("smtp", ListenerConfigs.describe(config, SMTP_LISTENERS),
-                        smtp::start, smtp::listeners, smtp::close));
-            }
+            // one server for every bind address, so the per-user hourly limit is shared by all of them
+            SmtpServer smtp = new SmtpServer(smtp(config, hostname, staging), store, auth, tls, onQueued);
+            servers.add(new ProtocolServer("smtp", ListenerConfigs.describe(config, SMTP_LISTENERS),
+                    smtp::start, smtp::listeners, smtp::close));
         }
         if (ListenerConfigs.anyEnabled(config, IMAP_LISTENERS)) {
             for (int slot = 0; slot < ListenerConfigs.slots(config, IMAP_LISTENERS); slot++) {
@@ -71,14 +76,14 @@ final class ProtocolConfigs {
         return servers;
     }
 
-    static SmtpConfig smtp(JotmaiConfig config, String hostname, Path staging, int slot) {
+    static SmtpConfig smtp(JotmaiConfig config, String hostname, Path staging) {
         JotmaiConfig.SmtpSettings s = config.smtp();
         SmtpConfig d = SmtpConfig.defaults();
         return new SmtpConfig(hostname,
-                ListenerConfigs.of(config, ListenerDef.SMTP, slot),
-                ListenerConfigs.of(config, ListenerDef.SUBMISSION, slot),
-                ListenerConfigs.of(config, ListenerDef.SUBMISSIONS, slot),
-                ListenerConfigs.of(config, ListenerDef.LMTP, slot),
+                ListenerConfigs.all(config, ListenerDef.SMTP),
+                ListenerConfigs.all(config, ListenerDef.SUBMISSION),
+                ListenerConfigs.all(config, ListenerDef.SUBMISSIONS),
+                ListenerConfigs.all(config, ListenerDef.LMTP),
                 s.maxMessageSize(), s.maxRecipients(), s.trustedNetworks(), config.allowPlaintextAuth(),
                 s.restrictSenders(), s.messagesPerHour(), s.greetingDelay(), s.commandTimeout(), s.dataTimeout(),
                 d.maxAuthFailures(), java.util.Optional.of(staging));

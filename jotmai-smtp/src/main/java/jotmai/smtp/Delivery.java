@@ -23,10 +23,28 @@ import jotmai.store.StoreException;
  * queue. Both calls are durable when they return, so the session may answer 250 afterwards.
  */
 final class Delivery {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Delivery.class);
+
     private final Store store;
+    private final Runnable onQueued;
 
     Delivery(Store store) {
+        this(store, () -> { });
+    }
+
+    /** {@code onQueued} rings the outbound runner after each enqueue (see {@link SmtpServer}). */
+    Delivery(Store store, Runnable onQueued) {
         this.store = store;
+        this.onQueued = onQueued;
+    }
+
+    /** The message is durable already; a failing notification only delays it to the runner's next poll. */
+    private void queued() {
+        try {
+            onQueued.run();
+        } catch (RuntimeException e) {
+            log.warn("could not wake the outbound queue runner: {}", e.toString());
+        }
     }
 
     /** SMTP: all recipients or none (one reply for the whole message, RFC 5321 §4.1.1.4). */
@@ -48,6 +66,7 @@ final class Delivery {
         if (!external.isEmpty()) {
             store.queue().enqueue(tx.from.map(MailAddress::wire).orElse(""), List.copyOf(external.values()),
                     staged.forQueue(), new QueueStore.DsnRequest(tx.ret, tx.envid, tx.smtputf8, tx.eightBitMime));
+            queued();
         }
         if (!local.isEmpty()) {
             List<MailStore.DeliveryTarget> targets = new ArrayList<>();
@@ -77,6 +96,7 @@ final class Delivery {
                                 .map(x -> new QueueStore.QueuedRecipient(x, r.notifyOn(), r.orcpt())).toList();
                         store.queue().enqueue(tx.from.map(MailAddress::wire).orElse(""), ext, staged.forQueue(),
                                 new QueueStore.DsnRequest(tx.ret, tx.envid, tx.smtputf8, tx.eightBitMime));
+                        queued();
                     }
                 }
                 replies.add(new SmtpReply(250, "2.0.0", "Delivered"));

@@ -9,7 +9,8 @@ import java.util.Optional;
 import jotmai.shared.net.ListenerConfig;
 
 /**
- * Configuration of the SMTP server. A listener that is {@code Optional.empty()} is disabled.
+ * Configuration of the SMTP server. Each listener kind takes a list, one entry per bind address, so one
+ * {@link SmtpServer} serves them all and shares its per-user hourly limit; an empty list disables the kind.
  *
  * @param hostname              the name in the greeting, EHLO reply and Received headers
  * @param mx                    MX listener (port 25): STARTTLS offered, no AUTH, relay only for trusted networks
@@ -33,10 +34,10 @@ import jotmai.shared.net.ListenerConfig;
  */
 public record SmtpConfig(
         String hostname,
-        Optional<ListenerConfig> mx,
-        Optional<ListenerConfig> submission,
-        Optional<ListenerConfig> submissions,
-        Optional<ListenerConfig> lmtp,
+        List<ListenerConfig> mx,
+        List<ListenerConfig> submission,
+        List<ListenerConfig> submissions,
+        List<ListenerConfig> lmtp,
         long maxMessageSize,
         int maxRecipients,
         List<String> trustedNetworks,
@@ -53,6 +54,10 @@ public record SmtpConfig(
     public static final int DEFAULT_MAX_RECIPIENTS = 100;
 
     public SmtpConfig {
+        mx = List.copyOf(mx);
+        submission = List.copyOf(submission);
+        submissions = List.copyOf(submissions);
+        lmtp = List.copyOf(lmtp);
         trustedNetworks = List.copyOf(trustedNetworks);
         for (String net : trustedNetworks) {
             Networks.parse(net); // fail fast on a bad CIDR
@@ -62,10 +67,10 @@ public record SmtpConfig(
     /** Ports 25, 587 and 465 on all addresses; LMTP off; loopback trusted. */
     public static SmtpConfig defaults() {
         return new SmtpConfig("localhost",
-                Optional.of(listener("smtp", 25, false)),
-                Optional.of(listener("submission", 587, false)),
-                Optional.of(listener("submissions", 465, true)),
-                Optional.empty(),
+                List.of(listener("smtp", 25, false)),
+                List.of(listener("submission", 587, false)),
+                List.of(listener("submissions", 465, true)),
+                List.of(),
                 DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_RECIPIENTS,
                 List.of("127.0.0.0/8", "::1/128"),
                 false, true, 500,
@@ -85,8 +90,15 @@ public record SmtpConfig(
                 maxAuthFailures, stagingDirectory);
     }
 
+    /** One listener (or none) per kind; kept for callers written before listeners became lists. */
     public SmtpConfig withListeners(Optional<ListenerConfig> mx, Optional<ListenerConfig> submission,
                                     Optional<ListenerConfig> submissions, Optional<ListenerConfig> lmtp) {
+        return withListeners(mx.stream().toList(), submission.stream().toList(), submissions.stream().toList(),
+                lmtp.stream().toList());
+    }
+
+    public SmtpConfig withListeners(List<ListenerConfig> mx, List<ListenerConfig> submission,
+                                    List<ListenerConfig> submissions, List<ListenerConfig> lmtp) {
         return new SmtpConfig(hostname, mx, submission, submissions, lmtp, maxMessageSize, maxRecipients,
                 trustedNetworks, allowInsecureAuth, restrictSenders, messagesPerHourPerUser, greetingDelay,
                 commandTimeout, dataTimeout, maxAuthFailures, stagingDirectory);

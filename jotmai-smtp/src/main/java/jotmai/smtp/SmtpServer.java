@@ -35,12 +35,22 @@ public final class SmtpServer implements AutoCloseable {
      * @param tls the current TLS context; null (or a supplier of null) when TLS is not configured
      */
     public SmtpServer(SmtpConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls) {
+        this(config, store, auth, tls, () -> { });
+    }
+
+    /**
+     * @param tls      the current TLS context; null (or a supplier of null) when TLS is not configured
+     * @param onQueued called after a message for remote recipients is in the queue (on stable storage), so
+     *                 the outbound runner can start at once instead of at its next poll; must not block
+     */
+    public SmtpServer(SmtpConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls,
+                      Runnable onQueued) {
         this.config = config;
         this.store = store;
         this.auth = auth;
         this.tls = tls;
         this.policy = new RecipientPolicy(store.accounts(), store.mail());
-        this.delivery = new Delivery(store);
+        this.delivery = new Delivery(store, onQueued);
         this.rateLimiter = new SendRateLimiter(config.messagesPerHourPerUser(), Clock.systemUTC());
         this.trusted = new Networks(config.trustedNetworks());
     }
@@ -60,16 +70,19 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
-    private void bind(Optional<ListenerConfig> listener, ListenerKind kind, Path staging) throws IOException {
-        if (listener.isEmpty()) {
-            return;
+    private void bind(List<ListenerConfig> configs, ListenerKind kind, Path staging) throws IOException {
+        for (ListenerConfig listener : configs) {
+            bind(listener, kind, staging);
         }
+    }
+
+    private void bind(ListenerConfig listener, ListenerKind kind, Path staging) throws IOException {
         SmtpContext ctx = new SmtpContext(config, kind, auth, policy, delivery, rateLimiter, trusted, staging);
         Supplier<SSLContext> context = tls == null || tls.get() == null ? null : tls;
-        if (context == null && listener.get().implicitTls()) {
-            throw new IllegalStateException(listener.get().name() + " uses implicit TLS but no TLS context is configured");
+        if (context == null && listener.implicitTls()) {
+            throw new IllegalStateException(listener.name() + " uses implicit TLS but no TLS context is configured");
         }
-        listeners.add(new Listener(listener.get(), context, connection -> new SmtpSession(ctx, connection).run()));
+        listeners.add(new Listener(listener, context, connection -> new SmtpSession(ctx, connection).run()));
     }
 
     /** The bound listeners, in the order MX, submission, submissions, LMTP (those enabled). */

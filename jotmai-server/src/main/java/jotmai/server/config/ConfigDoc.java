@@ -16,7 +16,7 @@ public final class ConfigDoc {
     private static final Map<String, String> SECTIONS = Map.ofEntries(
             Map.entry("server", "Server"), Map.entry("store", "Message store"), Map.entry("tls", "TLS"),
             Map.entry("ports", "Ports"), Map.entry("limits", "Connection limits"),
-            Map.entry("auth", "Authentication"));
+            Map.entry("auth", "Authentication"), Map.entry("delivery", "Outbound delivery"));
 
     private ConfigDoc() {
     }

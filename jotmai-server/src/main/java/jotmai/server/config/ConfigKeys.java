@@ -76,6 +76,7 @@ public final class ConfigKeys {
             ProtocolKeys.ALL.stream().filter(k -> k.section().equals(listener.name())).forEach(keys::add);
         }
         ProtocolKeys.ALL.stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+        keys.addAll(DeliveryKeys.ALL);
         Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
         for (ConfigKey<?> key : keys) {
             if (byName.put(key.name(), key) != null) {

@@ -12,7 +12,7 @@ import java.util.OptionalInt;
  */
 public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettings tls,
                            List<ListenerSettings> listeners, ConnectionLimits limits, boolean allowPlaintextAuth,
-                           SmtpSettings smtp, ImapSettings imap, Pop3Settings pop3) {
+                           SmtpSettings smtp, ImapSettings imap, Pop3Settings pop3, DeliverySettings delivery) {
 
     /**
      * @param hostname      the configured host name; empty means "ask the machine"
@@ -57,6 +57,23 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
 
     /** POP3 settings beyond the listeners (see docs/CONFIG.md for each). */
     public record Pop3Settings(boolean hideSeenOverImap, OptionalInt expireDays, Duration loginDelay) {}
+
+    /** A host name or address with a port. */
+    public record HostPort(String host, int port) {}
+
+    /**
+     * Outbound delivery settings (see docs/CONFIG.md, delivery.* keys).
+     *
+     * @param tls         "none", "opportunistic" or "required"
+     * @param tlsPolicies lower-case domain to one of those
+     * @param relayPasswordFile the relay password is read from here at start, never logged
+     */
+    public record DeliverySettings(boolean enabled, List<Duration> retrySchedule, Duration retryInterval,
+                                   Duration maxAge, Duration delayWarning, int maxConnections, int maxPerDomain,
+                                   Optional<HostPort> resolver, java.util.Map<String, HostPort> routes,
+                                   Optional<HostPort> relayHost, String relayUser, Optional<Path> relayPasswordFile,
+                                   String tls, java.util.Map<String, String> tlsPolicies, boolean dkim,
+                                   String dkimSelector, Duration pollInterval) {}
 
     /** Every setting at its documented default. */
     public static JotmaiConfig defaults() {
@@ -117,7 +134,8 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                 new ImapSettings(v.get(ProtocolKeys.IMAP_APPEND_LIMIT), v.get(ProtocolKeys.IMAP_LOGIN_TIMEOUT),
                         v.get(ProtocolKeys.IMAP_AUTOLOGOUT), v.get(ProtocolKeys.IMAP_IDLE_TIMEOUT)),
                 new Pop3Settings(v.get(ProtocolKeys.POP3_HIDE_SEEN_OVER_IMAP), v.get(ProtocolKeys.POP3_EXPIRE_DAYS),
-                        v.get(ProtocolKeys.POP3_LOGIN_DELAY)));
+                        v.get(ProtocolKeys.POP3_LOGIN_DELAY)),
+                DeliverySettingsParser.parse(v));
     }
 
     public ListenerSettings listener(ListenerDef def) {
