@@ -14,12 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code jotmai serve}: runs the mail server until SIGTERM or SIGINT. Shutdown (a JVM shutdown hook):
- * stop accepting on every listener, give running commands {@code server.shutdown-grace} to finish,
- * close the rest, then close the store so every acknowledged write is on disk.
+ * {@code jotmai serve}: runs the mail server and the outbound queue runner until SIGTERM or SIGINT.
+ * Shutdown (a JVM shutdown hook): stop accepting on every listener, give running commands
+ * {@code server.shutdown-grace} to finish, close the rest, stop outbound delivery (in-flight messages
+ * are leased and retried after the next start), then close the store so every acknowledged write is
+ * on disk.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the mail server (SMTP, submission, IMAP, POP3) until stopped with Ctrl-C or SIGTERM.",
+        description = {"Run the mail server (SMTP, submission, IMAP, POP3, outbound delivery) until stopped with Ctrl-C "
+                + "or SIGTERM.",
                 "Ports 25/587/465/143/993/110/995 need root or CAP_NET_BIND_SERVICE; an ordinary user can "
                         + "try Jotmai with --set ports.offset=20000 (ports 20025, 20143, ...).",
                 "Settings: docs/CONFIG.md."})
