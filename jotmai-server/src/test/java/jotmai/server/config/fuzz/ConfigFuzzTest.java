@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Disabled;
 
 import jotmai.server.config.ConfigException;
 import jotmai.server.config.ConfigKey;
@@ -57,6 +58,18 @@ class ConfigFuzzTest {
         } catch (ConfigException refused) {
             // e.g. a port plus offset out of range: reported, not thrown as something else
         }
+    }
+
+    /**
+     * Crashers found by fuzzing whose fix belongs in ConfigLoader (main code, not ours): the file reader
+     * strips values with String.strip() (Unicode white space) but --set uses String.trim() (every char
+     * up to U+0020), so "store.type = \u0018\u0000postgresql" loads as a different value from a file than
+     * from --set. Enable once both use the same rule.
+     */
+    @Disabled("ConfigLoader: file values use strip(), --set values use trim(); control chars make them differ (bench/fuzz.sh finding, docs/SECURITY.md)")
+    @FuzzTest
+    void knownCrashersOfTheConfigFileLoader(byte[] file) throws IOException {
+        anyConfigFileLoadsOrIsRefusedWithConfigException(file);
     }
 
     /** A --set override is a key=value pair, validated the same way; anything else is a ConfigException. */
