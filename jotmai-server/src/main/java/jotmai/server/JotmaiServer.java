@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import jotmai.delivery.DeliveryService;
 import jotmai.server.config.JotmaiConfig;
 import jotmai.shared.auth.AuthService;
+import jotmai.shared.auth.Throttle;
 import jotmai.shared.auth.Authenticator;
 import jotmai.shared.net.Listener;
 import jotmai.store.Store;
@@ -43,11 +44,12 @@ public final class JotmaiServer implements AutoCloseable {
 
     /**
      * Starts everything the settings enable with the production authenticator (jotmai.shared.auth
-     * AuthService: Argon2id, failure throttling shared by all protocols) and TLS set-up.
+     * AuthService: Argon2id, failure throttling shared by all protocols and, through the store's
+     * ThrottleStore, by every node on a shared PostgreSQL) and TLS set-up.
      */
     public static JotmaiServer start(JotmaiConfig config, Path dataDir, Store store) {
         Supplier<SSLContext> tls = TlsSetup.context(config, dataDir, hostname(config));
-        return start(config, dataDir, store, new AuthService(store.accounts()), tls);
+        return start(config, dataDir, store, new AuthService(store, Throttle.Policy.defaults()), tls);
     }
 
     /**
