@@ -19,6 +19,14 @@ public interface Store extends AutoCloseable {
      */
     ThrottleStore throttle();
 
+    /**
+     * Writing with identifiers taken from another store, for {@code jotmai migrate} (issue 8); empty
+     * when the backend cannot be a migration target.
+     */
+    default java.util.Optional<StoreImport> importer() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

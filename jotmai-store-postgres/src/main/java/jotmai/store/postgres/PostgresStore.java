@@ -112,6 +112,12 @@ public final class PostgresStore implements Store {
         return throttle;
     }
 
+    /** Migration target (issue 8): mailboxes and messages with the source's UIDVALIDITY and UIDs. */
+    @Override
+    public java.util.Optional<jotmai.store.StoreImport> importer() {
+        return java.util.Optional.of(new PgStoreImport(db, blobs));
+    }
+
     /** Whether the LISTEN connection of the change bus is up. */
     public boolean listening() {
         return bus.listening();
