@@ -1,0 +1,176 @@
+package jotmai.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jotmai.store.Account;
+import jotmai.store.Flags;
+import jotmai.store.Mailbox;
+import jotmai.store.MessageMeta;
+import jotmai.store.MessageSource;
+import jotmai.store.Store;
+import jotmai.store.UidSet;
+import jotmai.store.FlagOperation;
+import jotmai.store.postgres.PostgresConfig;
+import jotmai.store.postgres.PostgresStore;
+import jotmai.store.sqlite.SqliteStore;
+
+/**
+ * {@code jotmai migrate} from a real SQLite store in a temporary directory into a fresh schema of the
+ * test PostgreSQL of bin/pg-test.sh (JOTMAI_TEST_PG_URL, _USER, _PASSWORD). Skipped without it,
+ * except when CI=true.
+ */
+class MigrateCliTest {
+
+    @TempDir
+    Path dir;
+
+    private String url;
+    private String user;
+    private String password;
+    private Path passwordFile;
+    private final String schema = "mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    @BeforeEach
+    void database() throws IOException {
+        url = System.getenv("JOTMAI_TEST_PG_URL");
+        if (!"true".equals(System.getenv("CI"))) {
+            Assumptions.assumeTrue(url != null && !url.isBlank(),
+                    "JOTMAI_TEST_PG_URL is not set; run: bin/pg-test.sh start && export $(bin/pg-test.sh env)");
+        }
+        user = System.getenv().getOrDefault("JOTMAI_TEST_PG_USER", "mail");
+        password = System.getenv().getOrDefault("JOTMAI_TEST_PG_PASSWORD", "mailpw");
+        passwordFile = dir.resolve("pg-password");
+        Files.writeString(passwordFile, password + "\n");
+    }
+
+    private Path data() {
+        return dir.resolve("data");
+    }
+
+    /** Two accounts, aliases, nested mailboxes, flags, a deleted default mailbox and expunged gaps. */
+    private void fillSource() {
+        try (Store s = SqliteStore.open(data())) {
+            s.accounts().addDomain("example.org");
+            Account alice = s.accounts().createAccount("alice@example.org", "{PLAIN}a", 1_000_000);
+            Account bob = s.accounts().createAccount("bob@example.org", "{PLAIN}b", 0);
+            s.accounts().addAlias("info@example.org", "alice@example.org");
+            s.accounts().addAlias("@example.org", "bob@example.org");
+            Mailbox inbox = s.mail().mailbox(alice.id(), "INBOX").orElseThrow();
+            for (int i = 1; i <= 6; i++) {
+                s.mail().append(inbox.id(), message("alice " + i), i % 2 == 0 ? Set.of(Flags.SEEN, "$Work") : Set.of(),
+                        Instant.parse("2025-01-0" + i + "T10:00:00Z"));
+            }
+            s.mail().updateFlags(inbox.id(), UidSet.of(List.of(2L, 5L)), FlagOperation.ADD, Set.of(Flags.DELETED),
+                    java.util.OptionalLong.empty());
+            s.mail().expunge(inbox.id(), Optional.empty());
+            Mailbox projects = s.mail().createMailbox(alice.id(), "Projects", Optional.empty());
+            Mailbox sub = s.mail().createMailbox(alice.id(), "Projects/2026", Optional.empty());
+            s.mail().setSubscribed(alice.id(), "Projects/2026", true);
+            s.mail().append(projects.id(), message("same bytes"), Set.of(Flags.FLAGGED), Instant.parse("2025-02-01T00:00:00Z"));
+            s.mail().append(sub.id(), message("same bytes"), Set.of(), Instant.parse("2025-02-02T00:00:00Z"));
+            s.mail().setSubscribed(alice.id(), "Trash", false);
+            s.mail().deleteMailbox(bob.id(), "Junk");
+            Mailbox bobInbox = s.mail().mailbox(bob.id(), "INBOX").orElseThrow();
+            s.mail().append(bobInbox.id(), message("bob 1"), Set.of(Flags.ANSWERED), Instant.parse("2025-03-01T00:00:00Z"));
+        }
+    }
+
+    private static MessageSource message(String text) {
+        return MessageSource.ofBytes(("From: x@example.net\r\nSubject: " + text + "\r\n\r\n" + text + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String migrate(String... extra) {
+        List<String> args = new ArrayList<>(List.of("migrate", "--data", data().toString(), "--to", url, "--user", user,
+                "--password-file", passwordFile.toString(), "--schema", schema));
+        args.addAll(List.of(extra));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args.toArray(String[]::new), new Terminal(new ByteArrayInputStream(new byte[0]), Optional.empty()),
+                new PrintWriter(out), new PrintWriter(err));
+        assertThat(status).as(out + "\n" + err).isZero();
+        assertThat(out.toString() + err).doesNotContain(password);
+        return out.toString();
+    }
+
+    /** Everything a client caches, per "account mailbox": uidvalidity, uids with flags, dates and bytes. */
+    private static Map<String, String> snapshot(Store s) throws IOException {
+        Map<String, String> all = new TreeMap<>();
+        for (Account a : s.accounts().accounts()) {
+            all.put(a.address(), a.passwordHash() + " " + a.quotaBytes() + " subs=" + new java.util.TreeSet<>(s.mail().subscriptions(a.id())));
+            for (Mailbox m : s.mail().mailboxes(a.id())) {
+                StringBuilder b = new StringBuilder("uidvalidity=" + m.uidValidity() + " use=" + m.specialUse());
+                for (MessageMeta msg : s.mail().messages(m.id())) {
+                    try (InputStream in = s.mail().openContent(msg.blob())) {
+                        b.append("\n").append(msg.uid()).append(' ').append(new java.util.TreeSet<>(msg.flags()))
+                                .append(' ').append(msg.internalDate()).append(' ')
+                                .append(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+                    }
+                }
+                all.put(a.address() + " " + m.name(), b.toString());
+            }
+        }
+        all.put("aliases", s.accounts().aliases().stream().map(Object::toString).sorted().toList().toString());
+        all.put("domains", s.accounts().domains().toString());
+        return all;
+    }
+
+    private PostgresStore openTarget() {
+        return PostgresStore.open(PostgresConfig.of(url, user, password).withSchema(schema).withPoolSize(2));
+    }
+
+    @Test
+    void migrationKeepsUidsFlagsBytesAndUidValidityAndIsResumable() throws IOException {
+        fillSource();
+
+        String first = migrate("--account", "alice@example.org");
+        assertThat(first).contains("alice@example.org\tINBOX\t4/4").contains("verified: source and target match")
+                .doesNotContain("bob@example.org\tINBOX");
+        String second = migrate();
+        assertThat(second).contains("1 accounts").contains("bob@example.org\tINBOX\t1/1")
+                .contains("verified: source and target match");
+        String third = migrate();
+        assertThat(third).contains("copied: 0 domains, 0 accounts, 0 aliases, 0 messages")
+                .contains("verified: source and target match");
+
+        Map<String, String> expected;
+        Map<Long, Long> uidNext = new TreeMap<>();
+        try (Store s = SqliteStore.open(data())) {
+            expected = snapshot(s);
+            Account alice = s.accounts().account("alice@example.org").orElseThrow();
+            uidNext.put(0L, s.mail().mailbox(alice.id(), "INBOX").orElseThrow().uidNext());
+        }
+        try (PostgresStore t = openTarget()) {
+            assertThat(snapshot(t)).isEqualTo(expected);
+            Account alice = t.accounts().account("alice@example.org").orElseThrow();
+            Mailbox inbox = t.mail().mailbox(alice.id(), "INBOX").orElseThrow();
+            assertThat(inbox.uidNext()).isEqualTo(uidNext.get(0L));
+            assertThat(t.mail().messages(inbox.id()).stream().map(MessageMeta::uid).toList()).containsExactly(1L, 3L, 4L, 6L);
+            // A new message continues after the source's UIDs, like on the old server.
+            assertThat(t.mail().append(inbox.id(), message("after"), Set.of(), Instant.now()).uid()).isEqualTo(uidNext.get(0L));
+            assertThat(t.mail().quota(alice.id()).usedBytes()).isPositive();
+        }
+    }
+}
