@@ -5,6 +5,7 @@ import java.util.Set;
 
 import jotmai.store.Flags;
 import jotmai.store.MessageMeta;
+import jotmai.store.support.StoredFlags;
 
 /** A change of a mailbox's counters (messages, unseen, \Deleted, octets), applied with its allocation. */
 record Counts(long messages, long unseen, long deleted, long bytes) {
@@ -12,7 +13,7 @@ record Counts(long messages, long unseen, long deleted, long bytes) {
     static final Counts NONE = new Counts(0, 0, 0, 0);
 
     static Counts of(Set<String> flags, long size) {
-        return new Counts(1, FlagSets.contains(flags, Flags.SEEN) ? 0 : 1, FlagSets.contains(flags, Flags.DELETED) ? 1 : 0,
+        return new Counts(1, StoredFlags.containsIgnoreCase(flags, Flags.SEEN) ? 0 : 1, StoredFlags.containsIgnoreCase(flags, Flags.DELETED) ? 1 : 0,
                 size);
     }
 

@@ -19,6 +19,7 @@ import jotmai.store.Flags;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageMeta;
 import jotmai.store.UidSet;
+import jotmai.store.support.StoredFlags;
 
 /** SQL for message rows: selection by UID set, insertion, flag updates, removal with tombstones. */
 final class MessageRows {
@@ -92,8 +93,8 @@ final class MessageRows {
             ps.setLong(4, modSeq);
             ps.setLong(5, modSeq);
             ps.setArray(6, tx.c().createArrayOf("text", flags.toArray()));
-            ps.setBoolean(7, FlagSets.contains(flags, Flags.SEEN));
-            ps.setBoolean(8, FlagSets.contains(flags, Flags.DELETED));
+            ps.setBoolean(7, StoredFlags.containsIgnoreCase(flags, Flags.SEEN));
+            ps.setBoolean(8, StoredFlags.containsIgnoreCase(flags, Flags.DELETED));
             ps.setObject(9, BlobRows.timestamp(internal));
             ps.setObject(10, BlobRows.timestamp(tx.now()));
             ps.setLong(11, size);
@@ -110,8 +111,8 @@ final class MessageRows {
                 WHERE account_id = ? AND mailbox_id = ? AND uid = ?""")) {
             for (MessageMeta m : changed) {
                 ps.setArray(1, c.createArrayOf("text", m.flags().toArray()));
-                ps.setBoolean(2, FlagSets.contains(m.flags(), Flags.SEEN));
-                ps.setBoolean(3, FlagSets.contains(m.flags(), Flags.DELETED));
+                ps.setBoolean(2, StoredFlags.containsIgnoreCase(m.flags(), Flags.SEEN));
+                ps.setBoolean(3, StoredFlags.containsIgnoreCase(m.flags(), Flags.DELETED));
                 ps.setLong(4, modSeq);
                 ps.setLong(5, MailboxIds.accountOf(mailboxId));
                 ps.setLong(6, mailboxId);

@@ -26,6 +26,7 @@ import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
 import jotmai.store.QuotaUsage;
 import jotmai.store.UidSet;
+import jotmai.store.support.StoredFlags;
 
 /**
  * The message-changing operations, each one transaction. Parsing and hashing happen before the
@@ -53,7 +54,7 @@ final class MessageWrites {
         }
         List<Set<String>> flags = new ArrayList<>();
         for (DeliveryTarget t : targets) {
-            flags.add(FlagSets.canonical(t.flags()));
+            flags.add(StoredFlags.canonical(t.flags()));
         }
         MessageStructures.Prepared prepared = MessageStructures.prepare(source);
         long size = prepared.size();
@@ -172,7 +173,7 @@ final class MessageWrites {
     /** RFC 9051 §6.4.6 STORE, with RFC 7162 §3.1.3 UNCHANGEDSINCE. */
     FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
                            OptionalLong unchangedSince) {
-        Set<String> given = FlagSets.canonical(flags);
+        Set<String> given = StoredFlags.canonical(flags);
         return db.tx(tx -> {
             MailboxRows.lock(tx.c(), mailboxId);
             List<Long> modified = new ArrayList<>();
@@ -183,8 +184,8 @@ final class MessageWrites {
                     modified.add(m.uid());
                     continue;
                 }
-                Set<String> after = FlagSets.apply(m.flags(), operation, given);
-                if (!FlagSets.same(after, m.flags())) {
+                Set<String> after = StoredFlags.apply(m.flags(), operation, given);
+                if (!StoredFlags.sameFlags(after, m.flags())) {
                     delta = delta.plus(Counts.flagChange(m.flags(), after));
                     changing.add(new MessageMeta(m.mailboxId(), m.uid(), 0, after, m.internalDate(), m.saveDate(),
                             m.size(), m.blob()));

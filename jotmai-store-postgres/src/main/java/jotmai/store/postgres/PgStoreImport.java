@@ -14,6 +14,7 @@ import jotmai.store.MessageSource;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
 import jotmai.store.StoreImport;
+import jotmai.store.support.StoredFlags;
 
 /**
  * The migration target side (issue 8): mailboxes get the source's UIDVALIDITY, messages their source
@@ -94,7 +95,7 @@ final class PgStoreImport implements StoreImport {
         if (uid < 1 || uid > MailboxRows.MAX_UID) {
             throw new StoreException.Invalid("UID out of range: " + uid);
         }
-        Set<String> canonical = FlagSets.canonical(flags);
+        Set<String> canonical = StoredFlags.canonical(flags);
         MessageStructures.Prepared prepared = MessageStructures.prepare(source);
         long size = prepared.size();
         long accountId = MailboxIds.accountOf(mailboxId);

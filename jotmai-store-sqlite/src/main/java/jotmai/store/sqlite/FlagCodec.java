@@ -1,40 +1,17 @@
 package jotmai.store.sqlite;
 
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
-import jotmai.store.FlagOperation;
-import jotmai.store.Flags;
-import jotmai.store.StoreException;
+import jotmai.store.support.StoredFlags;
 
 /**
- * Flags as stored: one space-separated string per message, system flags in canonical spelling
- * ({@link Flags#canonical(String)}), keywords as the client wrote them and matched case-insensitively
- * (flag names are case-insensitive, RFC 9051 §2.3.2).
+ * Flags as stored in SQLite: one space-separated string per message. Which flags are accepted and how
+ * STORE merges them is backend-neutral and lives in {@link StoredFlags}; only the column encoding is here.
  */
 final class FlagCodec {
 
-    /** Longest accepted flag or keyword. */
-    static final int MAX_FLAG_LENGTH = 128;
-    /** Most flags and keywords one message may carry. */
-    static final int MAX_FLAGS = 64;
-
     private FlagCodec() {}
-
-    /** Canonical, deduplicated flags; \Recent and unknown system flags are dropped. */
-    static Set<String> canonical(Set<String> flags) {
-        for (String f : flags) {
-            if (f.isEmpty() || f.length() > MAX_FLAG_LENGTH || f.chars().anyMatch(ch -> ch <= 0x20 || ch == 0x7f)) {
-                throw new StoreException.Invalid("invalid flag name");
-            }
-        }
-        Set<String> out = Flags.canonical(flags);
-        if (out.size() > MAX_FLAGS) {
-            throw new StoreException.Invalid("too many flags");
-        }
-        return out;
-    }
 
     static String encode(Set<String> flags) {
         return String.join(" ", flags);
@@ -47,55 +24,6 @@ final class FlagCodec {
         }
         for (String f : stored.split(" ")) {
             out.add(f);
-        }
-        return out;
-    }
-
-    /** The flags after applying STORE {@code op} (RFC 9051 §6.4.6) with already-canonical {@code given}. */
-    static Set<String> apply(Set<String> current, FlagOperation op, Set<String> given) {
-        Set<String> out = new LinkedHashSet<>();
-        switch (op) {
-            case REPLACE -> out.addAll(given);
-            case ADD -> {
-                out.addAll(current);
-                for (String f : given) {
-                    if (!containsIgnoreCase(out, f)) {
-                        out.add(f);
-                    }
-                }
-            }
-            case REMOVE -> {
-                for (String f : current) {
-                    if (!containsIgnoreCase(given, f)) {
-                        out.add(f);
-                    }
-                }
-            }
-        }
-        if (out.size() > MAX_FLAGS) {
-            throw new StoreException.Invalid("too many flags");
-        }
-        return out;
-    }
-
-    /** Same flags ignoring order and case. */
-    static boolean sameFlags(Set<String> a, Set<String> b) {
-        return lower(a).equals(lower(b));
-    }
-
-    static boolean containsIgnoreCase(Set<String> set, String flag) {
-        for (String f : set) {
-            if (f.equalsIgnoreCase(flag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Set<String> lower(Set<String> s) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String f : s) {
-            out.add(f.toLowerCase(Locale.ROOT));
         }
         return out;
     }

@@ -13,6 +13,7 @@ import jotmai.store.Flags;
 import jotmai.store.MessageMeta;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
+import jotmai.store.support.StoredFlags;
 
 /** SQL for message rows: selection by UID set, insertion, UID and MODSEQ allocation. */
 final class MessageRows {
@@ -128,8 +129,8 @@ final class MessageRows {
             ps.setLong(3, modSeq);
             ps.setLong(4, modSeq);
             ps.setString(5, FlagCodec.encode(flags));
-            ps.setInt(6, FlagCodec.containsIgnoreCase(flags, Flags.SEEN) ? 1 : 0);
-            ps.setInt(7, FlagCodec.containsIgnoreCase(flags, Flags.DELETED) ? 1 : 0);
+            ps.setInt(6, StoredFlags.containsIgnoreCase(flags, Flags.SEEN) ? 1 : 0);
+            ps.setInt(7, StoredFlags.containsIgnoreCase(flags, Flags.DELETED) ? 1 : 0);
             ps.setLong(8, internalMs);
             ps.setLong(9, tx.now());
             ps.setLong(10, size);
@@ -144,8 +145,8 @@ final class MessageRows {
         try (PreparedStatement ps = tx.c().prepareStatement(
                 "UPDATE message SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?")) {
             ps.setString(1, FlagCodec.encode(flags));
-            ps.setInt(2, FlagCodec.containsIgnoreCase(flags, Flags.SEEN) ? 1 : 0);
-            ps.setInt(3, FlagCodec.containsIgnoreCase(flags, Flags.DELETED) ? 1 : 0);
+            ps.setInt(2, StoredFlags.containsIgnoreCase(flags, Flags.SEEN) ? 1 : 0);
+            ps.setInt(3, StoredFlags.containsIgnoreCase(flags, Flags.DELETED) ? 1 : 0);
             ps.setLong(4, modSeq);
             ps.setLong(5, mailboxId);
             ps.setLong(6, uid);

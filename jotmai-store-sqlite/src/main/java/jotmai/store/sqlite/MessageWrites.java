@@ -23,6 +23,7 @@ import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
+import jotmai.store.support.StoredFlags;
 
 /**
  * The message-changing operations, each one write task in the group-commit transaction. Parsing the
@@ -44,7 +45,7 @@ final class MessageWrites {
         }
         List<Set<String>> flags = new ArrayList<>();
         for (DeliveryTarget t : targets) {
-            flags.add(FlagCodec.canonical(t.flags()));
+            flags.add(StoredFlags.canonical(t.flags()));
         }
         long size = source.size();
         byte[] structure = MessageStructures.parseAndEncode(source);
@@ -127,7 +128,7 @@ final class MessageWrites {
 
     FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
                            OptionalLong unchangedSince) {
-        Set<String> given = FlagCodec.canonical(flags);
+        Set<String> given = StoredFlags.canonical(flags);
         return writer.write(tx -> {
             MailboxRows.require(tx.c(), mailboxId);
             List<MessageRows.Row> rows = MessageRows.select(tx.c(), mailboxId, uids, false);
@@ -140,8 +141,8 @@ final class MessageWrites {
                     modified.add(r.meta().uid());
                     continue;
                 }
-                Set<String> after = FlagCodec.apply(r.meta().flags(), operation, given);
-                if (!FlagCodec.sameFlags(after, r.meta().flags())) {
+                Set<String> after = StoredFlags.apply(r.meta().flags(), operation, given);
+                if (!StoredFlags.sameFlags(after, r.meta().flags())) {
                     changing.add(r);
                     newFlags.add(after);
                 }
