@@ -275,7 +275,12 @@ public final class StructureCodec {
             if (languages >= 0) {
                 List<String> list = new ArrayList<>(Math.min(languages, 16));
                 for (int i = 0; i < languages; i++) {
-                    list.add(string());
+                    String tag = string();
+                    if (tag == null) {
+                        // The encoder never writes NIL inside the language list: this input is corrupt.
+                        throw new IllegalArgumentException("corrupt structure: NIL language tag");
+                    }
+                    list.add(tag);
                 }
                 language = List.copyOf(list);
             }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Disabled;
 
 import jotmai.message.BodyPart;
 import jotmai.message.BodyText;
@@ -69,7 +68,6 @@ class MessageStructureFuzzTest {
      * StructureCodec$Reader.part (StructureCodec.java:280) instead of IllegalArgumentException.
      * Enable once StructureCodec refuses it.
      */
-    @Disabled("StructureCodec.decode throws NullPointerException on a null list entry (bench/fuzz.sh finding, docs/SECURITY.md)")
     @FuzzTest
     void knownCrashersOfTheStoredStructureDecoder(byte[] encoded) {
         aCorruptStoredStructureIsRefusedOnlyWithIllegalArgument(encoded);

@@ -46,7 +46,8 @@ public final class ConfigLoader {
             if (eq <= 0) {
                 throw new ConfigException("--set expects key=value, got '" + override + "'");
             }
-            put(explicit, override.substring(0, eq).trim(), override.substring(eq + 1).trim(), "--set");
+            // Same whitespace rule as the file (strip, Unicode-aware) so a value means the same wherever it is given.
+            put(explicit, override.substring(0, eq).strip(), override.substring(eq + 1).strip(), "--set");
         }
         return new ConfigValues(explicit);
     }

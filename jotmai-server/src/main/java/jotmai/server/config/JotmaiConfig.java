@@ -143,6 +143,14 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
     }
 
     private static Optional<Path> path(String text) {
-        return text.isBlank() ? Optional.empty() : Optional.of(Path.of(text));
+        if (text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(text));
+        } catch (java.nio.file.InvalidPathException e) {
+            // e.g. a NUL byte: a config error like any other bad value, not a crash of the CLI.
+            throw new ConfigException("not a valid path: '" + text.replace("\0", "\\0") + "' (" + e.getReason() + ")");
+        }
     }
 }

@@ -12,7 +12,6 @@ import java.util.Optional;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Disabled;
 
 import jotmai.server.config.ConfigException;
 import jotmai.server.config.ConfigKey;
@@ -66,7 +65,6 @@ class ConfigFuzzTest {
      * up to U+0020), so "store.type = \u0018\u0000postgresql" loads as a different value from a file than
      * from --set. Enable once both use the same rule.
      */
-    @Disabled("ConfigLoader: file values use strip(), --set values use trim(); control chars make them differ (bench/fuzz.sh finding, docs/SECURITY.md)")
     @FuzzTest
     void knownCrashersOfTheConfigFileLoader(byte[] file) throws IOException {
         anyConfigFileLoadsOrIsRefusedWithConfigException(file);
@@ -92,7 +90,6 @@ class ConfigFuzzTest {
      * escapes as java.nio.file.InvalidPathException from Path.of in JotmaiConfig.path (line 128) instead
      * of ConfigException. Enable once it is reported as a ConfigException.
      */
-    @Disabled("JotmaiConfig.path lets InvalidPathException escape for a NUL in a path value (bench/fuzz.sh finding, docs/SECURITY.md)")
     @FuzzTest
     void knownCrashersOfTheSetOverrides(FuzzedDataProvider data) {
         anySetOverrideLoadsOrIsRefusedWithConfigException(data);
