@@ -157,15 +157,23 @@ class MigrateCliTest {
 
         Map<String, String> expected;
         Map<Long, Long> uidNext = new TreeMap<>();
+        Map<String, Long> highestModSeq = new TreeMap<>();
         try (Store s = SqliteStore.open(data())) {
             expected = snapshot(s);
             Account alice = s.accounts().account("alice@example.org").orElseThrow();
             uidNext.put(0L, s.mail().mailbox(alice.id(), "INBOX").orElseThrow().uidNext());
+            for (Mailbox m : s.mail().mailboxes(alice.id())) {
+                highestModSeq.put(m.name(), m.highestModSeq());
+            }
         }
         try (PostgresStore t = openTarget()) {
             assertThat(snapshot(t)).isEqualTo(expected);
             Account alice = t.accounts().account("alice@example.org").orElseThrow();
             Mailbox inbox = t.mail().mailbox(alice.id(), "INBOX").orElseThrow();
+            for (Mailbox m : t.mail().mailboxes(alice.id())) {
+                // RFC 7162 §3.1: a client's cached HIGHESTMODSEQ must not be above the server's.
+                assertThat(m.highestModSeq()).as(m.name()).isGreaterThanOrEqualTo(highestModSeq.get(m.name()));
+            }
             assertThat(inbox.uidNext()).isEqualTo(uidNext.get(0L));
             assertThat(t.mail().messages(inbox.id()).stream().map(MessageMeta::uid).toList()).containsExactly(1L, 3L, 4L, 6L);
             // A new message continues after the source's UIDs, like on the old server.
