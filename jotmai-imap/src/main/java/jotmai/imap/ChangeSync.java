@@ -89,6 +89,7 @@ final class ChangeSync {
                 }
                 ctx.out.atom("FLAGS ");
                 writeFlags(view, m.uid(), m.flags());
+                writeModSeq(m);
                 ctx.out.close().crlf();
             }
         }
@@ -96,13 +97,39 @@ final class ChangeSync {
 
     /** Announces withheld expunges (allowed now). */
     void flushExpunges(MailboxView view) {
-        for (long uid : view.pendingExpunges) {
+        List<Long> uids = new ArrayList<>(view.pendingExpunges);
+        view.pendingExpunges.clear();
+        announceExpunged(view, uids);
+    }
+
+    /**
+     * Removes UIDs from the view and tells the client: EXPUNGE per message (RFC 9051 §7.5.1), or once
+     * QRESYNC is enabled one VANISHED with the UIDs (RFC 7162 §3.2.10, which replaces EXPUNGE).
+     */
+    void announceExpunged(MailboxView view, List<Long> uids) {
+        List<Long> removed = new ArrayList<>();
+        for (long uid : uids) {
+            view.pendingExpunges.remove(uid);
             int seq = view.remove(uid);
             if (seq > 0) {
-                ctx.out.star().number(seq).atom(" EXPUNGE").crlf();
+                if (ctx.qresync()) {
+                    removed.add(uid);
+                } else {
+                    ctx.out.star().number(seq).atom(" EXPUNGE").crlf();
+                }
             }
         }
-        view.pendingExpunges.clear();
+        for (int i = 0; i < removed.size(); i += Resync.VANISHED_PER_LINE) {
+            List<Long> part = removed.subList(i, Math.min(removed.size(), i + Resync.VANISHED_PER_LINE));
+            ctx.out.star().atom("VANISHED ").atom(MessageCommands.uidList(part.stream().sorted().toList())).crlf();
+        }
+    }
+
+    /** " MODSEQ (n)" inside a FETCH once CONDSTORE is enabled (RFC 7162 §3.1.4.1, §3.1.3). */
+    void writeModSeq(MessageMeta m) {
+        if (ctx.condstore()) {
+            ctx.out.atom(" MODSEQ (").number(m.modSeq()).atom(")");
+        }
     }
 
     /** Writes a flag list, with \Recent for this session's recent messages (RFC 3501 §2.3.2). */

@@ -60,6 +60,20 @@ final class FetchCommand {
         if (command.uid() && items.stream().noneMatch(i -> i instanceof FetchItem.Uid)) {
             items.add(0, new FetchItem.Uid()); // RFC 9051 §6.4.8
         }
+        // RFC 7162 §3.1.4: CHANGEDSINCE implies MODSEQ; either enables CONDSTORE (§3.1)
+        if (command.changedSince().isPresent() && items.stream().noneMatch(i -> i instanceof FetchItem.ModSeq)) {
+            items.add(new FetchItem.ModSeq());
+        }
+        if (items.stream().anyMatch(i -> i instanceof FetchItem.ModSeq)) {
+            ctx.enableCondstore();
+        }
+        if (command.vanished()) {
+            if (!ctx.qresync()) {
+                throw new ImapException.Bad("VANISHED needs ENABLE QRESYNC"); // RFC 7162 §3.2.6
+            }
+            new Resync(ctx, sync).vanishedSince(view, command.set(), command.changedSince().getAsLong());
+        }
+        long changedSince = command.changedSince().orElse(-1);
         boolean needsStructure = items.stream().anyMatch(i -> i instanceof FetchItem.Envelope
                 || i instanceof FetchItem.Structure || i instanceof FetchItem.BodySection
                 || i instanceof FetchItem.Binary || i instanceof FetchItem.BinarySize || i instanceof FetchItem.Rfc822);
@@ -79,7 +93,7 @@ final class FetchCommand {
             List<Long> batch = all.subList(from, Math.min(all.size(), from + BATCH));
             for (MessageMeta meta : ctx.mail.messages(view.mailboxId, UidSet.of(batch))) {
                 int seq = view.seqOf(meta.uid());
-                if (seq == 0) {
+                if (seq == 0 || meta.modSeq() <= changedSince) {
                     continue;
                 }
                 ParsedMessage structure = needsStructure ? ctx.mail.structure(meta.blob()) : null;
@@ -110,6 +124,9 @@ final class FetchCommand {
             if (addFlags) {
                 out.sp().atom("FLAGS ");
                 sync.writeFlags(view, meta.uid(), meta.flags());
+                if (items.stream().noneMatch(i -> i instanceof FetchItem.ModSeq)) {
+                    sync.writeModSeq(meta);
+                }
             }
             out.close().crlf();
         } finally {
@@ -124,6 +141,7 @@ final class FetchCommand {
     private void writeItem(MailboxView view, MessageMeta meta, ParsedMessage structure, FetchItem item, Decoded decoded) {
         switch (item) {
             case FetchItem.Uid u -> out.atom("UID ").number(meta.uid());
+            case FetchItem.ModSeq m -> out.atom("MODSEQ (").number(meta.modSeq()).atom(")");
             case FetchItem.Flags f -> {
                 out.atom("FLAGS ");
                 sync.writeFlags(view, meta.uid(), meta.flags());

@@ -71,6 +71,7 @@ final class ImapSession implements Runnable {
     private final SearchCommand search;
     private final AppendCommand append;
     private final ChangeSync sync;
+    private final QuotaCommands quota;
     private SessionState state = new SessionState.NotAuthenticated();
 
     ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir) {
@@ -87,6 +88,7 @@ final class ImapSession implements Runnable {
         this.fetch = new FetchCommand(ctx, sync);
         this.search = new SearchCommand(ctx);
         this.append = new AppendCommand(ctx);
+        this.quota = new QuotaCommands(ctx);
     }
 
     @Override
@@ -267,6 +269,9 @@ final class ImapSession implements Runnable {
                 yield Outcome.of(state);
             }
             case Command.Status s -> mailboxes.status(loggedIn(), s);
+            case Command.GetQuotaRoot q -> quota.getQuotaRoot(loggedIn(), q);
+            case Command.GetQuota q -> quota.getQuota(loggedIn(), q);
+            case Command.SetQuota q -> quota.setQuota(loggedIn(), q);
             case Command.Append a -> append.append(loggedIn(), a);
             case Command.Idle i -> {
                 idle(tag, loggedIn());
@@ -349,6 +354,12 @@ final class ImapSession implements Runnable {
             if (cap.equals("IMAP4REV2") && !ctx.rev2()) {
                 ctx.enableRev2();
                 enabled.add("IMAP4rev2");
+            } else if (cap.equals("CONDSTORE") && !ctx.condstore()) {
+                ctx.enableCondstore(); // RFC 7162 §3.1
+                enabled.add("CONDSTORE");
+            } else if (cap.equals("QRESYNC") && !ctx.qresync()) {
+                ctx.enableQresync(); // RFC 7162 §3.2.3
+                enabled.add("QRESYNC");
             }
         }
         out.star().atom("ENABLED");
@@ -441,7 +452,8 @@ final class ImapSession implements Runnable {
         }
         caps.addAll(List.of("IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE",
                 "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "STATUS=SIZE",
-                "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND"));
+                "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND", "CONDSTORE", "QRESYNC",
+                "QUOTA", "QUOTA=RES-STORAGE"));
         return caps;
     }
 

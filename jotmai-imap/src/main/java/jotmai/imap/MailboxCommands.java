@@ -33,6 +33,12 @@ final class MailboxCommands {
             // RFC 9051 §6.3.2: the old mailbox is closed first (without expunge), announced with [CLOSED]
             ctx.out.untaggedOk(ResponseCode.CLOSED, "previous mailbox closed");
         }
+        if (command.qresync().isPresent() && !ctx.qresync()) {
+            throw new ImapException.Bad("QRESYNC parameter without ENABLE QRESYNC"); // RFC 7162 §3.2.5
+        }
+        if (command.condstore()) {
+            ctx.enableCondstore(); // RFC 7162 §3.1: a CONDSTORE parameter enables CONDSTORE
+        }
         SessionState.Authenticated unselected = new SessionState.Authenticated(session.account());
         String name = ctx.storeName(command.mailbox());
         Optional<Mailbox> found = ctx.mail.mailbox(accountId, name);
@@ -75,9 +81,13 @@ final class MailboxCommands {
         }
         ctx.out.untaggedOk(ResponseCode.uidValidity(status.uidValidity()), "UIDs valid");
         ctx.out.untaggedOk(ResponseCode.uidNext(status.uidNext()), "predicted next UID");
+        // RFC 7162 §3.1.2.1: every mailbox keeps MODSEQs, so HIGHESTMODSEQ goes with every SELECT/EXAMINE
+        ctx.out.untaggedOk(new ResponseCode("HIGHESTMODSEQ", Long.toString(view.modSeq)), "highest");
         if (ctx.rev2()) {
             ctx.out.star().atom("LIST () \"/\" ").astring(ctx.wireName(mailbox.name())).crlf();
         }
+        command.qresync().filter(q -> q.uidValidity() == status.uidValidity())
+                .ifPresent(q -> new Resync(ctx, sync).afterSelect(view, q));
         return Outcome.of(new SessionState.Selected(session.account(), view),
                 command.readOnly() ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE);
     }

@@ -45,6 +45,9 @@ final class MessageCommands {
                 throw new ImapException.Bad("unknown system flag");
             }
         }
+        if (command.unchangedSince().isPresent()) {
+            ctx.enableCondstore(); // RFC 7162 §3.1: first CONDSTORE-using command enables it
+        }
         if (uids.isEmpty()) {
             return Outcome.of(session);
         }
@@ -53,7 +56,7 @@ final class MessageCommands {
             case ADD -> FlagOperation.ADD;
             case REMOVE -> FlagOperation.REMOVE;
         };
-        FlagResult result = ctx.mail.updateFlags(view.mailboxId, uids, op, flags, OptionalLong.empty());
+        FlagResult result = ctx.mail.updateFlags(view.mailboxId, uids, op, flags, command.unchangedSince());
         Map<Long, MessageMeta> updated = new HashMap<>();
         for (MessageMeta m : result.updated()) {
             updated.put(m.uid(), m);
@@ -61,8 +64,32 @@ final class MessageCommands {
             sync.noteKeywords(view, m.flags());
         }
         if (!command.silent()) {
-            // RFC 9051 §6.4.6: the new flags of every message in the set, changed or not
-            writeFlagsOf(view, uids, updated, command.uid());
+            // RFC 9051 §6.4.6: the new flags of every message in the set, changed or not; RFC 7162
+            // §3.1.3: not those that failed the UNCHANGEDSINCE test
+            writeFlagsOf(view, without(uids, result.modified()), updated, command.uid());
+        } else if (ctx.condstore()) {
+            // RFC 7162 §3.1.3: with .SILENT, still a FETCH (MODSEQ) for each message actually changed
+            for (MessageMeta m : result.updated()) {
+                int seq = view.seqOf(m.uid());
+                if (seq > 0) {
+                    ctx.out.star().number(seq).atom(" FETCH (");
+                    if (command.uid()) {
+                        ctx.out.atom("UID ").number(m.uid()).sp();
+                    }
+                    ctx.out.atom("MODSEQ (").number(m.modSeq()).atom("))").crlf();
+                }
+            }
+        }
+        if (!result.modified().isEmpty()) {
+            List<Long> modified = new ArrayList<>();
+            result.modified().stream().forEach(uid -> {
+                if (command.uid()) {
+                    modified.add(uid);
+                } else if (view.seqOf(uid) > 0) {
+                    modified.add((long) view.seqOf(uid));
+                }
+            });
+            return Outcome.of(session, new ResponseCode("MODIFIED", uidList(modified.stream().sorted().toList())));
         }
         return Outcome.of(session);
     }
@@ -89,6 +116,7 @@ final class MessageCommands {
             }
             ctx.out.atom("FLAGS ");
             sync.writeFlags(view, uid, m.flags());
+            sync.writeModSeq(m);
             ctx.out.close().crlf();
         });
     }
@@ -119,14 +147,15 @@ final class MessageCommands {
         }
         // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs
         ctx.out.untaggedOk(copyUid, "moved");
-        for (long uid : sources) {
-            view.pendingExpunges.remove(uid);
-            int seq = view.remove(uid);
-            if (seq > 0) {
-                ctx.out.star().number(seq).atom(" EXPUNGE").crlf();
-            }
-        }
+        sync.announceExpunged(view, sources);
         return Outcome.of(session);
+    }
+
+    private static UidSet without(UidSet uids, UidSet removed) {
+        if (removed.isEmpty()) {
+            return uids;
+        }
+        return UidSet.of(uids.stream().filter(u -> !removed.contains(u)).boxed().toList());
     }
 
     /** UIDs in the order given, as a comma list with ranges where consecutive (RFC 4315 uid-set). */
@@ -161,13 +190,7 @@ final class MessageCommands {
             return Outcome.of(session);
         }
         List<Long> expunged = ctx.mail.expunge(view.mailboxId, only);
-        for (long uid : expunged) {
-            view.pendingExpunges.remove(uid);
-            int seq = view.remove(uid);
-            if (seq > 0) {
-                ctx.out.star().number(seq).atom(" EXPUNGE").crlf();
-            }
-        }
+        sync.announceExpunged(view, expunged);
         return Outcome.of(session);
     }
 

@@ -54,23 +54,44 @@ final class SearchCommand {
         MailboxView view = session.view();
         Map<SearchKey, UidSet> sets = new IdentityHashMap<>();
         resolveSets(command.key(), view, sets);
+        boolean modSeqKey = usesModSeq(command.key());
+        if (modSeqKey) {
+            ctx.enableCondstore(); // RFC 7162 §3.1
+        }
         List<Long> matches = new ArrayList<>();
+        long highest = 0;
         for (MessageMeta meta : ctx.mail.messages(view.mailboxId)) {
             int seq = view.seqOf(meta.uid());
             if (seq > 0 && matches(command.key(), new Candidate(meta, seq), view, sets)) {
                 matches.add(meta.uid());
+                highest = Math.max(highest, meta.modSeq());
             }
         }
-        write(view, command, tag, matches);
+        write(view, command, tag, matches, modSeqKey && !matches.isEmpty() ? highest : 0);
         return Outcome.of(session);
     }
 
-    private void write(MailboxView view, Command.Search command, String tag, List<Long> uids) {
+    /** Whether the key has a MODSEQ criterion (then results carry the highest MODSEQ, RFC 7162 §3.1.5). */
+    private static boolean usesModSeq(SearchKey key) {
+        return switch (key) {
+            case SearchKey.ModSeq m -> true;
+            case SearchKey.Not n -> usesModSeq(n.key());
+            case SearchKey.Or o -> usesModSeq(o.left()) || usesModSeq(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchCommand::usesModSeq);
+            default -> false;
+        };
+    }
+
+    /** highestModSeq: 0 when not to be reported. */
+    private void write(MailboxView view, Command.Search command, String tag, List<Long> uids, long highestModSeq) {
         List<Long> numbers = command.uid() ? uids : uids.stream().map(u -> (long) view.seqOf(u)).toList();
         if (command.returns().isEmpty() && !ctx.rev2()) {
             ctx.out.star().atom("SEARCH");
             for (long n : numbers) {
                 ctx.out.sp().number(n);
+            }
+            if (highestModSeq > 0) {
+                ctx.out.atom(" (MODSEQ ").number(highestModSeq).atom(")");
             }
             ctx.out.crlf();
             return;
@@ -116,6 +137,9 @@ final class SearchCommand {
         }
         if (all && !numbers.isEmpty()) {
             ctx.out.atom(" ALL ").atom(MessageCommands.uidList(numbers));
+        }
+        if (highestModSeq > 0) {
+            ctx.out.atom(" MODSEQ ").number(highestModSeq); // RFC 7162 §3.1.5 with RFC 4731
         }
         ctx.out.crlf();
     }
@@ -181,6 +205,7 @@ final class SearchCommand {
             case SearchKey.Recent r -> view.isRecent(c.meta.uid()) == r.present();
             case SearchKey.Sequence s -> sets.get(key).contains(c.meta.uid());
             case SearchKey.Uid u -> sets.get(key).contains(c.meta.uid());
+            case SearchKey.ModSeq m -> c.meta.modSeq() >= m.modSeq();
             case SearchKey.Size s -> s.larger() ? c.meta.size() > s.octets() : c.meta.size() < s.octets();
             case SearchKey.Date d -> compare(d, dateOf(d.field(), c));
             case SearchKey.Header h -> headerMatches(c.structure(), h.field(), h.value())

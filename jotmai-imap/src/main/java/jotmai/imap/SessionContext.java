@@ -22,6 +22,28 @@ final class SessionContext {
         this.config = config;
     }
 
+    /** RFC 7162 §3.1: CONDSTORE enabled (by ENABLE or first CONDSTORE-using command): MODSEQ in FETCH. */
+    private boolean condstore;
+    /** RFC 7162 §3.2.3: ENABLE QRESYNC: VANISHED instead of EXPUNGE; implies CONDSTORE. */
+    private boolean qresync;
+
+    boolean condstore() {
+        return condstore;
+    }
+
+    void enableCondstore() {
+        condstore = true;
+    }
+
+    boolean qresync() {
+        return qresync;
+    }
+
+    void enableQresync() {
+        qresync = true;
+        condstore = true;
+    }
+
     boolean rev2() {
         return rev2;
     }

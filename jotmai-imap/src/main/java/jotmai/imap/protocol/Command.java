@@ -4,6 +4,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -46,7 +47,19 @@ public sealed interface Command {
     // ---- authenticated (§6.3) ----
     record Enable(List<String> capabilities) implements Command { public String name() { return "ENABLE"; } }
 
-    record Select(String mailbox, boolean readOnly) implements Command {
+    /**
+     * RFC 7162 §3.2.5 QRESYNC select parameter: the client's last known UIDVALIDITY and MODSEQ, and
+     * optionally the UIDs it knows with a sequence-number/UID sample to spot expunges without a list.
+     */
+    record Qresync(long uidValidity, long modSeq, Optional<SequenceSet> knownUids,
+                   Optional<SequenceSet> knownSeqs, Optional<SequenceSet> knownSeqUids) {}
+
+    /** condstore: the CONDSTORE select parameter (RFC 7162 §3.1.8); qresync: RFC 7162 §3.2.5. */
+    record Select(String mailbox, boolean readOnly, boolean condstore, Optional<Qresync> qresync) implements Command {
+        public Select(String mailbox, boolean readOnly) {
+            this(mailbox, readOnly, false, Optional.empty());
+        }
+
         public String name() { return readOnly ? "EXAMINE" : "SELECT"; }
     }
 
@@ -111,13 +124,25 @@ public sealed interface Command {
         public String name() { return uid ? "UID SEARCH" : "SEARCH"; }
     }
 
-    record Fetch(boolean uid, SequenceSet set, List<FetchItem> items) implements Command {
+    /** changedSince, vanished: RFC 7162 §3.1.4 CHANGEDSINCE and §3.2.6 VANISHED fetch modifiers. */
+    record Fetch(boolean uid, SequenceSet set, List<FetchItem> items, OptionalLong changedSince, boolean vanished)
+            implements Command {
+        public Fetch(boolean uid, SequenceSet set, List<FetchItem> items) {
+            this(uid, set, items, OptionalLong.empty(), false);
+        }
+
         public String name() { return uid ? "UID FETCH" : "FETCH"; }
     }
 
     enum StoreMode { REPLACE, ADD, REMOVE }
 
-    record Store(boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags) implements Command {
+    /** unchangedSince: RFC 7162 §3.1.3 UNCHANGEDSINCE store modifier. */
+    record Store(boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags,
+                 OptionalLong unchangedSince) implements Command {
+        public Store(boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags) {
+            this(uid, set, mode, silent, flags, OptionalLong.empty());
+        }
+
         public String name() { return uid ? "UID STORE" : "STORE"; }
     }
 
@@ -125,6 +150,13 @@ public sealed interface Command {
     record Copy(boolean uid, SequenceSet set, String mailbox, boolean move) implements Command {
         public String name() { return (uid ? "UID " : "") + (move ? "MOVE" : "COPY"); }
     }
+
+    // ---- RFC 9208 QUOTA ----
+    record GetQuotaRoot(String mailbox) implements Command { public String name() { return "GETQUOTAROOT"; } }
+
+    record GetQuota(String root) implements Command { public String name() { return "GETQUOTA"; } }
+
+    record SetQuota(String root) implements Command { public String name() { return "SETQUOTA"; } }
 
     /**
      * Whether EXPUNGE responses may be sent while answering this command: not during FETCH, STORE,

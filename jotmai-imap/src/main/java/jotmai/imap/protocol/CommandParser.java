@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -100,6 +101,14 @@ public final class CommandParser {
                         true, false);
             }
             case "NAMESPACE" -> new Command.Namespace();
+            case "GETQUOTAROOT" -> new Command.GetQuotaRoot(mailboxArg(t));
+            case "GETQUOTA" -> new Command.GetQuota(mailboxArg(t));
+            case "SETQUOTA" -> {
+                String root = mailboxArg(t);
+                t.sp();
+                skipParenthesized(t, 0); // refused anyway (RFC 9208 §4.3: admin-only here)
+                yield new Command.SetQuota(root);
+            }
             case "STATUS" -> {
                 String mailbox = mailboxArg(t);
                 t.sp();
@@ -175,13 +184,52 @@ public final class CommandParser {
         return new Command.Authenticate(mechanism, initial);
     }
 
+    /** select-params (RFC 4466 §2.1): CONDSTORE (RFC 7162 §3.1.8) and QRESYNC (§3.2.5). */
     private static Command select(Tokens t, boolean readOnly) {
         String mailbox = mailboxArg(t);
+        boolean condstore = false;
+        Optional<Command.Qresync> qresync = Optional.empty();
         if (t.skip(' ')) {
-            // select-params (RFC 4466); CONDSTORE/QRESYNC come with a later issue: accept and ignore
-            skipParenthesized(t, 0);
+            t.expect('(');
+            while (!t.skip(')')) {
+                t.skip(' ');
+                String param = t.atom().toUpperCase(Locale.ROOT);
+                switch (param) {
+                    case "CONDSTORE" -> condstore = true;
+                    case "QRESYNC" -> {
+                        t.sp();
+                        qresync = Optional.of(qresync(t));
+                    }
+                    default -> throw Tokens.error("unknown SELECT parameter");
+                }
+            }
         }
-        return new Command.Select(mailbox, readOnly);
+        return new Command.Select(mailbox, readOnly, condstore, qresync);
+    }
+
+    /** "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")" (RFC 7162 §7). */
+    private static Command.Qresync qresync(Tokens t) {
+        t.expect('(');
+        long uidValidity = t.nzNumber();
+        t.sp();
+        long modSeq = t.modSeq();
+        Optional<SequenceSet> known = Optional.empty();
+        Optional<SequenceSet> seqs = Optional.empty();
+        Optional<SequenceSet> seqUids = Optional.empty();
+        if (t.skip(' ')) {
+            if (t.peek() != '(') {
+                known = Optional.of(t.sequenceSet());
+                t.skip(' ');
+            }
+            if (t.skip('(')) {
+                seqs = Optional.of(t.sequenceSet());
+                t.sp();
+                seqUids = Optional.of(t.sequenceSet());
+                t.expect(')');
+            }
+        }
+        t.expect(')');
+        return new Command.Qresync(uidValidity, modSeq, known, seqs, seqUids);
     }
 
     private static void skipParenthesized(Tokens t, int depth) {
@@ -342,19 +390,43 @@ public final class CommandParser {
         SequenceSet set = t.sequenceSet();
         t.sp();
         List<FetchItem> items = FetchParser.items(t);
+        OptionalLong changedSince = OptionalLong.empty();
+        boolean vanished = false;
         if (t.skip(' ')) {
-            // fetch-modifiers (RFC 7162 CHANGEDSINCE) belong to the CONDSTORE issue
-            skipParenthesized(t, 0);
+            // fetch-modifiers: RFC 7162 §3.1.4 CHANGEDSINCE, §3.2.6 VANISHED (UID FETCH with CHANGEDSINCE only)
+            t.expect('(');
+            while (!t.skip(')')) {
+                t.skip(' ');
+                String modifier = t.atom().toUpperCase(Locale.ROOT);
+                switch (modifier) {
+                    case "CHANGEDSINCE" -> {
+                        t.sp();
+                        changedSince = OptionalLong.of(t.modSeq());
+                    }
+                    case "VANISHED" -> vanished = true;
+                    default -> throw Tokens.error("unknown FETCH modifier");
+                }
+            }
+            if (vanished && (!uid || changedSince.isEmpty())) {
+                throw Tokens.error("VANISHED needs UID FETCH and CHANGEDSINCE");
+            }
         }
-        return new Command.Fetch(uid, set, items);
+        return new Command.Fetch(uid, set, items, changedSince, vanished);
     }
 
     private static Command store(Tokens t, boolean uid) {
         t.sp();
         SequenceSet set = t.sequenceSet();
         t.sp();
-        if (t.peek() == '(') {
-            skipParenthesized(t, 0); // store-modifiers (UNCHANGEDSINCE): CONDSTORE issue
+        OptionalLong unchangedSince = OptionalLong.empty();
+        if (t.skip('(')) {
+            // store-modifier: RFC 7162 §3.1.3 UNCHANGEDSINCE
+            if (!t.atom().equalsIgnoreCase("UNCHANGEDSINCE")) {
+                throw Tokens.error("unknown STORE modifier");
+            }
+            t.sp();
+            unchangedSince = OptionalLong.of(t.modSeq());
+            t.expect(')');
             t.sp();
         }
         Command.StoreMode mode = t.skip('+') ? Command.StoreMode.ADD
@@ -375,7 +447,7 @@ public final class CommandParser {
                 flags.add(t.flag());
             } while (t.peek() == ' ');
         }
-        return new Command.Store(uid, set, mode, silent, flags);
+        return new Command.Store(uid, set, mode, silent, flags, unchangedSince);
     }
 
     private static Command copy(Tokens t, boolean uid, boolean move) {

@@ -19,6 +19,9 @@ public sealed interface FetchItem {
 
     record Uid() implements FetchItem {}
 
+    /** RFC 7162 §3.1.4.1 MODSEQ. */
+    record ModSeq() implements FetchItem {}
+
     /** RFC 3501 RFC822, RFC822.HEADER, RFC822.TEXT: BODY[], BODY.PEEK[HEADER], BODY[TEXT] named as such. */
     record Rfc822(Section.Text text) implements FetchItem {}
 

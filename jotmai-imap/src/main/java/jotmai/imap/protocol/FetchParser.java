@@ -66,6 +66,7 @@ final class FetchParser {
             case "ENVELOPE" -> new FetchItem.Envelope();
             case "BODYSTRUCTURE" -> new FetchItem.Structure(true);
             case "UID" -> new FetchItem.Uid();
+            case "MODSEQ" -> new FetchItem.ModSeq();
             case "RFC822" -> new FetchItem.Rfc822(FetchItem.Section.Text.NONE);
             case "RFC822.HEADER" -> new FetchItem.Rfc822(FetchItem.Section.Text.HEADER);
             case "RFC822.TEXT" -> new FetchItem.Rfc822(FetchItem.Section.Text.TEXT);

@@ -34,6 +34,9 @@ public sealed interface SearchKey {
 
     record Size(boolean larger, long octets) implements SearchKey {}
 
+    /** RFC 7162 §3.1.5 MODSEQ: messages with a MODSEQ at or above the value (entry name ignored). */
+    record ModSeq(long modSeq) implements SearchKey {}
+
     record Not(SearchKey key) implements SearchKey {}
 
     record Or(SearchKey left, SearchKey right) implements SearchKey {}

@@ -70,6 +70,17 @@ final class SearchParser {
             case "LARGER" -> new SearchKey.Size(true, arg(t).number());
             case "SMALLER" -> new SearchKey.Size(false, arg(t).number());
             case "UID" -> new SearchKey.Uid(arg(t).sequenceSet());
+            case "MODSEQ" -> {
+                t.sp();
+                if (t.peek() == '"') {
+                    // RFC 7162 §3.1.5: optional entry-name and entry-type-req; we keep one MODSEQ per message
+                    t.quoted();
+                    t.sp();
+                    t.atom();
+                    t.sp();
+                }
+                yield new SearchKey.ModSeq(t.modSeq());
+            }
             case "NOT" -> new SearchKey.Not(key(arg(t), depth + 1));
             case "OR" -> {
                 SearchKey left = key(arg(t), depth + 1);

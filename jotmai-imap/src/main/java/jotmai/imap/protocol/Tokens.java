@@ -116,6 +116,19 @@ final class Tokens {
         return n;
     }
 
+    /** RFC 7162 §7 mod-sequence-value: 1*DIGIT up to 2^63-1. */
+    long modSeq() {
+        String digits = chars(c -> c >= '0' && c <= '9', "a mod-sequence");
+        if (digits.length() > 19) {
+            throw error("mod-sequence too large");
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw error("mod-sequence too large");
+        }
+    }
+
     long nzNumber() {
         long n = number();
         if (n == 0) {

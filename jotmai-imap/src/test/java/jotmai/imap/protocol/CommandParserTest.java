@@ -31,7 +31,7 @@ class CommandParserTest {
         assertThat(parse("a1 capability\r\n")).isEqualTo(new Command.Capability());
         assertThat(parse("a1 NoOp\r\n")).isEqualTo(new Command.Noop());
         assertThat(parse("a1 LOGIN \"al\\\"ice\" {6}\r\nsecret\r\n")).isEqualTo(new Command.Login("al\"ice", "secret"));
-        assertThat(parse("a1 SELECT inbox (CONDSTORE)\r\n")).isEqualTo(new Command.Select("inbox", false));
+        assertThat(parse("a1 SELECT inbox (CONDSTORE)\r\n")).isEqualTo(new Command.Select("inbox", false, true, java.util.Optional.empty()));
         assertThat(parse("a1 UID EXPUNGE 1:3,7\r\n")).isEqualTo(new Command.Expunge(Optional.of(new SequenceSet(
                 List.of(new SequenceSet.Range(1, 3), new SequenceSet.Range(7, 7)), false))));
     }
