@@ -102,17 +102,26 @@ class MigrateCliTest {
                 .getBytes(StandardCharsets.US_ASCII));
     }
 
-    private String migrate(String... extra) {
+    private record Result(int status, String out, String err) {}
+
+    private Result run(String... extra) {
         List<String> args = new ArrayList<>(List.of("migrate", "--data", data().toString(), "--to", url, "--user", user,
-                "--password-file", passwordFile.toString(), "--schema", schema));
+                "--schema", schema));
         args.addAll(List.of(extra));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = Main.run(args.toArray(String[]::new), new Terminal(new ByteArrayInputStream(new byte[0]), Optional.empty()),
                 new PrintWriter(out), new PrintWriter(err));
-        assertThat(status).as(out + "\n" + err).isZero();
         assertThat(out.toString() + err).doesNotContain(password);
-        return out.toString();
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private String migrate(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--password-file", passwordFile.toString()));
+        args.addAll(List.of(extra));
+        Result r = run(args.toArray(String[]::new));
+        assertThat(r.status()).as(r.out() + "\n" + r.err()).isZero();
+        return r.out();
     }
 
     /** Everything a client caches, per "account mailbox": uidvalidity, uids with flags, dates and bytes. */
@@ -180,5 +189,38 @@ class MigrateCliTest {
             assertThat(t.mail().append(inbox.id(), message("after"), Set.of(), Instant.now()).uid()).isEqualTo(uidNext.get(0L));
             assertThat(t.mail().quota(alice.id()).usedBytes()).isPositive();
         }
+    }
+
+    @Test
+    void aTargetMailboxWithOtherMessagesIsNotOverwritten() {
+        fillSource();
+        try (PostgresStore t = openTarget()) {
+            t.accounts().addDomain("example.org");
+            Account alice = t.accounts().createAccount("alice@example.org", "{PLAIN}x", 0);
+            Mailbox inbox = t.mail().mailbox(alice.id(), "INBOX").orElseThrow();
+            t.mail().append(inbox.id(), message("already here"), Set.of(), Instant.now());
+        }
+
+        Result r = run("--password-file", passwordFile.toString());
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).startsWith("jotmai: ").contains("UIDVALIDITY").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMissingPasswordFileIsOneLineError() {
+        fillSource();
+
+        Result r = run("--password-file", dir.resolve("nope").toString());
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).startsWith("jotmai: cannot read password file");
+    }
+
+    @Test
+    void aPasswordOnTheCommandLineIsRefused() {
+        Result r = run("--password", "secret", "--password-file", passwordFile.toString());
+
+        assertThat(r.status()).isEqualTo(2);
     }
 }
