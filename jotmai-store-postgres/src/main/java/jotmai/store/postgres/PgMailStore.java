@@ -29,6 +29,7 @@ import jotmai.store.SpecialUse;
 import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
+import jotmai.store.support.MailboxNames;
 
 /**
  * {@link MailStore} on PostgreSQL: mailbox operations and reads here, message writes in
@@ -62,7 +63,7 @@ final class PgMailStore implements MailStore {
     public Optional<Mailbox> mailbox(long accountId, String name) {
         String n;
         try {
-            n = Names.mailbox(name);
+            n = MailboxNames.normalize(name);
         } catch (StoreException.Invalid e) {
             return Optional.empty();
         }
@@ -76,15 +77,15 @@ final class PgMailStore implements MailStore {
 
     @Override
     public Mailbox createMailbox(long accountId, String name, Optional<SpecialUse> specialUse) {
-        String n = Names.mailbox(name);
+        String n = MailboxNames.normalize(name);
         long id = db.tx(tx -> MailboxRows.insert(tx, accountId, n, specialUse));
         return mailbox(id).orElseThrow(() -> MailboxRows.notFound(id));
     }
 
     @Override
     public void deleteMailbox(long accountId, String name) {
-        String n = Names.mailbox(name);
-        if (Names.isInbox(n)) {
+        String n = MailboxNames.normalize(name);
+        if (MailboxNames.isInbox(n)) {
             throw new StoreException.Conflict("INBOX cannot be deleted");
         }
         db.tx(tx -> {
@@ -104,9 +105,9 @@ final class PgMailStore implements MailStore {
      */
     @Override
     public void renameMailbox(long accountId, String from, String to) {
-        String f = Names.mailbox(from);
-        String t = Names.mailbox(to);
-        if (Names.isInbox(t) || t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER) && Names.isInbox(f)) {
+        String f = MailboxNames.normalize(from);
+        String t = MailboxNames.normalize(to);
+        if (MailboxNames.isInbox(t) || t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER) && MailboxNames.isInbox(f)) {
             throw new StoreException.Invalid("cannot rename into INBOX");
         }
         if (t.equals(f) || t.startsWith(f + Mailbox.DELIMITER)) {
@@ -119,7 +120,7 @@ final class PgMailStore implements MailStore {
             if (MailboxRows.byName(tx.c(), accountId, t).isPresent()) {
                 throw new StoreException.AlreadyExists("mailbox exists: " + t);
             }
-            if (Names.isInbox(f)) {
+            if (MailboxNames.isInbox(f)) {
                 long id = MailboxRows.insert(tx, accountId, t, Optional.empty());
                 Mailbox inbox = MailboxRows.lock(tx.c(), source.id());
                 MessageWrites.copyInTx(tx, inbox, UidSet.ALL, MailboxRows.require(tx.c(), id), true);
@@ -130,7 +131,7 @@ final class PgMailStore implements MailStore {
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT " + MailboxRows.COLUMNS
                     + " FROM mailboxes m WHERE m.account_id = ? AND m.name LIKE ? ESCAPE '\\' ORDER BY m.id")) {
                 ps.setLong(1, accountId);
-                ps.setString(2, Names.childrenPattern(f));
+                ps.setString(2, MailboxNames.childrenPattern(f));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         moving.add(MailboxRows.map(rs));
@@ -164,7 +165,7 @@ final class PgMailStore implements MailStore {
 
     @Override
     public void setSubscribed(long accountId, String name, boolean subscribed) {
-        String n = Names.mailbox(name);
+        String n = MailboxNames.normalize(name);
         db.tx(tx -> {
             MailboxRows.subscribe(tx.c(), accountId, n, subscribed);
             return null;

@@ -15,6 +15,7 @@ import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
 import jotmai.store.StoreImport;
 import jotmai.store.support.StoredFlags;
+import jotmai.store.support.MailboxNames;
 
 /**
  * The migration target side (issue 8): mailboxes get the source's UIDVALIDITY, messages their source
@@ -37,7 +38,7 @@ final class PgStoreImport implements StoreImport {
         if (uidValidity < 1 || uidValidity > MailboxRows.MAX_UID || uidNext < 1 || uidNext > MailboxRows.MAX_UID + 1) {
             throw new StoreException.Invalid("UIDVALIDITY or UIDNEXT out of range for " + name);
         }
-        String stored = Names.mailbox(name);
+        String stored = MailboxNames.normalize(name);
         long id = db.tx(tx -> {
             AccountRows.lock(tx.c(), accountId);
             Optional<Mailbox> existing = MailboxRows.byName(tx.c(), accountId, stored);

@@ -30,6 +30,7 @@ import jotmai.store.SpecialUse;
 import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
+import jotmai.store.support.MailboxNames;
 
 /**
  * {@link MailStore} on SQLite: mailbox operations and reads here, message writes in

@@ -1,17 +1,20 @@
-package jotmai.store.sqlite;
+package jotmai.store.support;
 
 import java.util.Locale;
 
 import jotmai.store.Mailbox;
 import jotmai.store.StoreException;
 
-/** Validates mailbox names and spells INBOX one way (RFC 9051 §5.1: "INBOX" is case-insensitive). */
-final class MailboxNames {
+/**
+ * Validation and the stored spelling of mailbox names, shared by every backend so that the same names
+ * are accepted and INBOX is spelled one way everywhere (RFC 9051 §5.1: "INBOX" is case-insensitive).
+ */
+public final class MailboxNames {
 
     /** Longest accepted mailbox name in characters (whole hierarchy). */
-    static final int MAX_NAME_LENGTH = 512;
+    public static final int MAX_NAME_LENGTH = 512;
     /** Deepest accepted hierarchy. */
-    static final int MAX_DEPTH = 32;
+    public static final int MAX_DEPTH = 32;
 
     private MailboxNames() {}
 
@@ -21,7 +24,7 @@ final class MailboxNames {
      * empty, leading/trailing/double delimiters, control characters, the LIST wildcards '*' and '%'
      * (RFC 9051 §5.1 lets servers refuse them), too long or too deep.
      */
-    static String normalize(String name) {
+    public static String normalize(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw new StoreException.Invalid("invalid mailbox name length");
         }
@@ -50,13 +53,21 @@ final class MailboxNames {
         return name;
     }
 
-    static boolean isInbox(String normalized) {
+    /** Whether an already normalized name is INBOX itself. */
+    public static boolean isInbox(String normalized) {
         return normalized.equals(Mailbox.INBOX);
     }
 
-    /** SQL LIKE pattern for the children of {@code parent}, with LIKE metacharacters escaped by '\'. */
-    static String childrenPattern(String parent) {
-        String escaped = parent.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-        return escaped + Mailbox.DELIMITER + "%";
+    /**
+     * SQL LIKE pattern for the children of {@code parent}, with LIKE metacharacters escaped by '\'
+     * (both backends issue {@code LIKE ? ESCAPE '\'}); building the text needs no database.
+     */
+    public static String childrenPattern(String parent) {
+        return likeEscape(parent) + Mailbox.DELIMITER + "%";
+    }
+
+    /** {@code s} with the LIKE metacharacters '\', '%' and '_' escaped by '\'. */
+    public static String likeEscape(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }
