@@ -223,4 +223,34 @@ class MigrateCliTest {
 
         assertThat(r.status()).isEqualTo(2);
     }
+
+    @Test
+    void aRunInterruptedInsideAMailboxResumesWithoutCopyingTwice() throws IOException {
+        fillSource();
+        // What a run stopped after the third message of alice's INBOX leaves behind.
+        try (Store s = SqliteStore.open(data()); PostgresStore t = openTarget()) {
+            Account a = s.accounts().account("alice@example.org").orElseThrow();
+            Mailbox inbox = s.mail().mailbox(a.id(), "INBOX").orElseThrow();
+            t.accounts().addDomain("example.org");
+            Account ta = t.accounts().createAccount(a.address(), a.passwordHash(), a.quotaBytes());
+            Mailbox tin = t.importer().orElseThrow().adoptMailbox(ta.id(), "INBOX", Optional.empty(), inbox.uidValidity(),
+                    inbox.uidNext(), inbox.highestModSeq());
+            for (MessageMeta m : s.mail().messages(inbox.id()).subList(0, 3)) {
+                byte[] bytes;
+                try (InputStream in = s.mail().openContent(m.blob())) {
+                    bytes = in.readAllBytes();
+                }
+                t.importer().orElseThrow().importMessage(tin.id(), m.uid(), MessageSource.ofBytes(bytes), m.flags(),
+                        m.internalDate());
+            }
+        }
+
+        String out = migrate();
+
+        assertThat(out).contains("(3 already there)").contains("alice@example.org\tINBOX\t4/4\t")
+                .contains("verified: source and target match");
+        try (Store s = SqliteStore.open(data()); PostgresStore t = openTarget()) {
+            assertThat(snapshot(t)).isEqualTo(snapshot(s));
+        }
+    }
 }

@@ -106,8 +106,8 @@ public final class Migrator {
             } else {
                 t = to.createAccount(a.address(), a.passwordHash(), a.quotaBytes());
                 accounts++;
-                dropDefaultsMissingIn(a, t);
             }
+            dropEmptyMailboxesMissingIn(a, t);
             for (Mailbox m : source.mail().mailboxes(a.id())) {
                 Mailbox tm = importer.adoptMailbox(t.id(), m.name(), m.specialUse(), m.uidValidity(), m.uidNext(),
                         m.highestModSeq());
@@ -135,12 +135,17 @@ public final class Migrator {
         return new Summary(copied, checks);
     }
 
-    /** A new target account has the default mailboxes; the ones the source deleted go (they are empty). */
-    private void dropDefaultsMissingIn(Account a, Account t) {
+    /**
+     * A new target account has the default mailboxes; the ones the source deleted go. Also on a rerun
+     * (the previous run may have stopped right after creating the account); mailboxes holding
+     * messages are never deleted.
+     */
+    private void dropEmptyMailboxesMissingIn(Account a, Account t) {
         Set<String> names = new HashSet<>();
         source.mail().mailboxes(a.id()).forEach(m -> names.add(m.name()));
         for (Mailbox m : target.mail().mailboxes(t.id())) {
-            if (!names.contains(m.name()) && !m.name().equals(Mailbox.INBOX)) {
+            if (!names.contains(m.name()) && !m.name().equals(Mailbox.INBOX)
+                    && target.mail().status(m.id()).messages() == 0) {
                 target.mail().deleteMailbox(t.id(), m.name());
             }
         }
