@@ -286,8 +286,13 @@ final class ImapSession implements Runnable {
             case Command.Copy c -> messages.copy(selected(), c);
         };
         state = outcome.state();
+        boolean condstoreJustEnabled = ctx.takeCondstoreJustEnabled();
         if (state instanceof SessionState.Selected sel && !(command instanceof Command.Select)) {
             sync.sync(sel.view(), command.allowsExpungeResponses());
+            if (condstoreJustEnabled) {
+                // RFC 7162 §3.1: the first CONDSTORE-enabling command with a mailbox selected reports it
+                out.untaggedOk(new ResponseCode("HIGHESTMODSEQ", Long.toString(sel.view().modSeq)), "highest");
+            }
         }
         out.ok(tag, outcome.code(), outcome.text() != null ? outcome.text() : command.name() + " completed");
     }

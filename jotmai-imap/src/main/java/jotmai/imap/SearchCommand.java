@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,15 +60,17 @@ final class SearchCommand {
             ctx.enableCondstore(); // RFC 7162 §3.1
         }
         List<Long> matches = new ArrayList<>();
-        long highest = 0;
+        Map<Long, Long> modSeqs = new HashMap<>();
         for (MessageMeta meta : ctx.mail.messages(view.mailboxId)) {
             int seq = view.seqOf(meta.uid());
             if (seq > 0 && matches(command.key(), new Candidate(meta, seq), view, sets)) {
                 matches.add(meta.uid());
-                highest = Math.max(highest, meta.modSeq());
+                if (modSeqKey) {
+                    modSeqs.put(meta.uid(), meta.modSeq());
+                }
             }
         }
-        write(view, command, tag, matches, modSeqKey && !matches.isEmpty() ? highest : 0);
+        write(view, command, tag, matches, modSeqs);
         return Outcome.of(session);
     }
 
@@ -82,8 +85,13 @@ final class SearchCommand {
         };
     }
 
-    /** highestModSeq: 0 when not to be reported. */
-    private void write(MailboxView view, Command.Search command, String tag, List<Long> uids, long highestModSeq) {
+    /**
+     * modSeqs: UID → MODSEQ of the matches when the search used MODSEQ (else empty). RFC 7162 §3.1.5:
+     * the highest MODSEQ of the messages reported; with only MIN and/or MAX those are the ones reported.
+     */
+    private void write(MailboxView view, Command.Search command, String tag, List<Long> uids,
+                       Map<Long, Long> modSeqs) {
+        long highestModSeq = modSeqs.values().stream().mapToLong(Long::longValue).max().orElse(0);
         List<Long> numbers = command.uid() ? uids : uids.stream().map(u -> (long) view.seqOf(u)).toList();
         if (command.returns().isEmpty() && !ctx.rev2()) {
             ctx.out.star().atom("SEARCH");
@@ -137,6 +145,10 @@ final class SearchCommand {
         }
         if (all && !numbers.isEmpty()) {
             ctx.out.atom(" ALL ").atom(MessageCommands.uidList(numbers));
+        }
+        if (!all && !count && (min || max) && !uids.isEmpty()) {
+            highestModSeq = Math.max(min ? modSeqs.getOrDefault(uids.get(0), 0L) : 0,
+                    max ? modSeqs.getOrDefault(uids.get(uids.size() - 1), 0L) : 0);
         }
         if (highestModSeq > 0) {
             ctx.out.atom(" MODSEQ ").number(highestModSeq); // RFC 7162 §3.1.5 with RFC 4731

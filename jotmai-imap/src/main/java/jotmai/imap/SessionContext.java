@@ -32,7 +32,20 @@ final class SessionContext {
     }
 
     void enableCondstore() {
+        if (!condstore) {
+            condstoreJustEnabled = true;
+        }
         condstore = true;
+    }
+
+    /** Set when a command enabled CONDSTORE; the session then reports HIGHESTMODSEQ once (RFC 7162 §3.1). */
+    private boolean condstoreJustEnabled;
+
+    /** Whether CONDSTORE was enabled since the last call. */
+    boolean takeCondstoreJustEnabled() {
+        boolean was = condstoreJustEnabled;
+        condstoreJustEnabled = false;
+        return was;
     }
 
     boolean qresync() {
@@ -41,7 +54,7 @@ final class SessionContext {
 
     void enableQresync() {
         qresync = true;
-        condstore = true;
+        enableCondstore();
     }
 
     boolean rev2() {
