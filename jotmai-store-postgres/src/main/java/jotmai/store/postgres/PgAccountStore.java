@@ -12,6 +12,7 @@ import jotmai.store.Alias;
 import jotmai.store.Mailbox;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
+import jotmai.store.support.AddressNames;
 
 /** Domains, accounts and aliases in PostgreSQL; every call is one statement or one transaction. */
 final class PgAccountStore implements AccountStore {
@@ -38,7 +39,7 @@ final class PgAccountStore implements AccountStore {
 
     @Override
     public void addDomain(String domain) {
-        String d = Names.domain(domain);
+        String d = AddressNames.domain(domain);
         db.tx(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement(
                     "INSERT INTO domains(name) VALUES (?) ON CONFLICT DO NOTHING")) {
@@ -53,7 +54,7 @@ final class PgAccountStore implements AccountStore {
 
     @Override
     public boolean removeDomain(String domain) {
-        String d = Names.domain(domain);
+        String d = AddressNames.domain(domain);
         return db.tx(tx -> {
             // Lock the domain row first, so that an account being created in it waits or fails.
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM domains WHERE name = ? FOR UPDATE")) {
@@ -111,8 +112,8 @@ final class PgAccountStore implements AccountStore {
 
     @Override
     public Account createAccount(String address, String passwordHash, long quotaBytes) {
-        String a = Names.address(address);
-        String domain = Names.domainOf(a);
+        String a = AddressNames.address(address);
+        String domain = AddressNames.domainOf(a);
         if (quotaBytes < 0) {
             throw new StoreException.Invalid("negative quota");
         }
@@ -261,9 +262,9 @@ final class PgAccountStore implements AccountStore {
 
     @Override
     public void addAlias(String source, String target) {
-        String s = Names.aliasSource(source);
-        String t = Names.address(target);
-        String domain = Names.domainOf(s);
+        String s = AddressNames.aliasSource(source);
+        String t = AddressNames.address(target);
+        String domain = AddressNames.domainOf(s);
         db.tx(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM domains WHERE name = ? FOR SHARE")) {
                 ps.setString(1, domain);

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import jotmai.store.Account;
@@ -15,6 +14,7 @@ import jotmai.store.Alias;
 import jotmai.store.Mailbox;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
+import jotmai.store.support.AddressNames;
 
 /** Domains, accounts and aliases in SQLite. Reads go to the reader pool, writes through group commit. */
 final class SqliteAccountStore implements AccountStore {
@@ -28,9 +28,6 @@ final class SqliteAccountStore implements AccountStore {
             new DefaultMailbox("Junk", Optional.of(SpecialUse.JUNK)),
             new DefaultMailbox("Archive", Optional.of(SpecialUse.ARCHIVE)));
 
-    /** Longest accepted address (RFC 5321 §4.5.3.1.3 path limit). */
-    static final int MAX_ADDRESS_LENGTH = 254;
-
     private record DefaultMailbox(String name, Optional<SpecialUse> use) {}
 
     private final Database db;
@@ -43,27 +40,9 @@ final class SqliteAccountStore implements AccountStore {
         this.blobGraceMs = blobGraceMs;
     }
 
-    static String domainName(String domain) {
-        String d = domain == null ? "" : domain.strip().toLowerCase(Locale.ROOT);
-        if (d.isEmpty() || d.length() > 253 || d.contains("@") || d.chars().anyMatch(ch -> ch <= 0x20)) {
-            throw new StoreException.Invalid("invalid domain: " + domain);
-        }
-        return d;
-    }
-
-    /** Lower-case "local@domain"; the local part must be non-empty. */
-    static String address(String address) {
-        String a = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
-        int at = a.lastIndexOf('@');
-        if (at <= 0 || at == a.length() - 1 || a.length() > MAX_ADDRESS_LENGTH || a.chars().anyMatch(ch -> ch <= 0x20)) {
-            throw new StoreException.Invalid("invalid address: " + address);
-        }
-        return a;
-    }
-
     @Override
     public void addDomain(String domain) {
-        String d = domainName(domain);
+        String d = AddressNames.domain(domain);
         writer.write(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement("INSERT OR IGNORE INTO domain(name) VALUES (?)")) {
                 ps.setString(1, d);
@@ -77,7 +56,7 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public boolean removeDomain(String domain) {
-        String d = domainName(domain);
+        String d = AddressNames.domain(domain);
         return writer.write(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM account WHERE domain = ? LIMIT 1")) {
                 ps.setString(1, d);
@@ -114,7 +93,7 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public boolean isHostedDomain(String domain) {
-        String d = domain == null ? "" : domain.strip().toLowerCase(Locale.ROOT);
+        String d = AddressNames.lookupKey(domain);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM domain WHERE name = ?")) {
                 ps.setString(1, d);
@@ -127,8 +106,8 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public Account createAccount(String address, String passwordHash, long quotaBytes) {
-        String a = address(address);
-        String domain = a.substring(a.lastIndexOf('@') + 1);
+        String a = AddressNames.address(address);
+        String domain = AddressNames.domainOf(a);
         if (quotaBytes < 0) {
             throw new StoreException.Invalid("negative quota");
         }
@@ -172,7 +151,7 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public Optional<Account> account(String address) {
-        String a = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
+        String a = AddressNames.lookupKey(address);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE address = ?")) {
                 ps.setString(1, a);
@@ -237,7 +216,7 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public boolean deleteAccount(String address) {
-        String a = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
+        String a = AddressNames.lookupKey(address);
         return writer.write(tx -> {
             long accountId;
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT id FROM account WHERE address = ?")) {
@@ -265,9 +244,9 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public void addAlias(String source, String target) {
-        String s = aliasSource(source);
-        String t = address(target);
-        String domain = s.substring(s.lastIndexOf('@') + 1);
+        String s = AddressNames.aliasSource(source);
+        String t = AddressNames.address(target);
+        String domain = AddressNames.domainOf(s);
         writer.write(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM domain WHERE name = ?")) {
                 ps.setString(1, domain);
@@ -288,25 +267,16 @@ final class SqliteAccountStore implements AccountStore {
         });
     }
 
-    /** "x@dom" or "@dom" (catch-all), lower case. */
-    static String aliasSource(String source) {
-        String s = source == null ? "" : source.strip().toLowerCase(Locale.ROOT);
-        if (s.startsWith("@")) {
-            return "@" + domainName(s.substring(1));
-        }
-        return address(s);
-    }
-
     @Override
     public boolean removeAlias(String source, Optional<String> target) {
-        String s = source == null ? "" : source.strip().toLowerCase(Locale.ROOT);
+        String s = AddressNames.lookupKey(source);
         return writer.write(tx -> {
             String sql = target.isPresent() ? "DELETE FROM alias WHERE source = ? AND target = ?"
                     : "DELETE FROM alias WHERE source = ?";
             try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
                 ps.setString(1, s);
                 if (target.isPresent()) {
-                    ps.setString(2, target.get().strip().toLowerCase(Locale.ROOT));
+                    ps.setString(2, AddressNames.lookupKey(target.get()));
                 }
                 return ps.executeUpdate() > 0;
             }
@@ -329,7 +299,7 @@ final class SqliteAccountStore implements AccountStore {
 
     @Override
     public List<String> aliasTargets(String source) {
-        String s = source == null ? "" : source.strip().toLowerCase(Locale.ROOT);
+        String s = AddressNames.lookupKey(source);
         return db.read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT target FROM alias WHERE source = ? ORDER BY target")) {
