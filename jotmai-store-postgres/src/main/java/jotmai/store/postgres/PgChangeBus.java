@@ -6,10 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -18,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import jotmai.store.ChangeBus;
 import jotmai.store.StoreException;
+import jotmai.store.support.LocalSubscribers;
 
 /**
  * The cross-node change bus: PostgreSQL LISTEN/NOTIFY on one channel per schema.
@@ -50,7 +49,8 @@ final class PgChangeBus implements ChangeBus, AutoCloseable {
     private final Db db;
     private final String channel;
     private final String nodeId = UUID.randomUUID().toString();
-    private final Map<Long, List<Runnable>> listeners = new ConcurrentHashMap<>();
+    private final LocalSubscribers subscribers =
+            new LocalSubscribers((e, mailboxId) -> log.warn("change listener of mailbox {} failed", mailboxId, e));
     private final Thread listenThread;
     private volatile boolean closed;
     private volatile boolean listening;
@@ -76,11 +76,7 @@ final class PgChangeBus implements ChangeBus, AutoCloseable {
 
     @Override
     public Subscription subscribe(long mailboxId, Runnable listener) {
-        listeners.computeIfAbsent(mailboxId, id -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.computeIfPresent(mailboxId, (id, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-        });
+        return subscribers.subscribe(mailboxId, listener);
     }
 
     /** Rings local subscribers and every other node (the CLI rings by hand after direct changes). */
@@ -112,17 +108,7 @@ final class PgChangeBus implements ChangeBus, AutoCloseable {
 
     void ringLocal(Collection<Long> mailboxIds) {
         for (long id : mailboxIds) {
-            List<Runnable> list = listeners.get(id);
-            if (list == null) {
-                continue;
-            }
-            for (Runnable listener : list) {
-                try {
-                    listener.run();
-                } catch (RuntimeException e) {
-                    log.warn("change listener of mailbox {} failed", id, e);
-                }
-            }
+            subscribers.ring(id);
         }
     }
 
@@ -138,8 +124,9 @@ final class PgChangeBus implements ChangeBus, AutoCloseable {
                 listening = true;
                 backoff = MIN_BACKOFF_MILLIS;
                 if (wasConnected) {
-                    log.info("change bus reconnected; ringing {} subscribed mailboxes", listeners.size());
-                    ringLocal(List.copyOf(listeners.keySet()));
+                    Set<Long> subscribed = subscribers.subscribedMailboxes();
+                    log.info("change bus reconnected; ringing {} subscribed mailboxes", subscribed.size());
+                    ringLocal(subscribed);
                 }
                 wasConnected = true;
                 outageLogged = false;
