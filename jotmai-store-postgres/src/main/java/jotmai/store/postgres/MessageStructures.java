@@ -52,30 +52,6 @@ final class MessageStructures {
         return new Prepared(HexFormat.of().formatHex(sha.digest()), size, null);
     }
 
-    /**
-     * Decodes a stored structure; blobs stored without one (queue-only) or by another codec version
-     * are parsed again from their bytes.
-     */
-    static ParsedMessage decode(byte[] encoded, ContentOpener content) {
-        if (encoded != null && encoded.length > 0) {
-            try {
-                return StructureCodec.decode(encoded);
-            } catch (IllegalArgumentException e) {
-                // another codec version: the bytes are the truth
-            }
-        }
-        try (InputStream in = content.open()) {
-            return MessageParser.parse(in);
-        } catch (IOException e) {
-            throw new StoreException.Unavailable("cannot read the message to parse it", e);
-        }
-    }
-
-    @FunctionalInterface
-    interface ContentOpener {
-        InputStream open() throws IOException;
-    }
-
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -30,6 +30,7 @@ import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
 import jotmai.store.support.MailboxNames;
+import jotmai.store.support.StoredStructures;
 
 /**
  * {@link MailStore} on PostgreSQL: mailbox operations and reads here, message writes in
@@ -227,7 +228,7 @@ final class PgMailStore implements MailStore {
     @Override
     public ParsedMessage structure(BlobRef blob) {
         BlobRows.Info info = db.read(c -> BlobRows.require(c, blob));
-        return MessageStructures.decode(info.structure(), () -> blobs.read(blob.id(), 0, info.size()));
+        return StoredStructures.decode(info.structure(), () -> blobs.read(blob.id(), 0, info.size()));
     }
 
     @Override

@@ -11,7 +11,8 @@ import jotmai.store.StoreException;
 
 /**
  * The one place that parses messages and encodes/decodes their structure with jotmai.message: parse
- * once at append ({@link MessageParser}), store {@link StructureCodec#encode}, decode on demand.
+ * once at append ({@link MessageParser}), store {@link StructureCodec#encode}; decoding on demand is
+ * shared with the other backend in {@link jotmai.store.support.StoredStructures}.
  */
 final class MessageStructures {
 
@@ -26,29 +27,5 @@ final class MessageStructures {
             throw new StoreException.Unavailable("cannot read the message to parse it", e);
         }
         return StructureCodec.encode(parsed);
-    }
-
-    /**
-     * Decodes a stored structure. Blobs stored without one (queued messages) or with one this codec
-     * version cannot read are parsed from {@code content} instead.
-     */
-    static ParsedMessage decode(byte[] encoded, ContentOpener content) {
-        if (encoded.length > 0) {
-            try {
-                return StructureCodec.decode(encoded);
-            } catch (IllegalArgumentException e) {
-                // written by another codec version: the bytes are the truth, parse them again
-            }
-        }
-        try (InputStream in = content.open()) {
-            return MessageParser.parse(in);
-        } catch (IOException e) {
-            throw new StoreException.Unavailable("cannot read the message to parse it", e);
-        }
-    }
-
-    @FunctionalInterface
-    interface ContentOpener {
-        InputStream open() throws IOException;
     }
 }

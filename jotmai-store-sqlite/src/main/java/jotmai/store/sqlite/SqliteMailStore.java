@@ -31,6 +31,7 @@ import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
 import jotmai.store.support.MailboxNames;
+import jotmai.store.support.StoredStructures;
 
 /**
  * {@link MailStore} on SQLite: mailbox operations and reads here, message writes in
@@ -245,7 +246,7 @@ final class SqliteMailStore implements MailStore {
         long id = BlobTable.id(blob);
         BlobTable.BlobInfo info = db.read(c -> BlobTable.info(c, id))
                 .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id()));
-        return MessageStructures.decode(info.structure(), () -> new BlobInputStream(db, id, 0, info.size()));
+        return StoredStructures.decode(info.structure(), () -> new BlobInputStream(db, id, 0, info.size()));
     }
 
     @Override
