@@ -84,7 +84,7 @@ final class ChangeSync {
             if (seq > 0) {
                 noteKeywords(view, m.flags());
                 ctx.out.star().number(seq).atom(" FETCH (");
-                if (ctx.rev2()) {
+                if (ctx.rev2() || ctx.qresync()) { // RFC 7162 §3.2.4: UID in every FETCH once QRESYNC is on
                     ctx.out.atom("UID ").number(m.uid()).sp();
                 }
                 ctx.out.atom("FLAGS ");

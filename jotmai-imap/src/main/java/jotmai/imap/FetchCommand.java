@@ -57,8 +57,8 @@ final class FetchCommand {
         MailboxView view = session.view();
         UidSet uids = view.resolve(command.set(), command.uid());
         List<FetchItem> items = new ArrayList<>(command.items());
-        if (command.uid() && items.stream().noneMatch(i -> i instanceof FetchItem.Uid)) {
-            items.add(0, new FetchItem.Uid()); // RFC 9051 §6.4.8
+        if ((command.uid() || ctx.qresync()) && items.stream().noneMatch(i -> i instanceof FetchItem.Uid)) {
+            items.add(0, new FetchItem.Uid()); // RFC 9051 §6.4.8; RFC 7162 §3.2.4 once QRESYNC is enabled
         }
         // RFC 7162 §3.1.4: CHANGEDSINCE implies MODSEQ; either enables CONDSTORE (§3.1)
         if (command.changedSince().isPresent() && items.stream().noneMatch(i -> i instanceof FetchItem.ModSeq)) {

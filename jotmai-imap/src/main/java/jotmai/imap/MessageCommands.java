@@ -66,14 +66,14 @@ final class MessageCommands {
         if (!command.silent()) {
             // RFC 9051 §6.4.6: the new flags of every message in the set, changed or not; RFC 7162
             // §3.1.3: not those that failed the UNCHANGEDSINCE test
-            writeFlagsOf(view, without(uids, result.modified()), updated, command.uid());
+            writeFlagsOf(view, without(uids, result.modified()), updated, command.uid() || ctx.qresync());
         } else if (ctx.condstore()) {
             // RFC 7162 §3.1.3: with .SILENT, still a FETCH (MODSEQ) for each message actually changed
             for (MessageMeta m : result.updated()) {
                 int seq = view.seqOf(m.uid());
                 if (seq > 0) {
                     ctx.out.star().number(seq).atom(" FETCH (");
-                    if (command.uid()) {
+                    if (command.uid() || ctx.qresync()) {
                         ctx.out.atom("UID ").number(m.uid()).sp();
                     }
                     ctx.out.atom("MODSEQ (").number(m.modSeq()).atom("))").crlf();
