@@ -59,6 +59,19 @@ public final class MailboxNames {
     }
 
     /**
+     * The RENAME rules that need no database (RFC 9051 §6.3.6), on normalized names: nothing may be
+     * renamed to INBOX, INBOX may not become its own child, and no mailbox may move under itself.
+     */
+    public static void checkRename(String from, String to) {
+        if (isInbox(to) || (isInbox(from) && to.startsWith(Mailbox.INBOX + Mailbox.DELIMITER))) {
+            throw new StoreException.Invalid("cannot rename into INBOX");
+        }
+        if (to.equals(from) || to.startsWith(from + Mailbox.DELIMITER)) {
+            throw new StoreException.Invalid("cannot rename a mailbox into itself");
+        }
+    }
+
+    /**
      * SQL LIKE pattern for the children of {@code parent}, with LIKE metacharacters escaped by '\'
      * (both backends issue {@code LIKE ? ESCAPE '\'}); building the text needs no database.
      */

@@ -108,12 +108,7 @@ final class PgMailStore implements MailStore {
     public void renameMailbox(long accountId, String from, String to) {
         String f = MailboxNames.normalize(from);
         String t = MailboxNames.normalize(to);
-        if (MailboxNames.isInbox(t) || t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER) && MailboxNames.isInbox(f)) {
-            throw new StoreException.Invalid("cannot rename into INBOX");
-        }
-        if (t.equals(f) || t.startsWith(f + Mailbox.DELIMITER)) {
-            throw new StoreException.Invalid("cannot rename a mailbox into itself");
-        }
+        MailboxNames.checkRename(f, t);
         db.tx(tx -> {
             AccountRows.lock(tx.c(), accountId);
             Mailbox source = MailboxRows.byName(tx.c(), accountId, f)

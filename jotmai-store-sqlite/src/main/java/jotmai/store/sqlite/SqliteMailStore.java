@@ -112,12 +112,7 @@ final class SqliteMailStore implements MailStore {
     public void renameMailbox(long accountId, String from, String to) {
         String f = MailboxNames.normalize(from);
         String t = MailboxNames.normalize(to);
-        if (MailboxNames.isInbox(t) || (MailboxNames.isInbox(f) && t.startsWith(Mailbox.INBOX + Mailbox.DELIMITER))) {
-            throw new StoreException.Invalid("cannot rename into INBOX");
-        }
-        if (t.equals(f) || t.startsWith(f + Mailbox.DELIMITER)) {
-            throw new StoreException.Invalid("cannot rename a mailbox into itself");
-        }
+        MailboxNames.checkRename(f, t);
         writer.write(tx -> {
             Mailbox source = MailboxRows.byName(tx.c(), accountId, f)
                     .orElseThrow(() -> new StoreException.NotFound("no mailbox " + f));
