@@ -1,7 +1,6 @@
 package jotmai.store.postgres;
 
 import java.io.InputStream;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +18,7 @@ import java.util.UUID;
 import jotmai.store.MessageSource;
 import jotmai.store.QueueStore;
 import jotmai.store.StoreException;
+import jotmai.store.support.QueuedMessages;
 
 /**
  * The outbound queue shared by all nodes: envelope rows plus one blob reference (the bytes are not
@@ -34,13 +33,8 @@ import jotmai.store.StoreException;
  */
 final class PgQueueStore implements QueueStore {
 
-    /** Most recipients one queued message may carry (RFC 5321 §4.5.3.1.8 requires at least 100). */
-    static final int MAX_RECIPIENTS = 1_000;
-
     /** Most messages {@link #list} returns at once. */
     static final int MAX_LIST = 10_000;
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Db db;
     private final BlobStore blobs;
@@ -54,12 +48,8 @@ final class PgQueueStore implements QueueStore {
 
     @Override
     public String enqueue(String envelopeFrom, List<QueuedRecipient> recipients, MessageSource message, DsnRequest dsn) {
-        if (recipients.isEmpty() || recipients.size() > MAX_RECIPIENTS) {
-            throw new StoreException.Invalid("a queued message needs 1 to " + MAX_RECIPIENTS + " recipients");
-        }
-        byte[] idBytes = new byte[12];
-        RANDOM.nextBytes(idBytes);
-        String id = HexFormat.of().formatHex(idBytes);
+        QueuedMessages.checkRecipientCount(recipients);
+        String id = QueuedMessages.newId();
         MessageStructures.Prepared prepared = MessageStructures.hashOnly(message);
         return db.tx(tx -> {
             BlobRows.ensure(tx, blobs, prepared, message);

@@ -1,7 +1,6 @@
 package jotmai.store.sqlite;
 
 import java.io.InputStream;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +9,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import jotmai.store.MessageSource;
 import jotmai.store.QueueStore;
 import jotmai.store.StoreException;
+import jotmai.store.support.QueuedMessages;
 
 /**
  * The outbound queue in the same database: one blob (not parsed; delivery sends the bytes as they are)
@@ -34,13 +33,8 @@ import jotmai.store.StoreException;
  */
 final class SqliteQueueStore implements QueueStore {
 
-    /** Most recipients one queued message may carry (RFC 5321 §4.5.3.1.8 requires at least 100). */
-    static final int MAX_RECIPIENTS = 1_000;
-
     /** Most messages {@link #list} returns at once. */
     static final int MAX_LIST = 10_000;
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final List<String> STATE_TABLES = List.of("""
             CREATE TABLE IF NOT EXISTS queue_schedule(queue_id TEXT PRIMARY KEY, next_attempt_ms INTEGER NOT NULL,
@@ -71,12 +65,8 @@ final class SqliteQueueStore implements QueueStore {
 
     @Override
     public String enqueue(String envelopeFrom, List<QueuedRecipient> recipients, MessageSource message, DsnRequest dsn) {
-        if (recipients.isEmpty() || recipients.size() > MAX_RECIPIENTS) {
-            throw new StoreException.Invalid("a queued message needs 1 to " + MAX_RECIPIENTS + " recipients");
-        }
-        byte[] idBytes = new byte[12];
-        RANDOM.nextBytes(idBytes);
-        String id = HexFormat.of().formatHex(idBytes);
+        QueuedMessages.checkRecipientCount(recipients);
+        String id = QueuedMessages.newId();
         long size = message.size();
         return writer.write(tx -> {
             long blobId = BlobTable.insert(tx, message, size, new byte[0], 1);
