@@ -135,6 +135,12 @@ class CondstoreQresyncQuotaTest {
             String big = "Subject: big\r\n\r\n" + "x".repeat(12 * 1024) + "\r\n";
             c.send("a1 APPEND INBOX {" + big.length() + "+}\r\n" + big);
             assertThat(ImapTestClient.last(c.until("a1"))).contains("NO [OVERQUOTA]");
+
+            String small = "Subject: small\r\n\r\n" + "y".repeat(6 * 1024) + "\r\n";
+            c.send("a2 APPEND INBOX {" + small.length() + "+}\r\n" + small);
+            assertThat(ImapTestClient.last(c.until("a2"))).contains("OK");
+            c.command("SELECT INBOX");
+            assertThat(ImapTestClient.last(c.command("COPY 1 INBOX"))).contains("NO [OVERQUOTA]");
         }
     }
 }
