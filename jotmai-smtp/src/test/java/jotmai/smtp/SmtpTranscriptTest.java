@@ -253,9 +253,14 @@ class SmtpTranscriptTest {
         }
         serverStillWorks();
         assertThat(fx.inbox(fx.alice)).hasSize(before);
-        try (var staged = java.nio.file.Files.list(dir.resolve("staging"))) {
-            assertThat(staged.toList()).isEmpty();
-        }
+        // The session notices the vanished client on its own thread, so its clean-up may finish a moment
+        // after the client has gone; the staging file must be gone once it has.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (var staged = java.nio.file.Files.list(dir.resolve("staging"))) {
+                assertThat(staged.toList()).isEmpty();
+            }
+        });
+        assertThat(fx.inbox(fx.alice)).hasSize(before);
     }
 
     @Test
