@@ -209,7 +209,12 @@ final class TestSink implements AutoCloseable {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         while (true) {
             String line = readLineRaw(in);
-            if (line == null || line.equals(".")) {
+            if (line == null) {
+                // The client vanished before <CRLF>.<CRLF> (e.g. killed mid-DATA): like a real server,
+                // accept nothing from this transaction.
+                throw new java.io.EOFException("connection closed inside DATA");
+            }
+            if (line.equals(".")) {
                 return data.toByteArray();
             }
             if (line.startsWith(".")) {
