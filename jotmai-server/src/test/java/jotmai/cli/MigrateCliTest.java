@@ -192,6 +192,30 @@ class MigrateCliTest {
     }
 
     @Test
+    void onlyMessagesNoSessionHasSeenStayRecentAfterMigration() {
+        fillSource();
+        long seenUpTo;
+        try (Store s = SqliteStore.open(data())) {
+            Account alice = s.accounts().account("alice@example.org").orElseThrow();
+            Mailbox inbox = s.mail().mailbox(alice.id(), "INBOX").orElseThrow();
+            // A client SELECTed INBOX on the old server (claims \Recent), then one more message arrived.
+            s.mail().claimRecent(inbox.id());
+            seenUpTo = inbox.uidNext() - 1;
+            s.mail().append(inbox.id(), message("arrived later"), Set.of(), Instant.parse("2025-04-01T00:00:00Z"));
+        }
+
+        migrate();
+
+        try (PostgresStore t = openTarget()) {
+            Account alice = t.accounts().account("alice@example.org").orElseThrow();
+            Mailbox inbox = t.mail().mailbox(alice.id(), "INBOX").orElseThrow();
+            Mailbox projects = t.mail().mailbox(alice.id(), "Projects").orElseThrow();
+            assertThat(t.mail().recent(inbox.id()).stream().boxed().toList()).containsExactly(seenUpTo + 1);
+            assertThat(t.mail().recent(projects.id()).stream().boxed().toList()).hasSize(1);
+        }
+    }
+
+    @Test
     void aTargetMailboxWithOtherMessagesIsNotOverwritten() throws InterruptedException {
         fillSource();
         // UIDVALIDITY is the creation time in seconds on both backends: wait for the next second so the
@@ -244,7 +268,7 @@ class MigrateCliTest {
                     bytes = in.readAllBytes();
                 }
                 t.importer().orElseThrow().importMessage(tin.id(), m.uid(), MessageSource.ofBytes(bytes), m.flags(),
-                        m.internalDate());
+                        m.internalDate(), true);
             }
         }
 

@@ -23,8 +23,10 @@ public interface StoreImport {
 
     /**
      * Stores one message under the given UID (not allocated; UIDNEXT is raised past it) with a MODSEQ
-     * allocated as for an append. Throws {@link StoreException.AlreadyExists} when the UID is taken.
+     * allocated as for an append. {@code recent} says whether the message is still unclaimed \Recent
+     * (RFC 3501 §2.3.2) in the source: a message some session already saw must not turn recent again
+     * in the target. Throws {@link StoreException.AlreadyExists} when the UID is taken.
      */
     MessageMeta importMessage(long mailboxId, long uid, MessageSource source, Set<String> flags,
-                              Instant internalDate);
+                              Instant internalDate, boolean recent);
 }

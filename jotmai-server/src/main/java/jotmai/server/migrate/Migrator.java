@@ -27,6 +27,7 @@ import jotmai.store.MessageSource;
 import jotmai.store.Store;
 import jotmai.store.StoreException;
 import jotmai.store.StoreImport;
+import jotmai.store.UidSet;
 
 /**
  * Copies a single-node store into another one (issue 8 "Migration"): domains, accounts with password
@@ -172,13 +173,17 @@ public final class Migrator {
         target.mail().messages(to.id()).forEach(m -> present.add(m.uid()));
         long copied = 0;
         long skipped = 0;
+        // RFC 3501 §2.3.2: only what no session has claimed yet stays \Recent; messages a client already
+        // saw must not all look new after the move (recent() reads without claiming).
+        UidSet recent = source.mail().recent(from.id());
         for (MessageMeta m : source.mail().messages(from.id())) {
             if (present.contains(m.uid())) {
                 skipped++;
                 continue;
             }
             try {
-                importer.importMessage(to.id(), m.uid(), contentOf(m), m.flags(), m.internalDate());
+                importer.importMessage(to.id(), m.uid(), contentOf(m), m.flags(), m.internalDate(),
+                        recent.contains(m.uid()));
                 copied++;
             } catch (StoreException.AlreadyExists e) {
                 // The target once had this UID and expunged it: the UID cannot come back (RFC 9051 §2.3.1.1).

@@ -83,10 +83,16 @@ final class MessageRows {
 
     static MessageMeta insert(Tx tx, long mailboxId, long uid, long modSeq, Set<String> flags, Instant internalDate,
                               long size, String blobId) throws SQLException {
+        return insert(tx, mailboxId, uid, modSeq, flags, internalDate, size, blobId, true);
+    }
+
+    /** As above; {@code recent} false only for imported messages a session already saw (RFC 3501 §2.3.2). */
+    static MessageMeta insert(Tx tx, long mailboxId, long uid, long modSeq, Set<String> flags, Instant internalDate,
+                              long size, String blobId, boolean recent) throws SQLException {
         Instant internal = internalDate.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         try (PreparedStatement ps = tx.c().prepareStatement("""
                 INSERT INTO messages(account_id, mailbox_id, uid, modseq, added_modseq, flags, seen, deleted, recent,
-                  internal_date, save_date, size, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?)""")) {
+                  internal_date, save_date, size, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setLong(1, MailboxIds.accountOf(mailboxId));
             ps.setLong(2, mailboxId);
             ps.setLong(3, uid);
@@ -95,10 +101,11 @@ final class MessageRows {
             ps.setArray(6, tx.c().createArrayOf("text", flags.toArray()));
             ps.setBoolean(7, StoredFlags.containsIgnoreCase(flags, Flags.SEEN));
             ps.setBoolean(8, StoredFlags.containsIgnoreCase(flags, Flags.DELETED));
-            ps.setObject(9, BlobRows.timestamp(internal));
-            ps.setObject(10, BlobRows.timestamp(tx.now()));
-            ps.setLong(11, size);
-            ps.setString(12, blobId);
+            ps.setBoolean(9, recent);
+            ps.setObject(10, BlobRows.timestamp(internal));
+            ps.setObject(11, BlobRows.timestamp(tx.now()));
+            ps.setLong(12, size);
+            ps.setString(13, blobId);
             ps.executeUpdate();
         }
         return new MessageMeta(mailboxId, uid, modSeq, flags, internal, tx.now(), size, BlobRows.ref(blobId));

@@ -92,7 +92,7 @@ final class PgStoreImport implements StoreImport {
 
     @Override
     public MessageMeta importMessage(long mailboxId, long uid, MessageSource source, Set<String> flags,
-                                     Instant internalDate) {
+                                     Instant internalDate, boolean recent) {
         if (uid < 1 || uid > MailboxRows.MAX_UID) {
             throw new StoreException.Invalid("UID out of range: " + uid);
         }
@@ -110,7 +110,7 @@ final class PgStoreImport implements StoreImport {
             }
             long modSeq = MailboxRows.allocate(tx.c(), mailboxId, 0, Counts.of(canonical, size)).modSeq();
             MessageMeta meta = MessageRows.insert(tx, mailboxId, uid, modSeq, canonical, internalDate, size,
-                    prepared.blobId());
+                    prepared.blobId(), recent);
             try (PreparedStatement ps = tx.c().prepareStatement("""
                     UPDATE mailboxes SET uid_next = greatest(uid_next, ?) WHERE account_id = ? AND id = ?""")) {
                 ps.setLong(1, uid + 1);
