@@ -13,6 +13,9 @@ public interface Store extends AutoCloseable {
 
     ChangeBus changes();
 
+    /** Access control lists of mailboxes shared with other users (RFC 4314, issue 7). */
+    AclStore acl();
+
     /**
      * Authentication failure counters and bans: per process for an embedded store, shared by every
      * node for a database server (issue 8).

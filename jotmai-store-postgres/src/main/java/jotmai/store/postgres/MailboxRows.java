@@ -210,6 +210,12 @@ final class MailboxRows {
             ps.setLong(2, mailbox.id());
             ps.executeUpdate();
         }
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "DELETE FROM mailbox_acl WHERE account_id = ? AND mailbox_id = ?")) {
+            ps.setLong(1, mailbox.accountId());
+            ps.setLong(2, mailbox.id());
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = tx.c().prepareStatement("DELETE FROM mailboxes WHERE account_id = ? AND id = ?")) {
             ps.setLong(1, mailbox.accountId());
             ps.setLong(2, mailbox.id());

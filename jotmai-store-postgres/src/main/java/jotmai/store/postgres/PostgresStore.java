@@ -38,6 +38,7 @@ public final class PostgresStore implements Store {
     private final PgMailStore mail;
     private final PgQueueStore queue;
     private final PgThrottleStore throttle;
+    private final PgAclStore acl;
     private final AtomicBoolean purging = new AtomicBoolean();
     private final AtomicLong lastPurgeNanos = new AtomicLong(System.nanoTime() - PURGE_INTERVAL_MILLIS * 1_000_000);
     private volatile boolean closed;
@@ -58,6 +59,7 @@ public final class PostgresStore implements Store {
         this.accounts = new PgAccountStore(db, this::purgeSoon);
         this.mail = new PgMailStore(db, blobs, maildropLocks, this::purgeSoon);
         this.queue = new PgQueueStore(db, blobs);
+        this.acl = new PgAclStore(db);
         this.throttle = new PgThrottleStore(db);
     }
 
@@ -99,6 +101,11 @@ public final class PostgresStore implements Store {
     @Override
     public QueueStore queue() {
         return queue;
+    }
+
+    @Override
+    public jotmai.store.AclStore acl() {
+        return acl;
     }
 
     @Override

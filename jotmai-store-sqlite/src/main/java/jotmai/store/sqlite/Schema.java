@@ -69,8 +69,20 @@ final class Schema {
               address TEXT NOT NULL, notify_on TEXT NOT NULL, orcpt TEXT NOT NULL,
               PRIMARY KEY(queue_id, position))""");
 
+    /**
+     * RFC 4314 access control lists (issue 7). The owner's account id leads the key like every
+     * per-account table; the identifier index answers "what is shared with me" for LIST.
+     */
+    private static final List<String> V_MAILBOX_ACL = List.of(
+            """
+            CREATE TABLE mailbox_acl(account_id INTEGER NOT NULL, mailbox_id INTEGER NOT NULL,
+              identifier TEXT NOT NULL, rights TEXT NOT NULL,
+              PRIMARY KEY(account_id, mailbox_id, identifier)) WITHOUT ROWID""",
+            "CREATE INDEX mailbox_acl_mailbox ON mailbox_acl(mailbox_id, identifier)",
+            "CREATE INDEX mailbox_acl_identifier ON mailbox_acl(identifier)");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
-    private static final List<List<String>> MIGRATIONS = List.of(V1);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

@@ -237,6 +237,10 @@ final class SqliteAccountStore implements AccountStore {
                     ps.executeUpdate();
                 }
             }
+            try (PreparedStatement ps = tx.c().prepareStatement("DELETE FROM mailbox_acl WHERE identifier = ?")) {
+                ps.setString(1, a); // RFC 4314 rights granted to the deleted account
+                ps.executeUpdate();
+            }
             BlobTable.purge(tx, tx.now() - blobGraceMs);
             return true;
         });

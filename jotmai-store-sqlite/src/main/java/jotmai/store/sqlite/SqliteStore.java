@@ -53,6 +53,7 @@ public final class SqliteStore implements Store {
     private final SqliteAccountStore accounts;
     private final SqliteMailStore mail;
     private final SqliteQueueStore queue;
+    private final SqliteAclStore acl;
     private final LocalThrottleStore throttle = new LocalThrottleStore();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -65,6 +66,7 @@ public final class SqliteStore implements Store {
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
         this.mail = new SqliteMailStore(db, writer, graceMs);
         this.queue = new SqliteQueueStore(db, writer);
+        this.acl = new SqliteAclStore(db, writer);
         // bytes of messages expunged before the last shutdown whose grace period has passed
         int purged = writer.write(tx -> BlobTable.purge(tx, tx.now() - graceMs));
         if (purged > 0) {
@@ -101,6 +103,11 @@ public final class SqliteStore implements Store {
     @Override
     public QueueStore queue() {
         return queue;
+    }
+
+    @Override
+    public jotmai.store.AclStore acl() {
+        return acl;
     }
 
     @Override

@@ -1,0 +1,165 @@
+package jotmai.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jotmai.store.Account;
+import jotmai.store.AclStore;
+import jotmai.store.Mailbox;
+import jotmai.store.Rights;
+import jotmai.store.StoreException;
+import jotmai.store.support.AddressNames;
+
+/**
+ * RFC 4314 access control lists in the {@code mailbox_acl} table (account id of the owner leading, as
+ * every per-account table). Reads go to the reader pool, writes through group commit.
+ */
+final class SqliteAclStore implements AclStore {
+    private final Database db;
+    private final GroupCommitWriter writer;
+
+    SqliteAclStore(Database db, GroupCommitWriter writer) {
+        this.db = db;
+        this.writer = writer;
+    }
+
+    /** "anyone" or a lower-case address. */
+    static String identifier(String identifier) {
+        String id = AddressNames.lookupKey(identifier);
+        return id.equals(ANYONE) ? ANYONE : AddressNames.address(id);
+    }
+
+    @Override
+    public void setRights(long mailboxId, String identifier, Rights rights) {
+        String id = identifier(identifier);
+        writer.write(tx -> {
+            Mailbox mailbox = MailboxRows.require(tx.c(), mailboxId);
+            if (!id.equals(ANYONE)) {
+                long account = accountId(tx.c(), id)
+                        .orElseThrow(() -> new StoreException.NotFound("no account " + id));
+                if (account == mailbox.accountId()) {
+                    throw new StoreException.Invalid("the owner always has all rights");
+                }
+            }
+            if (rights.isEmpty()) {
+                delete(tx.c(), mailboxId, id);
+                return null;
+            }
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT INTO mailbox_acl(account_id, mailbox_id, identifier, rights) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(account_id, mailbox_id, identifier) DO UPDATE SET rights = excluded.rights""")) {
+                ps.setLong(1, mailbox.accountId());
+                ps.setLong(2, mailboxId);
+                ps.setString(3, id);
+                ps.setString(4, rights.letters());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeRights(long mailboxId, String identifier) {
+        String id = AddressNames.lookupKey(identifier);
+        return writer.write(tx -> delete(tx.c(), mailboxId, id));
+    }
+
+    private static boolean delete(Connection c, long mailboxId, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM mailbox_acl WHERE mailbox_id = ? AND identifier = ?")) {
+            ps.setLong(1, mailboxId);
+            ps.setString(2, id);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    @Override
+    public List<AclEntry> acl(long mailboxId) {
+        return db.read(c -> {
+            List<AclEntry> entries = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT identifier, rights FROM mailbox_acl WHERE mailbox_id = ? ORDER BY identifier")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        entries.add(new AclEntry(rs.getString(1), Rights.of(rs.getString(2))));
+                    }
+                }
+            }
+            return entries;
+        });
+    }
+
+    @Override
+    public Rights rights(long mailboxId, Account account) {
+        return db.read(c -> {
+            Optional<Mailbox> mailbox = MailboxRows.byId(c, mailboxId);
+            if (mailbox.isEmpty()) {
+                return Rights.NONE;
+            }
+            if (mailbox.get().accountId() == account.id()) {
+                return Rights.ALL;
+            }
+            Rights rights = Rights.NONE;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT acl.rights FROM mailbox_acl acl JOIN account a ON a.id = acl.account_id
+                    WHERE acl.mailbox_id = ? AND (acl.identifier = ? OR (acl.identifier = 'anyone' AND a.domain = ?))""")) {
+                ps.setLong(1, mailboxId);
+                ps.setString(2, account.address());
+                ps.setString(3, account.domain());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rights = rights.plus(Rights.of(rs.getString(1)));
+                    }
+                }
+            }
+            return rights;
+        });
+    }
+
+    @Override
+    public List<SharedMailbox> sharedWith(Account account) {
+        return db.read(c -> {
+            record Row(long mailboxId, String owner, Rights rights) {}
+            Map<Long, Row> rows = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT acl.mailbox_id, a.address, acl.rights FROM mailbox_acl acl JOIN account a ON a.id = acl.account_id
+                    WHERE acl.account_id <> ? AND (acl.identifier = ? OR (acl.identifier = 'anyone' AND a.domain = ?))
+                    ORDER BY a.address, acl.mailbox_id""")) {
+                ps.setLong(1, account.id());
+                ps.setString(2, account.address());
+                ps.setString(3, account.domain());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Row row = new Row(rs.getLong(1), rs.getString(2), Rights.of(rs.getString(3)));
+                        rows.merge(row.mailboxId(), row, (x, y) -> new Row(x.mailboxId(), x.owner(), x.rights().plus(y.rights())));
+                    }
+                }
+            }
+            List<SharedMailbox> shared = new ArrayList<>();
+            for (Row row : rows.values()) {
+                MailboxRows.byId(c, row.mailboxId())
+                        .ifPresent(m -> shared.add(new SharedMailbox(m, row.owner(), row.rights())));
+            }
+            shared.sort(java.util.Comparator.comparing(SharedMailbox::ownerAddress)
+                    .thenComparing(s -> s.mailbox().name()));
+            return shared;
+        });
+    }
+
+    private static Optional<Long> accountId(Connection c, String address) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM account WHERE address = ?")) {
+            ps.setString(1, address);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+}
