@@ -235,6 +235,10 @@ final class ImapSession implements Runnable {
             startTls(tag);
             return;
         }
+        if (command instanceof Command.Compress c) {
+            compress(tag, c);
+            return;
+        }
         Outcome outcome = switch (command) {
             case Command.Capability c -> {
                 out.star().atom("CAPABILITY ").atom(String.join(" ", capabilities())).crlf();
@@ -248,6 +252,7 @@ final class ImapSession implements Runnable {
                 yield Outcome.of(state);
             }
             case Command.StartTls s -> throw new IllegalStateException("handled above");
+            case Command.Compress c -> throw new IllegalStateException("handled above");
             case Command.Login login -> {
                 requirePlaintextAuthAllowed();
                 yield loggedIn(auth.login(login.user(), login.password()));
@@ -349,6 +354,30 @@ final class ImapSession implements Runnable {
         connection.startTls();
         in.reset(connection.in());
         out.reset(connection.out());
+    }
+
+    /**
+     * RFC 4978 §3 COMPRESS DEFLATE: after our (uncompressed) OK both directions are raw deflate. Only
+     * once per connection ([COMPRESSIONACTIVE]), only after login. Buffered input is kept: a client
+     * may only send compressed data after seeing the OK, so anything read already belongs to it.
+     */
+    private void compress(String tag, Command.Compress command) throws IOException {
+        loggedIn();
+        if (!command.mechanism().equals("DEFLATE")) {
+            throw new ImapException.Bad("unknown compression mechanism");
+        }
+        if (connection.isCompressed()) {
+            throw new ImapException.No(ResponseCode.of("COMPRESSIONACTIVE"), "compression already active");
+        }
+        if (in.hasBufferedInput()) {
+            throw new ImapException.Bad("no pipelining after COMPRESS"); // data would be ambiguous
+        }
+        out.ok(tag, null, "DEFLATE active");
+        out.flush();
+        connection.startCompression();
+        in.reset(connection.in());
+        out.reset(connection.out());
+        log.debug("session {}: COMPRESS=DEFLATE active", ctx.sessionId);
     }
 
     /** RFC 5161 ENABLE; IMAP4rev2 switches the session to rev2 behaviour (RFC 9051 §6.3.1). */
@@ -458,7 +487,7 @@ final class ImapSession implements Runnable {
         caps.addAll(List.of("IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE",
                 "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "STATUS=SIZE",
                 "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND", "CONDSTORE", "QRESYNC",
-                "QUOTA", "QUOTA=RES-STORAGE"));
+                "QUOTA", "QUOTA=RES-STORAGE", "COMPRESS=DEFLATE"));
         return caps;
     }
 

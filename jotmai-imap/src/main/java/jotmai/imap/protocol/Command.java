@@ -158,6 +158,10 @@ public sealed interface Command {
 
     record SetQuota(String root) implements Command { public String name() { return "SETQUOTA"; } }
 
+    // ---- RFC 4978 COMPRESS ----
+    /** mechanism: upper-cased; only DEFLATE exists. */
+    record Compress(String mechanism) implements Command { public String name() { return "COMPRESS"; } }
+
     /**
      * Whether EXPUNGE responses may be sent while answering this command: not during FETCH, STORE,
      * SEARCH (RFC 9051 §7.4.1), nor COPY/MOVE with sequence numbers, so that numbers in pipelined

@@ -109,6 +109,10 @@ public final class CommandParser {
                 skipParenthesized(t, 0); // refused anyway (RFC 9208 §4.3: admin-only here)
                 yield new Command.SetQuota(root);
             }
+            case "COMPRESS" -> {
+                t.sp();
+                yield new Command.Compress(t.atom().toUpperCase(Locale.ROOT));
+            }
             case "STATUS" -> {
                 String mailbox = mailboxArg(t);
                 t.sp();

@@ -59,6 +59,9 @@ public final class Connection implements AutoCloseable {
     private volatile long writeStartedNanos;
     private volatile boolean closed;
     private volatile boolean shutdownRequested;
+    private volatile boolean compressed;
+    private InflatingInput inflating;
+    private DeflatingOutput deflating;
 
     /**
      * @param raw    the accepted TCP socket
@@ -206,6 +209,31 @@ public final class Connection implements AutoCloseable {
         return discarded;
     }
 
+    /**
+     * Starts DEFLATE compression in both directions (IMAP COMPRESS=DEFLATE, RFC 4978 §3: raw deflate
+     * without zlib header, RFC 1951). The caller has already written its OK; it is flushed here
+     * uncompressed. Every {@link OutputStream#flush()} of {@link #out()} from now on ends with a deflate
+     * sync flush, so the client can decode everything written so far (§4). Bytes the client sent after
+     * the OK and already buffered are treated as compressed. Memory stays bounded: one inflater, one
+     * deflater and fixed buffers; a corrupt stream fails the next read with an {@link IOException}.
+     */
+    public void startCompression() throws IOException {
+        if (compressed) {
+            throw new IllegalStateException("compression already active");
+        }
+        out.flush();
+        compressed = true;
+        inflating = new InflatingInput(in);
+        deflating = new DeflatingOutput(out);
+        in = new BufferedInputStream(inflating, BUFFER);
+        out = new BufferedOutputStream(deflating, BUFFER);
+    }
+
+    /** Whether {@link #startCompression()} was called (RFC 4978 §3: only once per connection). */
+    public boolean isCompressed() {
+        return compressed;
+    }
+
     /** {@link #startTls(Duration)} with a 30 second handshake timeout. */
     public void startTls() throws IOException {
         startTls(Duration.ofSeconds(30));
@@ -259,6 +287,7 @@ public final class Connection implements AutoCloseable {
             return;
         }
         closed = true;
+        endCompression();
         if (socket instanceof SSLSocket ssl) {
             Thread guard = Thread.ofVirtual().start(() -> {
                 try {
@@ -280,6 +309,16 @@ public final class Connection implements AutoCloseable {
             raw.close();
         } catch (IOException ignored) {
             // closing a broken socket: nothing left to do
+        }
+    }
+
+    /** Frees the native zlib state; the session thread has stopped using the streams. */
+    private void endCompression() {
+        if (deflating != null) {
+            deflating.end();
+        }
+        if (inflating != null) {
+            inflating.end();
         }
     }
 
