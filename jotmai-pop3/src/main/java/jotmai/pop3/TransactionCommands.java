@@ -48,11 +48,13 @@ final class TransactionCommands {
     private final Connection connection;
     private final ResponseWriter out;
     private final byte[] chunk = new byte[STREAM_CHUNK_OCTETS];
+    private final ContentPrefetch prefetch;
 
     TransactionCommands(SessionContext context, Connection connection, ResponseWriter out) {
         this.context = context;
         this.connection = connection;
         this.out = out;
+        this.prefetch = new ContentPrefetch(context.mail());
     }
 
     SessionState execute(Transaction state, Pop3Command command) throws IOException {
@@ -129,6 +131,16 @@ final class TransactionCommands {
         MailStore mail = context.mail();
         if (state.watch().isExpunged(meta.uid())) {
             throw new Pop3Exception.Err("message " + number + " was removed by another session");
+        }
+        Optional<byte[]> small = prefetch.content(drop, number);
+        if (small.isPresent()) {
+            // The whole message is in memory: answer and stream it without touching the store.
+            byte[] bytes = small.get();
+            out.ok(bodyLines == MessageStreamer.ALL_LINES ? meta.size() + " octets" : "top of message follows");
+            MessageStreamer body = out.messageBody(bodyLines);
+            body.write(bytes, 0, bytes.length);
+            body.finish();
+            return;
         }
         InputStream content;
         int first;

@@ -1,8 +1,11 @@
 package jotmai.store;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -103,6 +106,27 @@ public interface MailStore {
 
     default InputStream openContent(BlobRef blob) {
         return openContent(blob, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * The whole bytes of several messages read together (one read transaction where the backend can),
+     * for clients that download many small messages one after the other (POP3 RETR). Meant for small
+     * messages: the caller bounds the total size, which it knows from {@link MessageMeta#size()}.
+     * Blobs that no longer exist are absent from the map; the others map to their complete content.
+     * The default reads each through {@link #openContent(BlobRef)}.
+     */
+    default Map<BlobRef, byte[]> readContents(List<BlobRef> blobs) {
+        Map<BlobRef, byte[]> contents = new HashMap<>();
+        for (BlobRef blob : blobs) {
+            try (InputStream in = openContent(blob)) {
+                contents.put(blob, in.readAllBytes());
+            } catch (StoreException.NotFound e) {
+                // gone: absent from the map
+            } catch (IOException e) {
+                throw new StoreException.Unavailable("cannot read message content " + blob.id(), e);
+            }
+        }
+        return contents;
     }
 
     /**

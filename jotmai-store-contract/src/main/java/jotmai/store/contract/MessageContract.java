@@ -147,6 +147,24 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void readContentsReturnsTheWholeBytesOfSeveralMessagesAndLeavesOutUnknownOnes() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        byte[] big = new byte[300 * 1024 + 17]; // several chunks on every backend
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('a' + i % 26);
+        }
+        MessageMeta one = append(inbox, "one").meta();
+        MessageMeta two = mail().append(inbox.id(), MessageSource.ofBytes(big), Set.of(), StoreFixture.date()).meta();
+        BlobRef unknown = new BlobRef("999999999");
+        var contents = mail().readContents(List.of(one.blob(), unknown, two.blob()));
+        assertThat(contents).containsOnlyKeys(one.blob(), two.blob());
+        assertThat(contents.get(one.blob())).isEqualTo(content(one.blob()));
+        assertThat(contents.get(two.blob())).isEqualTo(big);
+        assertThat(mail().readContents(List.of())).isEmpty();
+    }
+
+    @Test
     default void unknownContentIsNotFound() {
         assertThatThrownBy(() -> mail().openContent(new BlobRef("999999999"))).isInstanceOf(StoreException.NotFound.class);
         assertThatThrownBy(() -> mail().structure(new BlobRef("no-such-blob"))).isInstanceOf(StoreException.NotFound.class);

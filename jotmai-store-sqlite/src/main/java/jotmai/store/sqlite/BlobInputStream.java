@@ -2,8 +2,11 @@ package jotmai.store.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
 
 /**
  * Streams [offset, end) of a stored blob through the reader pool without holding a reader connection
@@ -34,6 +37,26 @@ final class BlobInputStream extends InputStream {
         this.end = end;
     }
 
+    /**
+     * Opens the stream with its first window already read on {@code c}, inside the caller's read
+     * transaction (the one that looked up the size), so that opening a small message costs one
+     * transaction, not two.
+     */
+    static BlobInputStream openWithFirstWindow(Database db, Connection c, long blobId, long offset, long end)
+            throws SQLException {
+        BlobInputStream in = new BlobInputStream(db, blobId, offset, end);
+        if (offset < end) {
+            int first = (int) (offset / BlobTable.CHUNK_SIZE);
+            byte[] window = readWindow(c, blobId, first, in.lastOfWindow(first));
+            if (window != null) {
+                in.buffer = window;
+                in.bufferStart = (long) first * BlobTable.CHUNK_SIZE;
+                in.windowChunks = Math.min(MAX_WINDOW_CHUNKS, in.windowChunks * 2);
+            } // else: the first read() reports the missing content
+        }
+        return in;
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -62,37 +85,17 @@ final class BlobInputStream extends InputStream {
         return n;
     }
 
+    private int lastOfWindow(int first) {
+        int lastNeeded = (int) ((end - 1) / BlobTable.CHUNK_SIZE);
+        return Math.min(lastNeeded, first + windowChunks - 1);
+    }
+
     private void refill() throws IOException {
         int first = (int) (position / BlobTable.CHUNK_SIZE);
-        int lastNeeded = (int) ((end - 1) / BlobTable.CHUNK_SIZE);
-        int last = Math.min(lastNeeded, first + windowChunks - 1);
+        int last = lastOfWindow(first);
         byte[] window;
         try {
-            window = db.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT seq, data FROM blob_chunk WHERE blob_id = ? AND seq BETWEEN ? AND ? ORDER BY seq")) {
-                    ps.setLong(1, blobId);
-                    ps.setInt(2, first);
-                    ps.setInt(3, last);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        byte[] out = new byte[(last - first + 1) * BlobTable.CHUNK_SIZE];
-                        int length = 0;
-                        int expected = first;
-                        while (rs.next()) {
-                            byte[] data = rs.getBytes(2);
-                            if (rs.getInt(1) != expected++ || data == null) {
-                                return null;
-                            }
-                            System.arraycopy(data, 0, out, length, data.length);
-                            length += data.length;
-                            if (data.length < BlobTable.CHUNK_SIZE) {
-                                break; // the last chunk of the blob
-                            }
-                        }
-                        return expected == first ? null : java.util.Arrays.copyOf(out, length);
-                    }
-                }
-            });
+            window = db.read(c -> readWindow(c, blobId, first, last));
         } catch (RuntimeException e) {
             throw new IOException("cannot read message content", e);
         }
@@ -102,6 +105,33 @@ final class BlobInputStream extends InputStream {
         buffer = window;
         bufferStart = (long) first * BlobTable.CHUNK_SIZE;
         windowChunks = Math.min(MAX_WINDOW_CHUNKS, windowChunks * 2);
+    }
+
+    /** Chunks [first, last] of a blob, concatenated; null when they are not (all) there. */
+    static byte[] readWindow(Connection c, long blobId, int first, int last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, data FROM blob_chunk WHERE blob_id = ? AND seq BETWEEN ? AND ? ORDER BY seq")) {
+            ps.setLong(1, blobId);
+            ps.setInt(2, first);
+            ps.setInt(3, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                byte[] out = new byte[(last - first + 1) * BlobTable.CHUNK_SIZE];
+                int length = 0;
+                int expected = first;
+                while (rs.next()) {
+                    byte[] data = rs.getBytes(2);
+                    if (rs.getInt(1) != expected++ || data == null) {
+                        return null;
+                    }
+                    System.arraycopy(data, 0, out, length, data.length);
+                    length += data.length;
+                    if (data.length < BlobTable.CHUNK_SIZE) {
+                        break; // the last chunk of the blob
+                    }
+                }
+                return expected == first ? null : (length == out.length ? out : Arrays.copyOf(out, length));
+            }
+        }
     }
 
     @Override

@@ -135,6 +135,29 @@ final class BlobTable {
 
     record BlobInfo(long size, byte[] structure) {}
 
+    /** The size of a blob, without its structure (reading content needs no more). */
+    static Optional<Long> size(Connection c, long blobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT size FROM blob WHERE id = ?")) {
+            ps.setLong(1, blobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** A whole blob's bytes (its chunks in order); empty when it is gone or incomplete. */
+    static Optional<byte[]> content(Connection c, long blobId) throws SQLException {
+        Optional<Long> size = size(c, blobId);
+        if (size.isEmpty()) {
+            return Optional.empty();
+        }
+        if (size.get() == 0) {
+            return Optional.of(new byte[0]);
+        }
+        byte[] data = BlobInputStream.readWindow(c, blobId, 0, (int) ((size.get() - 1) / CHUNK_SIZE));
+        return data == null || data.length != size.get() ? Optional.empty() : Optional.of(data);
+    }
+
     static Optional<BlobInfo> info(Connection c, long blobId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT size, structure FROM blob WHERE id = ?")) {
             ps.setLong(1, blobId);

@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -250,11 +252,32 @@ final class SqliteMailStore implements MailStore {
             throw new StoreException.Invalid("negative offset or length");
         }
         long id = BlobTable.id(blob);
-        long size = db.read(c -> BlobTable.info(c, id))
-                .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id())).size();
-        long start = Math.min(offset, size);
-        long end = length > size - start ? size : start + length;
-        return new BlobInputStream(db, id, start, end);
+        // One read transaction for the size and the first window: a small message costs one round.
+        return db.read(c -> {
+            long size = BlobTable.size(c, id)
+                    .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id()));
+            long start = Math.min(offset, size);
+            long end = length > size - start ? size : start + length;
+            return BlobInputStream.openWithFirstWindow(db, c, id, start, end);
+        });
+    }
+
+    /** All in one read transaction on one reader connection (POP3 reads runs of small messages). */
+    @Override
+    public Map<BlobRef, byte[]> readContents(List<BlobRef> blobs) {
+        return db.read(c -> {
+            Map<BlobRef, byte[]> contents = new HashMap<>();
+            for (BlobRef blob : blobs) {
+                long id;
+                try {
+                    id = BlobTable.id(blob);
+                } catch (StoreException.NotFound e) {
+                    continue;
+                }
+                BlobTable.content(c, id).ifPresent(bytes -> contents.put(blob, bytes));
+            }
+            return contents;
+        });
     }
 
     @Override
