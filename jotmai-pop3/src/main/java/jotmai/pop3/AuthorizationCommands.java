@@ -1,10 +1,11 @@
 package jotmai.pop3;
 
 import java.io.IOException;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -188,8 +189,9 @@ final class AuthorizationCommands {
             // it rings the watch. inbox.highestModSeq() was read before subscribing, so pulls miss nothing.
             watch = ExpungeWatch.subscribe(mail, context.changes(), inbox.id());
             watch.startAt(inbox.highestModSeq());
-            List<MessageMeta> messages = expire(inbox.id(), mail.messages(inbox.id()));
-            Maildrop maildrop = Maildrop.snapshot(inbox, messages, context.config().hideSeenOverImap());
+            Map<Long, Instant> retrieved = mail.retrievedTimes(inbox.id());
+            List<MessageMeta> messages = expire(inbox.id(), mail.messages(inbox.id()), retrieved);
+            Maildrop maildrop = Maildrop.snapshot(inbox, messages, retrieved.keySet(), context.config().hideSeenOverImap());
             out.ok("maildrop has " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
             log.info("session {}: {} logged in, {} messages", connection.id(), account.address(), maildrop.liveCount());
             return new Transaction(account, maildrop, lock, watch);
@@ -203,20 +205,21 @@ final class AuthorizationCommands {
     }
 
     /**
-     * RFC 2449 §6.7 EXPIRE: messages first downloaded more than the retention period ago are removed
-     * before the snapshot; returns the messages that remain.
+     * RFC 2449 §6.7 EXPIRE: messages whose first download over POP3 is more than the retention period
+     * ago are removed before the snapshot (with EXPIRE 0: at the next login after the download);
+     * returns the messages that remain.
      */
-    private List<MessageMeta> expire(long mailboxId, List<MessageMeta> messages) {
-        if (context.config().expireDays().isEmpty()) {
+    private List<MessageMeta> expire(long mailboxId, List<MessageMeta> messages, Map<Long, Instant> retrieved) {
+        if (context.config().expireDays().isEmpty() || retrieved.isEmpty()) {
             return messages;
         }
-        LocalDate cutoff = LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC)
-                .minusDays(context.config().expireDays().getAsInt());
+        Instant now = context.clock().instant();
+        Duration retention = Duration.ofDays(context.config().expireDays().getAsInt());
         List<Long> expired = new ArrayList<>();
         List<MessageMeta> kept = new ArrayList<>(messages.size());
         for (MessageMeta m : messages) {
-            Optional<LocalDate> retrieved = Maildrop.retrievedOn(m);
-            if (retrieved.isPresent() && retrieved.get().isBefore(cutoff)) {
+            Instant first = retrieved.get(m.uid());
+            if (first != null && now.isAfter(first.plus(retention))) {
                 expired.add(m.uid());
             } else {
                 kept.add(m);

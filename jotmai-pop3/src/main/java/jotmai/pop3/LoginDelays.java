@@ -2,38 +2,40 @@ package jotmai.pop3;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+
+import jotmai.store.AccountStore;
 
 /**
- * RFC 2449 §6.5 LOGIN-DELAY: remembers each account's last POP3 login. In memory, per server process:
- * the store has no place for it yet, and forgetting it at a restart only lets one early login through.
+ * RFC 2449 §6.5 LOGIN-DELAY: the last POP3 login of each account lives in the store
+ * ({@link AccountStore#recordLogin}), so the delay holds across restarts and across the nodes that share
+ * a PostgreSQL store. The caller holds the account's maildrop lock, which makes check-then-record
+ * atomic for POP3 (RFC 1939 §8: one session per maildrop, on every node).
  */
 final class LoginDelays {
 
-    /** Above this many remembered accounts, entries older than the delay are dropped. */
-    static final int PRUNE_THRESHOLD = 10_000;
+    /** The protocol name under which POP3 logins are recorded. */
+    static final String PROTOCOL = "pop3";
 
-    private final ConcurrentHashMap<Long, Instant> lastLogin = new ConcurrentHashMap<>();
+    private final AccountStore accounts;
+
+    LoginDelays(AccountStore accounts) {
+        this.accounts = accounts;
+    }
 
     /**
      * Records a login at {@code now} unless the previous one was less than {@code delay} ago; returns
-     * whether the login may go ahead.
+     * whether the login may go ahead. With no delay configured nothing is read or written.
      */
     boolean tryLogin(long accountId, Instant now, Duration delay) {
         if (delay.isZero()) {
             return true;
         }
-        boolean[] allowed = {false};
-        lastLogin.compute(accountId, (id, last) -> {
-            if (last == null || !now.isBefore(last.plus(delay))) {
-                allowed[0] = true;
-                return now;
-            }
-            return last;
-        });
-        if (lastLogin.size() > PRUNE_THRESHOLD) {
-            lastLogin.values().removeIf(last -> !now.isBefore(last.plus(delay)));
+        Optional<Instant> last = accounts.lastLogin(accountId, PROTOCOL);
+        if (last.isPresent() && now.isBefore(last.get().plus(delay))) {
+            return false;
         }
-        return allowed[0];
+        accounts.recordLogin(accountId, PROTOCOL, now);
+        return true;
     }
 }

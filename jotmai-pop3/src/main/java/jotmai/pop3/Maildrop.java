@@ -1,13 +1,9 @@
 package jotmai.pop3;
 
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.Set;
 
 import jotmai.store.Flags;
 import jotmai.store.Mailbox;
@@ -23,16 +19,6 @@ import jotmai.store.UidSet;
  * §6); a dropped connection simply forgets this object.
  */
 final class Maildrop {
-
-    /**
-     * Keyword set on messages downloaded over POP3, with the date of the first download, e.g.
-     * "$POP3Retrieved-20261129". It drives EXPIRE (RFC 2449 §6.7: the retention period runs from
-     * retrieval) and keeps POP3-downloaded messages visible when "hide messages seen over IMAP" is on.
-     * A keyword, because the store has no column for it (see the report: a store-api request).
-     */
-    static final String RETRIEVED_KEYWORD_PREFIX = "$POP3Retrieved-";
-
-    private static final DateTimeFormatter KEYWORD_DATE = DateTimeFormatter.BASIC_ISO_DATE;
 
     private final long mailboxId;
     private final long uidValidity;
@@ -50,12 +36,13 @@ final class Maildrop {
      * Takes the snapshot.
      *
      * @param all              INBOX's messages in UID order
+     * @param retrieved        UIDs of messages ever downloaded over POP3 ({@code MailStore#retrievedTimes})
      * @param hideSeenOverImap leave out messages read over IMAP (\Seen) that POP3 never downloaded
      */
-    static Maildrop snapshot(Mailbox inbox, List<MessageMeta> all, boolean hideSeenOverImap) {
+    static Maildrop snapshot(Mailbox inbox, List<MessageMeta> all, Set<Long> retrieved, boolean hideSeenOverImap) {
         List<MessageMeta> visible = new ArrayList<>(all.size());
         for (MessageMeta m : all) {
-            if (hideSeenOverImap && m.hasFlag(Flags.SEEN) && retrievedOn(m).isEmpty()) {
+            if (hideSeenOverImap && m.hasFlag(Flags.SEEN) && !retrieved.contains(m.uid())) {
                 continue;
             }
             visible.add(m);
@@ -139,25 +126,5 @@ final class Maildrop {
         List<MessageMeta> out = new ArrayList<>();
         retrieved.stream().filter(i -> !deleted.get(i)).forEach(i -> out.add(messages.get(i)));
         return out;
-    }
-
-    static String retrievedKeyword(LocalDate date) {
-        return RETRIEVED_KEYWORD_PREFIX + KEYWORD_DATE.format(date);
-    }
-
-    /** When a message was first downloaded over POP3, if it was. */
-    static Optional<LocalDate> retrievedOn(MessageMeta message) {
-        for (String flag : message.flags()) {
-            if (flag.length() > RETRIEVED_KEYWORD_PREFIX.length()
-                    && flag.regionMatches(true, 0, RETRIEVED_KEYWORD_PREFIX, 0, RETRIEVED_KEYWORD_PREFIX.length())) {
-                try {
-                    return Optional.of(LocalDate.parse(
-                            flag.substring(RETRIEVED_KEYWORD_PREFIX.length()).toUpperCase(Locale.ROOT), KEYWORD_DATE));
-                } catch (DateTimeParseException e) {
-                    // someone else's keyword with our prefix: not ours
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

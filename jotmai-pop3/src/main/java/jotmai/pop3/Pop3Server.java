@@ -38,7 +38,8 @@ public final class Pop3Server implements AutoCloseable {
     public Pop3Server(Pop3Config config, Store store, Authenticator auth, Supplier<SSLContext> tls, Clock clock) {
         this.config = config;
         this.tls = tls;
-        this.context = new SessionContext(config, store.mail(), store.changes(), auth, new LoginDelays(), clock);
+        this.context = new SessionContext(config, store.mail(), store.accounts(), store.changes(), auth,
+                new LoginDelays(store.accounts()), clock);
     }
 
     /** Binds every enabled listener; on failure the ones already bound are closed again. */

@@ -2,8 +2,6 @@ package jotmai.pop3;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -203,24 +201,20 @@ final class TransactionCommands {
         out.ok("Jotmai POP3 server signing off (" + drop.liveCount() + " messages left)");
     }
 
-    /** \Seen for IMAP users, and the retrieval date keyword on first download (see {@link Maildrop}). */
+    /**
+     * \Seen for IMAP users, and the first retrieval time in the store (drives EXPIRE and "hide messages
+     * seen over IMAP"; the store keeps the first time, so a second download does not restart EXPIRE).
+     */
     private void markRetrieved(long mailboxId, List<MessageMeta> retrieved) {
         if (retrieved.isEmpty()) {
             return;
         }
-        List<Long> all = new ArrayList<>();
-        List<Long> firstTime = new ArrayList<>();
+        List<Long> uids = new ArrayList<>();
         for (MessageMeta m : retrieved) {
-            all.add(m.uid());
-            if (Maildrop.retrievedOn(m).isEmpty()) {
-                firstTime.add(m.uid());
-            }
+            uids.add(m.uid());
         }
         MailStore mail = context.mail();
-        mail.updateFlags(mailboxId, UidSet.of(all), FlagOperation.ADD, Set.of(Flags.SEEN), OptionalLong.empty());
-        if (!firstTime.isEmpty()) {
-            String keyword = Maildrop.retrievedKeyword(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC));
-            mail.updateFlags(mailboxId, UidSet.of(firstTime), FlagOperation.ADD, Set.of(keyword), OptionalLong.empty());
-        }
+        mail.updateFlags(mailboxId, UidSet.of(uids), FlagOperation.ADD, Set.of(Flags.SEEN), OptionalLong.empty());
+        mail.markRetrieved(mailboxId, UidSet.of(uids), context.clock().instant());
     }
 }

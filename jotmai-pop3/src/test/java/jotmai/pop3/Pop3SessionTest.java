@@ -366,7 +366,8 @@ class Pop3SessionTest {
         }
         List<MessageMeta> after = fx.store.mail().messages(fx.inbox(alice).id());
         assertThat(after.get(0).hasFlag(Flags.SEEN)).isTrue();
-        assertThat(Maildrop.retrievedOn(after.get(0))).isPresent();
+        assertThat(fx.store.mail().retrievedTimes(fx.inbox(alice).id())).containsOnlyKeys(after.get(0).uid());
+        assertThat(after.get(0).flags()).as("no keyword visible to IMAP").containsExactly(Flags.SEEN);
         assertThat(after.get(1).hasFlag(Flags.SEEN)).isFalse();
     }
 
@@ -432,6 +433,45 @@ class Pop3SessionTest {
         try (Pop3TestClient c = fx.connect()) {
             c.login("alice@example.test", "secret");
         }
+    }
+
+    @Test
+    void loginDelayHoldsAcrossAServerRestartBecauseTheLastLoginIsInTheStore() throws Exception {
+        fx.restart(Pop3Config.loopback().withLoginDelay(Duration.ofMinutes(5)));
+        try (Pop3TestClient c = fx.connect()) {
+            c.login("alice@example.test", "secret");
+            assertThat(c.command("QUIT")).startsWith("+OK");
+        }
+        fx.restart(Pop3Config.loopback().withLoginDelay(Duration.ofMinutes(5))); // another process or node
+        fx.clock.advance(Duration.ofMinutes(2));
+        try (Pop3TestClient c = fx.connect()) {
+            assertThat(c.command("USER alice@example.test")).startsWith("+OK");
+            assertThat(c.command("PASS secret")).startsWith("-ERR [LOGIN-DELAY]");
+        }
+        assertThat(fx.store.accounts().lastLogin(alice.id(), LoginDelays.PROTOCOL))
+                .contains(fx.clock.instant().minus(Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void expireZeroRemovesDownloadedMessagesAtTheNextLogin() throws Exception {
+        fx.restart(Pop3Config.loopback().withExpireDays(java.util.OptionalInt.of(0)));
+        deliver(2);
+        try (Pop3TestClient c = fx.connect()) {
+            c.login("alice@example.test", "secret");
+            assertThat(c.command("RETR 2")).startsWith("+OK");
+            c.readMultiLine();
+            assertThat(c.command("QUIT")).startsWith("+OK");
+        }
+        fx.clock.advance(Duration.ofSeconds(1));
+        try (Pop3TestClient c = fx.connect()) {
+            c.login("alice@example.test", "secret");
+            assertThat(c.command("STAT")).startsWith("+OK 1 ");
+            assertThat(c.command("RETR 1")).startsWith("+OK");
+            assertThat(new String(c.readMessageOctets(), StandardCharsets.UTF_8)).contains("Subject: message 1");
+            assertThat(c.command("QUIT")).startsWith("+OK");
+        }
+        assertThat(fx.store.mail().retrievedTimes(fx.inbox(alice).id()).values()).containsExactly(fx.clock.instant());
+        assertThat(inboxUids()).hasSize(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package jotmai.store;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,4 +60,29 @@ public interface AccountStore {
 
     /** Targets of one exact source ("x@dom" or "@dom"), empty when none. */
     List<String> aliasTargets(String source);
+
+    // ---- per-account protocol state, shared by every node ----
+
+    /**
+     * Records a successful login of the account over {@code protocol} (e.g. "pop3"), replacing the
+     * previous one. Kept in the store so that RFC 2449 §6.5 LOGIN-DELAY holds across restarts and nodes.
+     *
+     * @throws StoreException.NotFound when the account does not exist
+     */
+    void recordLogin(long accountId, String protocol, Instant at);
+
+    /** The last login recorded by {@link #recordLogin} (millisecond precision), if any. */
+    Optional<Instant> lastLogin(long accountId, String protocol);
+
+    /**
+     * Sets or clears the account's APOP secret (RFC 1939 §7): a shared secret that must be stored
+     * recoverably, separate from the (hashed) password; empty turns APOP off for the account.
+     *
+     * @throws StoreException.NotFound when the account does not exist
+     * @throws StoreException.Invalid   for an empty secret
+     */
+    void setApopSecret(long accountId, Optional<String> secret);
+
+    /** The APOP secret, when one is configured. */
+    Optional<String> apopSecret(long accountId);
 }

@@ -130,6 +130,17 @@ public interface MailStore {
     }
 
     /**
+     * Records that messages were retrieved (downloaded over POP3) at {@code at}; messages that already
+     * have a retrieval time keep the first one. Not a flag: no MODSEQ change and nothing an IMAP client
+     * sees. Drives RFC 2449 §6.7 EXPIRE (retention counted from the first retrieval). UIDs that do not
+     * exist are ignored.
+     */
+    void markRetrieved(long mailboxId, UidSet uids, Instant at);
+
+    /** UID to first retrieval time (millisecond precision) of the mailbox's messages that have one. */
+    Map<Long, Instant> retrievedTimes(long mailboxId);
+
+    /**
      * Changes flags of the messages in the set. With {@code unchangedSince} (RFC 7162 STORE
      * UNCHANGEDSINCE) messages whose MODSEQ is higher are left alone and reported as modified.
      */

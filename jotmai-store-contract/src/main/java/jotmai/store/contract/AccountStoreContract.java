@@ -3,6 +3,7 @@ package jotmai.store.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -157,5 +158,41 @@ public interface AccountStoreContract extends StoreFixture {
         assertThat(accounts().removeDomain(domain)).isTrue();
         assertThat(accounts().aliasTargets("x@" + domain)).isEmpty();
         assertThat(accounts().aliasTargets("@" + domain)).isEmpty();
+    }
+
+    @Test
+    default void aRecordedLoginIsKeptPerProtocolAndReplacedByTheNextOne() {
+        Account a = newAccount();
+        Account other = newAccount();
+        assertThat(accounts().lastLogin(a.id(), "pop3")).isEmpty();
+        Instant first = Instant.parse("2026-11-29T03:00:00.123Z");
+        accounts().recordLogin(a.id(), "pop3", first);
+        assertThat(accounts().lastLogin(a.id(), "pop3")).contains(first);
+        assertThat(accounts().lastLogin(a.id(), "imap")).isEmpty();
+        assertThat(accounts().lastLogin(other.id(), "pop3")).isEmpty();
+        Instant second = first.plusSeconds(90);
+        accounts().recordLogin(a.id(), "pop3", second);
+        assertThat(accounts().lastLogin(a.id(), "pop3")).contains(second);
+        assertThatThrownBy(() -> accounts().recordLogin(-42, "pop3", first)).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    default void theApopSecretIsOffByDefaultCanBeSetReplacedAndClearedAndDiesWithTheAccount() {
+        Account a = newAccount();
+        assertThat(accounts().apopSecret(a.id())).isEmpty();
+        accounts().setApopSecret(a.id(), Optional.of("tanstaaf"));
+        assertThat(accounts().apopSecret(a.id())).contains("tanstaaf");
+        assertThat(accounts().account(a.id()).orElseThrow().passwordHash()).isEqualTo(a.passwordHash());
+        accounts().setApopSecret(a.id(), Optional.of("other secret"));
+        assertThat(accounts().apopSecret(a.id())).contains("other secret");
+        accounts().setApopSecret(a.id(), Optional.empty());
+        assertThat(accounts().apopSecret(a.id())).isEmpty();
+        assertThatThrownBy(() -> accounts().setApopSecret(a.id(), Optional.of(""))).isInstanceOf(StoreException.Invalid.class);
+        assertThatThrownBy(() -> accounts().setApopSecret(-42, Optional.of("x"))).isInstanceOf(StoreException.NotFound.class);
+        accounts().setApopSecret(a.id(), Optional.of("tanstaaf"));
+        accounts().recordLogin(a.id(), "pop3", Instant.parse("2026-11-29T03:00:00Z"));
+        accounts().deleteAccount(a.address());
+        assertThat(accounts().apopSecret(a.id())).isEmpty();
+        assertThat(accounts().lastLogin(a.id(), "pop3")).isEmpty();
     }
 }

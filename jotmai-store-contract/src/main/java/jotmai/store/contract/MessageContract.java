@@ -165,6 +165,28 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void theFirstRetrievalTimeIsKeptWithoutAFlagOrModSeqChangeAndGoesAwayWithTheMessage() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one");
+        append(inbox, "two");
+        append(inbox, "three", "\\Deleted");
+        long modSeq = mailbox(inbox.id()).highestModSeq();
+        assertThat(mail().retrievedTimes(inbox.id())).isEmpty();
+        Instant first = Instant.parse("2026-11-20T10:00:00.250Z");
+        mail().markRetrieved(inbox.id(), UidSet.of(1, 3, 99), first);
+        mail().markRetrieved(inbox.id(), UidSet.range(1, 2), first.plusSeconds(3600));
+        assertThat(mail().retrievedTimes(inbox.id()))
+                .containsOnly(java.util.Map.entry(1L, first), java.util.Map.entry(2L, first.plusSeconds(3600)),
+                        java.util.Map.entry(3L, first));
+        assertThat(mailbox(inbox.id()).highestModSeq()).isEqualTo(modSeq);
+        assertThat(mail().messages(inbox.id())).allSatisfy(m -> assertThat(m.flags()).doesNotContain("\\Seen"));
+        mail().expunge(inbox.id(), Optional.empty());
+        assertThat(mail().retrievedTimes(inbox.id())).containsOnlyKeys(1L, 2L);
+        mail().markRetrieved(inbox.id(), UidSet.EMPTY, first);
+    }
+
+    @Test
     default void unknownContentIsNotFound() {
         assertThatThrownBy(() -> mail().openContent(new BlobRef("999999999"))).isInstanceOf(StoreException.NotFound.class);
         assertThatThrownBy(() -> mail().structure(new BlobRef("no-such-blob"))).isInstanceOf(StoreException.NotFound.class);

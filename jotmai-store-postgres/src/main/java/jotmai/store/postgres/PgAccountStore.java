@@ -2,6 +2,8 @@ package jotmai.store.postgres;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -246,7 +248,8 @@ final class PgAccountStore implements AccountStore {
                 MailboxRows.deleteWithMessages(tx, m);
             }
             for (String sql : List.of("DELETE FROM subscriptions WHERE account_id = ?",
-                    "DELETE FROM account_state WHERE account_id = ?", "DELETE FROM accounts WHERE id = ?")) {
+                    "DELETE FROM account_state WHERE account_id = ?", "DELETE FROM login_records WHERE account_id = ?",
+                    "DELETE FROM accounts WHERE id = ?")) {
                 try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
                     ps.setLong(1, accountId);
                     ps.executeUpdate();
@@ -335,6 +338,72 @@ final class PgAccountStore implements AccountStore {
                 }
             }
             return out;
+        });
+    }
+
+    @Override
+    public void recordLogin(long accountId, String protocol, Instant at) {
+        db.tx(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("SELECT 1 FROM accounts WHERE id = ?")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new StoreException.NotFound("no account " + accountId);
+                    }
+                }
+            }
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT INTO login_records(account_id, protocol, at) VALUES (?, ?, ?)
+                    ON CONFLICT (account_id, protocol) DO UPDATE SET at = excluded.at""")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, protocol);
+                ps.setTimestamp(3, Timestamp.from(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Instant> lastLogin(long accountId, String protocol) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT at FROM login_records WHERE account_id = ? AND protocol = ?")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, protocol);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.<Instant>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setApopSecret(long accountId, Optional<String> secret) {
+        if (secret.isPresent() && secret.get().isEmpty()) {
+            throw new StoreException.Invalid("empty APOP secret");
+        }
+        db.tx(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("UPDATE accounts SET apop_secret = ? WHERE id = ?")) {
+                ps.setString(1, secret.orElse(null));
+                ps.setLong(2, accountId);
+                if (ps.executeUpdate() == 0) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> apopSecret(long accountId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT apop_secret FROM accounts WHERE id = ?")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
         });
     }
 }

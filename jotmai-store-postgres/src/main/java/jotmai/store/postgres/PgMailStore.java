@@ -3,11 +3,15 @@ package jotmai.store.postgres;
 import java.io.InputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -235,6 +239,47 @@ final class PgMailStore implements MailStore {
         long start = Math.min(offset, size);
         long end = length > size - start ? size : start + length;
         return blobs.read(blob.id(), start, end);
+    }
+
+    @Override
+    public void markRetrieved(long mailboxId, UidSet uids, Instant at) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        db.tx(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    UPDATE messages SET first_retrieved = ?
+                    WHERE account_id = ? AND mailbox_id = ? AND uid BETWEEN ? AND ? AND first_retrieved IS NULL""")) {
+                for (UidSet.Range r : uids.ranges()) {
+                    ps.setTimestamp(1, Timestamp.from(at.truncatedTo(ChronoUnit.MILLIS)));
+                    ps.setLong(2, MailboxIds.accountOf(mailboxId));
+                    ps.setLong(3, mailboxId);
+                    ps.setLong(4, r.first());
+                    ps.setLong(5, r.last());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<Long, Instant> retrievedTimes(long mailboxId) {
+        return db.read(c -> {
+            Map<Long, Instant> times = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT uid, first_retrieved FROM messages
+                    WHERE account_id = ? AND mailbox_id = ? AND first_retrieved IS NOT NULL""")) {
+                ps.setLong(1, MailboxIds.accountOf(mailboxId));
+                ps.setLong(2, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        times.put(rs.getLong(1), rs.getTimestamp(2).toInstant());
+                    }
+                }
+            }
+            return times;
+        });
     }
 
     @Override

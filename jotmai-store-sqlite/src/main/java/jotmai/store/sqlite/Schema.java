@@ -81,8 +81,20 @@ final class Schema {
             "CREATE INDEX mailbox_acl_mailbox ON mailbox_acl(mailbox_id, identifier)",
             "CREATE INDEX mailbox_acl_identifier ON mailbox_acl(identifier)");
 
+    /**
+     * POP3 state that must survive restarts: the last login per account and protocol (RFC 2449 §6.5
+     * LOGIN-DELAY), the first retrieval time per message (§6.7 EXPIRE; a column, not a flag, so IMAP
+     * never sees it and it goes away with the message), and the optional APOP secret (RFC 1939 §7).
+     */
+    private static final List<String> V_POP3_STATE = List.of(
+            """
+            CREATE TABLE login_record(account_id INTEGER NOT NULL, protocol TEXT NOT NULL,
+              at_ms INTEGER NOT NULL, PRIMARY KEY(account_id, protocol)) WITHOUT ROWID""",
+            "ALTER TABLE message ADD COLUMN first_retrieved_ms INTEGER",
+            "ALTER TABLE account ADD COLUMN apop_secret TEXT");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL, V_POP3_STATE);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

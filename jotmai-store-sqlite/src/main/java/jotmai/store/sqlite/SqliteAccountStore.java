@@ -231,7 +231,8 @@ final class SqliteAccountStore implements AccountStore {
             for (Mailbox m : MailboxRows.ofAccount(tx.c(), accountId)) {
                 MailboxRows.deleteWithMessages(tx, m);
             }
-            for (String sql : List.of("DELETE FROM subscription WHERE account_id = ?", "DELETE FROM account WHERE id = ?")) {
+            for (String sql : List.of("DELETE FROM subscription WHERE account_id = ?",
+                    "DELETE FROM login_record WHERE account_id = ?", "DELETE FROM account WHERE id = ?")) {
                 try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
                     ps.setLong(1, accountId);
                     ps.executeUpdate();
@@ -316,5 +317,75 @@ final class SqliteAccountStore implements AccountStore {
             }
             return out;
         });
+    }
+
+    @Override
+    public void recordLogin(long accountId, String protocol, Instant at) {
+        writer.write(tx -> {
+            requireAccount(tx.c(), accountId);
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT INTO login_record(account_id, protocol, at_ms) VALUES (?, ?, ?)
+                    ON CONFLICT(account_id, protocol) DO UPDATE SET at_ms = excluded.at_ms""")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, protocol);
+                ps.setLong(3, at.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Instant> lastLogin(long accountId, String protocol) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT at_ms FROM login_record WHERE account_id = ? AND protocol = ?")) {
+                ps.setLong(1, accountId);
+                ps.setString(2, protocol);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.<Instant>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setApopSecret(long accountId, Optional<String> secret) {
+        if (secret.isPresent() && secret.get().isEmpty()) {
+            throw new StoreException.Invalid("empty APOP secret");
+        }
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("UPDATE account SET apop_secret = ? WHERE id = ?")) {
+                ps.setString(1, secret.orElse(null));
+                ps.setLong(2, accountId);
+                if (ps.executeUpdate() == 0) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> apopSecret(long accountId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT apop_secret FROM account WHERE id = ?")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    private static void requireAccount(java.sql.Connection c, long accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM account WHERE id = ?")) {
+            ps.setLong(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException.NotFound("no account " + accountId);
+                }
+            }
+        }
     }
 }

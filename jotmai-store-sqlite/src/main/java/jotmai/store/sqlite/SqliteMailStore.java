@@ -281,6 +281,44 @@ final class SqliteMailStore implements MailStore {
     }
 
     @Override
+    public void markRetrieved(long mailboxId, UidSet uids, Instant at) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        writer.write(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    UPDATE message SET first_retrieved_ms = ?
+                    WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND first_retrieved_ms IS NULL""")) {
+                for (UidSet.Range r : uids.ranges()) {
+                    ps.setLong(1, at.toEpochMilli());
+                    ps.setLong(2, mailboxId);
+                    ps.setLong(3, r.first());
+                    ps.setLong(4, r.last());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<Long, Instant> retrievedTimes(long mailboxId) {
+        return db.read(c -> {
+            Map<Long, Instant> times = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid, first_retrieved_ms FROM message WHERE mailbox_id = ? AND first_retrieved_ms IS NOT NULL")) {
+                ps.setLong(1, mailboxId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        times.put(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)));
+                    }
+                }
+            }
+            return times;
+        });
+    }
+
+    @Override
     public FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
                                   OptionalLong unchangedSince) {
         return writes.updateFlags(mailboxId, uids, operation, flags, unchangedSince);
