@@ -36,8 +36,11 @@ final class AppendCommand {
     }
 
     Outcome append(SessionState.LoggedIn session, Command.Append command) {
-        Mailbox mailbox = ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()),
-                ResponseCode.TRYCREATE);
+        // RFC 4314 §4: APPEND needs "i"; flags the user may not set are silently dropped
+        SharedNamespace.Access access = ctx.shared.require(session.account(), ctx.storeName(command.mailbox()),
+                ResponseCode.TRYCREATE).require('i', ResponseCode.TRYCREATE);
+        jotmai.store.Rights rights = access.rights();
+        Mailbox mailbox = access.mailbox();
         for (Command.AppendMessage m : command.messages()) {
             if (m.content().size() == 0) {
                 throw new ImapException.No("cannot append an empty message");
@@ -59,7 +62,7 @@ final class AppendCommand {
         long uidValidity = 0;
         try {
             for (Command.AppendMessage m : command.messages()) {
-                Set<String> flags = Flags.canonical(new LinkedHashSet<>(m.flags()));
+                Set<String> flags = AclFlags.permitted(rights, Flags.canonical(new LinkedHashSet<>(m.flags())));
                 Instant date = m.internalDate().map(d -> d.toInstant()).orElseGet(Instant::now);
                 AppendResult result = ctx.mail.append(mailbox.id(), source(m.content()), flags, date);
                 uids.add(result.uid());

@@ -172,8 +172,15 @@ final class ChangeSync {
         ctx.out.star().atom("FLAGS (").atom(String.join(" ", all)).close().crlf();
         List<String> permanent = new ArrayList<>();
         if (!view.readOnly) {
-            permanent.addAll(all);
-            permanent.add("\\*");
+            // RFC 4314 §4: only the flags this user may change (s: \Seen, t: \Deleted, w: the others)
+            for (String f : all) {
+                if (AclFlags.mayChange(view.rights, f)) {
+                    permanent.add(f);
+                }
+            }
+            if (view.rights.has('w')) {
+                permanent.add("\\*");
+            }
         }
         ctx.out.untaggedOk(ResponseCode.permanentFlags(permanent), view.readOnly ? "read-only" : "flags permitted");
     }

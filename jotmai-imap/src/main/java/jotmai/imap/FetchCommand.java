@@ -78,7 +78,7 @@ final class FetchCommand {
                 || i instanceof FetchItem.Structure || i instanceof FetchItem.BodySection
                 || i instanceof FetchItem.Binary || i instanceof FetchItem.BinarySize || i instanceof FetchItem.Rfc822);
         Set<Long> seenNow = new HashSet<>();
-        if (!view.readOnly && !uids.isEmpty() && items.stream().anyMatch(FetchItem::setsSeen)) {
+        if (!view.readOnly && view.rights.has('s') && !uids.isEmpty() && items.stream().anyMatch(FetchItem::setsSeen)) {
             FlagResult r = ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, Set.of(Flags.SEEN),
                     OptionalLong.empty());
             for (MessageMeta m : r.updated()) {

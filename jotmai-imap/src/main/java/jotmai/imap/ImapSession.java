@@ -72,6 +72,7 @@ final class ImapSession implements Runnable {
     private final AppendCommand append;
     private final ChangeSync sync;
     private final QuotaCommands quota;
+    private final AclCommands acl;
     private SessionState state = new SessionState.NotAuthenticated();
 
     ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir) {
@@ -80,7 +81,8 @@ final class ImapSession implements Runnable {
         this.store = store;
         this.in = new ImapReader(connection.in(), spoolDir);
         this.out = new ResponseWriter(connection.out());
-        this.ctx = new SessionContext(store.mail(), out, connection.id(), config);
+        this.ctx = new SessionContext(store.mail(), out, connection.id(), config,
+                new SharedNamespace(store.accounts(), store.mail(), store.acl()));
         this.auth = new AuthCommands(ctx, authenticator, connection.remoteAddress());
         this.sync = new ChangeSync(ctx);
         this.mailboxes = new MailboxCommands(ctx, sync);
@@ -89,6 +91,7 @@ final class ImapSession implements Runnable {
         this.search = new SearchCommand(ctx);
         this.append = new AppendCommand(ctx);
         this.quota = new QuotaCommands(ctx);
+        this.acl = new AclCommands(ctx);
     }
 
     @Override
@@ -149,7 +152,10 @@ final class ImapSession implements Runnable {
         }
         boolean exists;
         try {
-            exists = ctx.mail.mailbox(session.account().id(), ctx.storeName(name.get())).isPresent();
+            // RFC 4314 §4: without "i" on a shared mailbox the APPEND fails anyway; without any right it
+            // does not exist for this user
+            exists = ctx.shared.find(session.account(), ctx.storeName(name.get())).filter(a -> a.rights().has('i'))
+                    .isPresent();
         } catch (StoreException | ImapException e) {
             return; // a bad name or a store hiccup: decided after the upload, with the command's own tag
         }
@@ -270,7 +276,9 @@ final class ImapSession implements Runnable {
             case Command.ListMailboxes l -> mailboxes.list(loggedIn(), l);
             case Command.Namespace n -> {
                 loggedIn();
-                out.star().atom("NAMESPACE ((\"\" \"/\")) NIL NIL").crlf();
+                // RFC 2342 §5: personal, other users', shared (SharedNamespace)
+                out.star().atom("NAMESPACE ((\"\" \"/\")) ((\"" + SharedNamespace.OTHER_USERS + "/\" \"/\")) ((\""
+                        + SharedNamespace.SHARED_FOLDERS + "/\" \"/\"))").crlf();
                 yield Outcome.of(state);
             }
             case Command.Status s -> mailboxes.status(loggedIn(), s);
@@ -278,6 +286,11 @@ final class ImapSession implements Runnable {
             case Command.GetQuota q -> quota.getQuota(loggedIn(), q);
             case Command.SetQuota q -> quota.setQuota(loggedIn(), q);
             case Command.Append a -> append.append(loggedIn(), a);
+            case Command.SetAcl a -> acl.setAcl(loggedIn(), a);
+            case Command.DeleteAcl a -> acl.deleteAcl(loggedIn(), a);
+            case Command.GetAcl a -> acl.getAcl(loggedIn(), a);
+            case Command.ListRights a -> acl.listRights(loggedIn(), a);
+            case Command.MyRights a -> acl.myRights(loggedIn(), a);
             case Command.Idle i -> {
                 idle(tag, loggedIn());
                 yield Outcome.of(state);
@@ -487,7 +500,8 @@ final class ImapSession implements Runnable {
         caps.addAll(List.of("IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE",
                 "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "STATUS=SIZE",
                 "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND", "CONDSTORE", "QRESYNC",
-                "QUOTA", "QUOTA=RES-STORAGE", "COMPRESS=DEFLATE"));
+                "QUOTA", "QUOTA=RES-STORAGE", "COMPRESS=DEFLATE",
+                "ACL", "RIGHTS=kxte"));
         return caps;
     }
 

@@ -26,7 +26,9 @@ final class ListCommand {
     /** One line of output: a name with its attributes; mailbox null for non-existent names. */
     private record Entry(String name, Mailbox mailbox, Set<String> attributes) {}
 
-    void list(long accountId, Command.ListMailboxes command, BiConsumer<Mailbox, List<Command.StatusItem>> status) {
+    void list(jotmai.store.Account account, Command.ListMailboxes command,
+              BiConsumer<Mailbox, List<Command.StatusItem>> status) {
+        long accountId = account.id();
         String delimiter = String.valueOf(Mailbox.DELIMITER);
         if (!command.lsub() && command.patterns().size() == 1 && command.patterns().get(0).isEmpty()
                 && !command.extended()) {
@@ -34,10 +36,24 @@ final class ListCommand {
             ctx.out.star().atom("LIST (\\Noselect) \"").atom(delimiter).atom("\" \"\"").crlf();
             return;
         }
+        if (!command.lsub() && command.patterns().size() == 1 && !command.extended()
+                && SharedNamespace.isPrefixRoot(stripDelimiter(command.reference() + command.patterns().get(0)))) {
+            // RFC 2342 §4: a client checks a namespace prefix ("Shared Folders/") with LIST before
+            // listing inside it; the prefix is a name that holds others but no messages
+            ctx.out.star().atom("LIST (\\Noselect \\HasChildren) \"").atom(delimiter).atom("\" ")
+                    .astring(command.reference() + command.patterns().get(0)).crlf();
+            return;
+        }
         List<Mailbox> all = ctx.mail.mailboxes(accountId);
         Map<String, Mailbox> byName = new LinkedHashMap<>();
         for (Mailbox m : all) {
             byName.put(m.name(), m);
+        }
+        if (command.patterns().stream().anyMatch(p -> mayMatchShared(command.reference(), p))) {
+            // RFC 4314 §4 / RFC 2342: other users' mailboxes with "l", under the namespace prefixes
+            for (Mailbox m : ctx.shared.listable(account)) {
+                byName.putIfAbsent(m.name(), m);
+            }
         }
         Set<String> subscriptions = ctx.mail.subscriptions(accountId);
         Set<String> parentsWithChildren = new TreeSet<>();
@@ -130,6 +146,17 @@ final class ListCommand {
                 status.accept(e.mailbox, command.returns().status());
             }
         }
+    }
+
+    private static String stripDelimiter(String name) {
+        return name.endsWith(String.valueOf(Mailbox.DELIMITER)) ? name.substring(0, name.length() - 1) : "";
+    }
+
+    /** Whether a pattern can reach the shared namespaces (saves the cross-account query otherwise). */
+    private static boolean mayMatchShared(String reference, String pattern) {
+        String full = reference + pattern;
+        return full.startsWith("*") || full.startsWith("%") || full.startsWith(SharedNamespace.OTHER_USERS.substring(0, 1))
+                || full.startsWith(SharedNamespace.SHARED_FOLDERS.substring(0, 1));
     }
 
     private static boolean hasMatchingAncestorOnlyViaPercent(String name, Map<String, Mailbox> byName) {

@@ -41,17 +41,25 @@ final class MailboxCommands {
         }
         SessionState.Authenticated unselected = new SessionState.Authenticated(session.account());
         String name = ctx.storeName(command.mailbox());
-        Optional<Mailbox> found = ctx.mail.mailbox(accountId, name);
-        if (found.isEmpty()) {
-            throw new NoWithState(unselected, new ImapException.No(ResponseCode.NONEXISTENT, "no such mailbox"));
+        SharedNamespace.Access access;
+        try {
+            // RFC 4314 §4: SELECT and EXAMINE need "r"; without any right the mailbox does not exist
+            access = ctx.shared.require(session.account(), name, ResponseCode.NONEXISTENT)
+                    .require('r', ResponseCode.NONEXISTENT);
+        } catch (ImapException.No no) {
+            throw new NoWithState(unselected, no);
         }
-        Mailbox mailbox = found.get();
+        Mailbox mailbox = access.asSeen();
+        // RFC 4314 §4: a user who may change no state of the mailbox gets it read-only
+        boolean readOnly = command.readOnly() || !(access.rights().has('s') || access.rights().has('w')
+                || access.rights().has('t') || access.rights().has('e'));
         MailboxStatus status = ctx.mail.status(mailbox.id());
         List<MessageMeta> metas = ctx.mail.messages(mailbox.id());
         long[] uids = new long[metas.size()];
         long firstUnseen = 0;
-        MailboxView view = new MailboxView(mailbox.id(), mailbox.name(), status.uidValidity(), command.readOnly(),
+        MailboxView view = new MailboxView(mailbox.id(), mailbox.name(), status.uidValidity(), readOnly,
                 new long[0], status.highestModSeq());
+        view.rights = access.rights();
         for (int i = 0; i < uids.length; i++) {
             MessageMeta m = metas.get(i);
             uids[i] = m.uid();
@@ -69,7 +77,7 @@ final class MailboxCommands {
         }
         // RFC 3501 §2.3.2: SELECT claims \Recent for this session; EXAMINE (§6.3.2, read-only) reports the
         // messages nobody has claimed yet as recent but leaves them recent for the next SELECT.
-        UidSet recent = command.readOnly() ? ctx.mail.recent(mailbox.id()) : ctx.mail.claimRecent(mailbox.id());
+        UidSet recent = readOnly ? ctx.mail.recent(mailbox.id()) : ctx.mail.claimRecent(mailbox.id());
         recent.stream().filter(u -> view.seqOf(u) > 0).forEach(view.recent::add);
         sync.writeFlagsResponses(view);
         ctx.out.star().number(view.size()).atom(" EXISTS").crlf();
@@ -89,7 +97,7 @@ final class MailboxCommands {
         command.qresync().filter(q -> q.uidValidity() == status.uidValidity())
                 .ifPresent(q -> new Resync(ctx, sync).afterSelect(view, q));
         return Outcome.of(new SessionState.Selected(session.account(), view),
-                command.readOnly() ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE);
+                readOnly ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE);
     }
 
     /** A NO that also changes the state (a failed SELECT leaves no mailbox selected, RFC 9051 §6.3.2). */
@@ -122,6 +130,9 @@ final class MailboxCommands {
                 throw new ImapException.No(ResponseCode.of("USEATTR"), "unsupported special use");
             }
         }
+        if (SharedNamespace.inSharedNamespace(name)) {
+            return createShared(session, name, use);
+        }
         if (ctx.mail.mailbox(accountId, name).isPresent()) {
             throw new ImapException.No(ResponseCode.ALREADYEXISTS, "mailbox exists");
         }
@@ -140,15 +151,33 @@ final class MailboxCommands {
         return Outcome.of(session);
     }
 
-    /** RFC 9051 §6.3.5. */
+    /**
+     * RFC 4314 §4 CREATE in another user's hierarchy: "k" on the parent, which must exist (parents are
+     * not created there); the new mailbox belongs to the parent's owner.
+     */
+    private Outcome createShared(SessionState.LoggedIn session, String name, Optional<SpecialUse> use) {
+        int slash = name.lastIndexOf(Mailbox.DELIMITER);
+        SharedNamespace.Access parent = ctx.shared.find(session.account(), name.substring(0, Math.max(slash, 0)))
+                .orElseThrow(() -> new ImapException.No(ResponseCode.NOPERM, "cannot create mailboxes here"));
+        parent.require('k', ResponseCode.NONEXISTENT);
+        if (ctx.shared.find(session.account(), name).isPresent()) {
+            throw new ImapException.No(ResponseCode.ALREADYEXISTS, "mailbox exists");
+        }
+        ctx.mail.createMailbox(parent.mailbox().accountId(),
+                parent.mailbox().name() + Mailbox.DELIMITER + name.substring(slash + 1), use);
+        return Outcome.of(session);
+    }
+
+    /** RFC 9051 §6.3.5; RFC 4314 §4: "x" on another user's mailbox. */
     Outcome delete(SessionState.LoggedIn session, Command.Delete command) {
-        long accountId = session.account().id();
         String name = ctx.storeName(command.mailbox());
         if (name.equals(Mailbox.INBOX)) {
             throw new ImapException.No(ResponseCode.CANNOT, "INBOX cannot be deleted");
         }
-        Mailbox mailbox = ctx.requireMailbox(accountId, name, ResponseCode.NONEXISTENT);
-        ctx.mail.deleteMailbox(accountId, name);
+        SharedNamespace.Access access = ctx.shared.require(session.account(), name, ResponseCode.NONEXISTENT)
+                .require('x', ResponseCode.NONEXISTENT);
+        Mailbox mailbox = access.mailbox();
+        ctx.mail.deleteMailbox(mailbox.accountId(), mailbox.name());
         if (session instanceof SessionState.Selected sel && sel.view().mailboxId == mailbox.id()) {
             ctx.out.untaggedOk(ResponseCode.CLOSED, "selected mailbox deleted");
             return Outcome.of(new SessionState.Authenticated(session.account()));
@@ -158,9 +187,12 @@ final class MailboxCommands {
 
     /** RFC 9051 §6.3.6 (INBOX: messages move, INBOX stays). */
     Outcome rename(SessionState.LoggedIn session, Command.Rename command) {
-        long accountId = session.account().id();
         String from = ctx.storeName(command.from());
         String to = ctx.storeName(command.to());
+        if (SharedNamespace.inSharedNamespace(from) || SharedNamespace.inSharedNamespace(to)) {
+            return renameShared(session, from, to);
+        }
+        long accountId = session.account().id();
         ctx.requireMailbox(accountId, from, ResponseCode.NONEXISTENT);
         MailboxNames.checkCreatable(to);
         if (to.equals(Mailbox.INBOX) || ctx.mail.mailbox(accountId, to).isPresent()) {
@@ -180,10 +212,32 @@ final class MailboxCommands {
         return Outcome.of(session);
     }
 
-    /** RFC 9051 §6.3.7, §6.3.8. */
+    /**
+     * RFC 4314 §4 RENAME within one other user's hierarchy: "x" on the source and "k" on the new parent
+     * (which must exist). Moving a mailbox between owners is refused: it would be a copy and a delete.
+     */
+    private Outcome renameShared(SessionState.LoggedIn session, String from, String to) {
+        SharedNamespace.Access source = ctx.shared.require(session.account(), from, ResponseCode.NONEXISTENT)
+                .require('x', ResponseCode.NONEXISTENT);
+        int slash = to.lastIndexOf(Mailbox.DELIMITER);
+        Optional<SharedNamespace.Location> target = ctx.shared.locate(session.account(), to);
+        if (target.isEmpty() || target.get().owner().id() != source.mailbox().accountId() || slash < 0) {
+            throw new ImapException.No(ResponseCode.CANNOT, "cannot move a mailbox to another owner");
+        }
+        SharedNamespace.Access parent = ctx.shared.find(session.account(), to.substring(0, slash))
+                .orElseThrow(() -> new ImapException.No(ResponseCode.NOPERM, "cannot create mailboxes here"));
+        parent.require('k', ResponseCode.NONEXISTENT);
+        if (ctx.shared.find(session.account(), to).isPresent()) {
+            throw new ImapException.No(ResponseCode.ALREADYEXISTS, "target mailbox exists");
+        }
+        ctx.mail.renameMailbox(source.mailbox().accountId(), source.mailbox().name(), target.get().ownerName());
+        return Outcome.of(session);
+    }
+
+    /** RFC 9051 §6.3.7, §6.3.8; a shared mailbox needs "l" to be subscribed (RFC 4314 §4). */
     Outcome subscribe(SessionState.LoggedIn session, Command.Subscribe command) {
         String name = ctx.storeName(command.mailbox());
-        if (command.subscribe() && ctx.mail.mailbox(session.account().id(), name).isEmpty()) {
+        if (command.subscribe() && ctx.shared.find(session.account(), name).filter(a -> a.rights().has('l')).isEmpty()) {
             throw new ImapException.No(ResponseCode.NONEXISTENT, "no such mailbox");
         }
         ctx.mail.setSubscribed(session.account().id(), name, command.subscribe());
@@ -191,14 +245,14 @@ final class MailboxCommands {
     }
 
     Outcome list(SessionState.LoggedIn session, Command.ListMailboxes command) {
-        list.list(session.account().id(), command, (mailbox, items) -> writeStatus(session, mailbox, items));
+        list.list(session.account(), command, (mailbox, items) -> writeStatus(session, mailbox, items));
         return Outcome.of(session);
     }
 
-    /** RFC 9051 §6.3.11, RFC 8438 SIZE. */
+    /** RFC 9051 §6.3.11, RFC 8438 SIZE; RFC 4314 §4: "r" on another user's mailbox. */
     Outcome status(SessionState.LoggedIn session, Command.Status command) {
-        Mailbox mailbox = ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()),
-                ResponseCode.NONEXISTENT);
+        Mailbox mailbox = ctx.shared.require(session.account(), ctx.storeName(command.mailbox()),
+                ResponseCode.NONEXISTENT).require('r', ResponseCode.NONEXISTENT).asSeen();
         writeStatus(session, mailbox, command.items());
         return Outcome.of(session);
     }

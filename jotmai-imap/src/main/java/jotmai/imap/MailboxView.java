@@ -37,6 +37,8 @@ final class MailboxView {
     /** UID → MODSEQ of flag changes this session already reported itself (no duplicate FETCH). */
     final Map<Long, Long> ownFlagChanges = new HashMap<>();
     private UidSet saved = UidSet.EMPTY;
+    /** The session user's RFC 4314 rights on the mailbox (all of them on the user's own mailboxes). */
+    jotmai.store.Rights rights = jotmai.store.Rights.ALL;
 
     MailboxView(long mailboxId, String name, long uidValidity, boolean readOnly, long[] initialUids, long modSeq) {
         this.mailboxId = mailboxId;

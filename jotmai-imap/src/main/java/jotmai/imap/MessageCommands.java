@@ -51,12 +51,13 @@ final class MessageCommands {
         if (uids.isEmpty()) {
             return Outcome.of(session);
         }
-        FlagOperation op = switch (command.mode()) {
-            case REPLACE -> FlagOperation.REPLACE;
-            case ADD -> FlagOperation.ADD;
-            case REMOVE -> FlagOperation.REMOVE;
-        };
-        FlagResult result = ctx.mail.updateFlags(view.mailboxId, uids, op, flags, command.unchangedSince());
+        FlagResult result = AclFlags.all(view.rights)
+                ? ctx.mail.updateFlags(view.mailboxId, uids, switch (command.mode()) {
+                    case REPLACE -> FlagOperation.REPLACE;
+                    case ADD -> FlagOperation.ADD;
+                    case REMOVE -> FlagOperation.REMOVE;
+                }, flags, command.unchangedSince())
+                : storeRestricted(view, uids, command, flags);
         Map<Long, MessageMeta> updated = new HashMap<>();
         for (MessageMeta m : result.updated()) {
             updated.put(m.uid(), m);
@@ -94,6 +95,38 @@ final class MessageCommands {
         return Outcome.of(session);
     }
 
+    /**
+     * RFC 4314 §4: STORE on a shared mailbox changes only the flags the user has rights for and leaves
+     * the others silently alone. A replace becomes "add the permitted flags asked for" plus "remove the
+     * permitted flags not asked for" (the known keywords and system flags), so flags the user may not
+     * touch keep their values.
+     */
+    private FlagResult storeRestricted(MailboxView view, UidSet uids, Command.Store command, Set<String> flags) {
+        Set<String> permitted = AclFlags.permitted(view.rights, flags);
+        return switch (command.mode()) {
+            case ADD -> ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, permitted, command.unchangedSince());
+            case REMOVE -> ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.REMOVE, permitted,
+                    command.unchangedSince());
+            case REPLACE -> {
+                Set<String> clear = new java.util.LinkedHashSet<>(MailboxView.SYSTEM_FLAGS);
+                clear.addAll(view.keywords);
+                clear = AclFlags.permitted(view.rights, clear);
+                clear.removeIf(f -> permitted.stream().anyMatch(p -> p.equalsIgnoreCase(f)));
+                FlagResult added = ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, permitted,
+                        command.unchangedSince());
+                UidSet rest = without(uids, added.modified());
+                FlagResult removed = rest.isEmpty() ? added
+                        : ctx.mail.updateFlags(view.mailboxId, rest, FlagOperation.REMOVE, clear, OptionalLong.empty());
+                Map<Long, MessageMeta> latest = new java.util.TreeMap<>();
+                added.updated().forEach(m -> latest.put(m.uid(), m));
+                if (removed != added) {
+                    removed.updated().forEach(m -> latest.put(m.uid(), m));
+                }
+                yield new FlagResult(List.copyOf(latest.values()), added.modified());
+            }
+        };
+    }
+
     private void writeFlagsOf(MailboxView view, UidSet uids, Map<Long, MessageMeta> known, boolean withUid) {
         List<Long> missing = new ArrayList<>();
         uids.stream().filter(u -> !known.containsKey(u)).limit(10_000_000).forEach(missing::add);
@@ -125,10 +158,14 @@ final class MessageCommands {
     Outcome copy(SessionState.Selected session, Command.Copy command) {
         MailboxView view = session.view();
         UidSet uids = view.resolve(command.set(), command.uid());
-        Mailbox target = ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()),
-                ResponseCode.TRYCREATE);
+        // RFC 4314 §4: the target needs "i"; MOVE also needs "t" and "e" on the source (RFC 6851 §3.3)
+        Mailbox target = ctx.shared.require(session.account(), ctx.storeName(command.mailbox()),
+                ResponseCode.TRYCREATE).require('i', ResponseCode.TRYCREATE).mailbox();
         if (command.move() && view.readOnly) {
             throw new ImapException.No(ResponseCode.of("READ-ONLY"), "mailbox is read-only");
+        }
+        if (command.move() && !view.rights.hasAll("te")) {
+            throw new ImapException.No(ResponseCode.NOPERM, "permission denied (rights t and e needed)");
         }
         if (uids.isEmpty()) {
             return new Outcome(session, null, "no messages");
@@ -185,6 +222,9 @@ final class MessageCommands {
         if (view.readOnly) {
             throw new ImapException.No(ResponseCode.of("READ-ONLY"), "mailbox is read-only");
         }
+        if (!view.rights.has('e')) {
+            throw new ImapException.No(ResponseCode.NOPERM, "permission denied (right e needed)"); // RFC 4314 §4
+        }
         Optional<UidSet> only = command.uids().map(set -> view.resolve(set, true));
         if (only.isPresent() && only.get().isEmpty()) {
             return Outcome.of(session);
@@ -197,7 +237,7 @@ final class MessageCommands {
     /** RFC 9051 §6.4.1 CLOSE: silent expunge when read-write, then back to authenticated. */
     Outcome close(SessionState.Selected session) {
         MailboxView view = session.view();
-        if (!view.readOnly) {
+        if (!view.readOnly && view.rights.has('e')) { // RFC 4314 §4: without "e" CLOSE just closes
             ctx.mail.expunge(view.mailboxId, Optional.empty());
         }
         return Outcome.of(new SessionState.Authenticated(session.account()));

@@ -12,10 +12,13 @@ final class SessionContext {
     final ResponseWriter out;
     final String sessionId;
     final ImapConfig config;
+    /** RFC 2342 namespaces and RFC 4314 rights (issue 7). */
+    final SharedNamespace shared;
     /** ENABLE IMAP4rev2 was sent (RFC 9051 §6.3.1): UTF-8 names, no \Recent, ESEARCH for SEARCH. */
     private boolean rev2;
 
-    SessionContext(MailStore mail, ResponseWriter out, String sessionId, ImapConfig config) {
+    SessionContext(MailStore mail, ResponseWriter out, String sessionId, ImapConfig config, SharedNamespace shared) {
+        this.shared = shared;
         this.mail = mail;
         this.out = out;
         this.sessionId = sessionId;

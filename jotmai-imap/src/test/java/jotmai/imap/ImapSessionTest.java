@@ -173,7 +173,8 @@ class ImapSessionTest {
             assertThat(ImapTestClient.last(c.command("DELETE Work/2026/Q1"))).startsWith("t9 OK");
             assertThat(ImapTestClient.last(c.command("DELETE Work/2026/Q1"))).startsWith("t10 NO [NONEXISTENT]");
             assertThat(ImapTestClient.last(c.command("DELETE INBOX"))).startsWith("t11 NO");
-            assertThat(c.command("NAMESPACE").get(0)).isEqualTo("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+            assertThat(c.command("NAMESPACE").get(0)).isEqualTo(
+                    "* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) ((\"Shared Folders/\" \"/\"))");
             assertThat(ImapTestClient.last(c.command("CREATE \"K&AOQ-se\""))).startsWith("t13 OK");
             assertThat(c.command("LIST \"\" K*").get(0)).isEqualTo("* LIST (\\HasNoChildren) \"/\" K&AOQ-se");
             assertThat(ImapTestClient.last(c.command("UNSUBSCRIBE Sent"))).startsWith("t15 OK");

@@ -161,6 +161,19 @@ public sealed interface Command {
     // ---- RFC 4978 COMPRESS ----
     /** mechanism: upper-cased; only DEFLATE exists. */
     record Compress(String mechanism) implements Command { public String name() { return "COMPRESS"; } }
+    // ---- RFC 4314 ACL ----
+    /** rights: as sent, with an optional leading "+" (add) or "-" (remove), RFC 4314 §3.1. */
+    record SetAcl(String mailbox, String identifier, String rights) implements Command {
+        public String name() { return "SETACL"; }
+    }
+
+    record DeleteAcl(String mailbox, String identifier) implements Command { public String name() { return "DELETEACL"; } }
+
+    record GetAcl(String mailbox) implements Command { public String name() { return "GETACL"; } }
+
+    record ListRights(String mailbox, String identifier) implements Command { public String name() { return "LISTRIGHTS"; } }
+
+    record MyRights(String mailbox) implements Command { public String name() { return "MYRIGHTS"; } }
 
     /**
      * Whether EXPUNGE responses may be sent while answering this command: not during FETCH, STORE,

@@ -113,6 +113,21 @@ public final class CommandParser {
                 t.sp();
                 yield new Command.Compress(t.atom().toUpperCase(Locale.ROOT));
             }
+            case "SETACL" -> { // RFC 4314 §3.1
+                String mailbox = mailboxArg(t);
+                String identifier = mailboxArg(t);
+                yield new Command.SetAcl(mailbox, identifier, mailboxArg(t));
+            }
+            case "DELETEACL" -> {
+                String mailbox = mailboxArg(t);
+                yield new Command.DeleteAcl(mailbox, mailboxArg(t));
+            }
+            case "GETACL" -> new Command.GetAcl(mailboxArg(t));
+            case "LISTRIGHTS" -> {
+                String mailbox = mailboxArg(t);
+                yield new Command.ListRights(mailbox, mailboxArg(t));
+            }
+            case "MYRIGHTS" -> new Command.MyRights(mailboxArg(t));
             case "STATUS" -> {
                 String mailbox = mailboxArg(t);
                 t.sp();

@@ -1,0 +1,103 @@
+package jotmai.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.eclipse.angus.mail.imap.ACL;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jotmai.store.Account;
+import jotmai.store.Rights;
+
+/** Angus Mail (a real client) finds and reads shared folders through the namespaces NAMESPACE announces. */
+class AclRealClientTest {
+    @TempDir
+    Path dir;
+    ImapFixture fx;
+    Account alice;
+    Account bob;
+
+    @BeforeEach
+    void start() throws Exception {
+        fx = new ImapFixture(dir);
+        alice = fx.account("alice");
+        bob = fx.account("bob");
+        fx.start();
+    }
+
+    @AfterEach
+    void stop() {
+        fx.close();
+    }
+
+    private IMAPStore connect(String user) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.imap.host", "127.0.0.1");
+        props.put("mail.imap.port", String.valueOf(fx.port()));
+        props.put("mail.imap.connectiontimeout", "30000");
+        props.put("mail.imap.timeout", "60000");
+        IMAPStore store = (IMAPStore) Session.getInstance(props).getStore("imap");
+        store.connect(user, ImapFixture.PASSWORD);
+        return store;
+    }
+
+    @Test
+    void angusMailReadsAColleaguesInboxThroughOtherUsersAndASharedFolder() throws Exception {
+        fx.deliver(bob, ImapFixture.message(1));
+        fx.deliver(bob, ImapFixture.message(2));
+        Account shared = fx.account("shared");
+        fx.store.mail().createMailbox(shared.id(), "Team", Optional.empty());
+        long team = fx.store.mail().mailbox(shared.id(), "Team").orElseThrow().id();
+        fx.store.acl().setRights(team, "anyone", Rights.of("lrswi"));
+
+        IMAPStore bobStore = connect("bob@example.test");
+        IMAPStore aliceStore = connect("alice@example.test");
+        try {
+            // the owner shares with ACL commands through Angus's IMAPFolder.addACL
+            IMAPFolder bobInbox = (IMAPFolder) bobStore.getFolder("INBOX");
+            assertThat(bobStore.hasCapability("ACL")).isTrue();
+            bobInbox.addACL(new ACL("alice@example.test", new org.eclipse.angus.mail.imap.Rights("lrs")));
+            assertThat(List.of(bobInbox.getACL())).extracting(ACL::getName).contains("alice@example.test");
+
+            Folder[] others = aliceStore.getUserNamespaces("bob@example.test");
+            assertThat(others).hasSize(1);
+            Folder inbox = others[0].getFolder("INBOX");
+            assertThat(inbox.getFullName()).isEqualTo("Other Users/bob@example.test/INBOX");
+            inbox.open(Folder.READ_WRITE);
+            assertThat(inbox.getMessageCount()).isEqualTo(2);
+            Message first = inbox.getMessage(1);
+            assertThat(first.getSubject()).isEqualTo("message 1");
+            first.setFlag(Flags.Flag.SEEN, true);
+            first.setFlag(Flags.Flag.FLAGGED, true); // no "w": silently not stored
+            assertThat(((IMAPFolder) inbox).myRights().contains(org.eclipse.angus.mail.imap.Rights.Right.READ)).isTrue();
+
+            Folder[] sharedNs = aliceStore.getSharedNamespaces();
+            assertThat(sharedNs).hasSize(1);
+            assertThat(List.of(sharedNs[0].list()).stream().map(Folder::getFullName)).containsExactly("Shared Folders/Team");
+            Folder teamFolder = sharedNs[0].getFolder("Team");
+            inbox.copyMessages(new Message[] {first}, teamFolder); // "i" on the shared folder
+            inbox.close(false);
+            assertThat(fx.store.mail().messages(fx.inbox(bob).id()).get(0).flags()).containsExactly("\\Seen");
+            teamFolder.open(Folder.READ_ONLY);
+            assertThat(teamFolder.getMessageCount()).isEqualTo(1);
+            assertThat(teamFolder.getMessage(1).getSubject()).isEqualTo("message 1");
+            teamFolder.close(false);
+        } finally {
+            aliceStore.close();
+            bobStore.close();
+        }
+    }
+}
