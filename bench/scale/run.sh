@@ -6,6 +6,7 @@
 #   bench/scale/run.sh                  # needs: root (initdb/pg_ctl as user postgres), postgresql-15,
 #                                       #   python3, smtp-load.py (bench/smtp), imaptest (IMAPTEST), a JDK 21+
 # Env: MSGS=2000 SESSIONS=10 LEN=5000 (SMTP: messages, parallel sessions, size), IMAP_CLIENTS=10 IMAP_SECS=20
+#      WARMUP=300 (unmeasured messages to each node first, so the JIT is warm; the IMAP load follows the SMTP load)
 #      IMAPTEST=/tmp/imap-imaptest-build/imaptest  MBOX=/tmp/bench.mbox  REBUILD=1 (rebuild the jar)
 #      WORK=/tmp/jotmai-scale-bench  PGPORT=15433 (the bench's own PostgreSQL cluster)
 #
@@ -19,7 +20,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-MSGS=${MSGS:-2000}; SESSIONS=${SESSIONS:-10}; LEN=${LEN:-5000}
+MSGS=${MSGS:-2000}; SESSIONS=${SESSIONS:-10}; LEN=${LEN:-5000}; WARMUP=${WARMUP:-300}
 IMAP_CLIENTS=${IMAP_CLIENTS:-10}; IMAP_SECS=${IMAP_SECS:-20}
 IMAPTEST=${IMAPTEST:-/tmp/imap-imaptest-build/imaptest}; MBOX=${MBOX:-/tmp/bench.mbox}
 PEERS=${PEERS:-/work/shared/peers}
@@ -85,9 +86,20 @@ setup() { # DATA [--set ...]
     "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$HERE/ScaleSetup.java" "$data" "$USERS_FIRST" "$USERS_LAST" "$@" >"$WORK/setup.log" 2>&1
 }
 
+warm_up() { # PORT...: WARMUP messages to each SMTP port, unmeasured (the JIT of a fresh node warms up)
+    local outs=()
+    for port in "$@"; do
+        python3 "$ROOT/bench/smtp/smtp-load.py" "127.0.0.1:$port" --sessions 4 --msgs "$WARMUP" --len "$LEN" \
+            --range "$USERS_FIRST-$USERS_LAST" >/dev/null 2>&1 &
+        outs+=($!)
+    done
+    for p in "${outs[@]}"; do wait "$p" || true; done
+}
+
 smtp_load() { # ROW PORT... : the load split over the given SMTP ports, in parallel
     local row=$1; shift
     local n=$# per_msgs=$((MSGS / $#)) per_sessions=$(( (SESSIONS + $# - 1) / $# )) t0 t1 outs=()
+    [ "$WARMUP" -gt 0 ] && warm_up "$@"
     t0=$(date +%s.%N)
     for port in "$@"; do
         python3 "$ROOT/bench/smtp/smtp-load.py" "127.0.0.1:$port" --sessions "$per_sessions" --msgs "$per_msgs" \
@@ -124,7 +136,7 @@ imap_load() { # ROW PORT... : imaptest stress, clients split over the ports, dis
     say "SUMMARY imap $row nodes=$n clients=$((per * n)) secs=$IMAP_SECS cmds_per_sec=$sum errors=$errors load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 
-say "# bench/scale/run.sh $STAMP MSGS=$MSGS SESSIONS=$SESSIONS LEN=$LEN IMAP_CLIENTS=$IMAP_CLIENTS IMAP_SECS=$IMAP_SECS nproc=$(nproc)"
+say "# bench/scale/run.sh $STAMP WARMUP=$WARMUP MSGS=$MSGS SESSIONS=$SESSIONS LEN=$LEN IMAP_CLIENTS=$IMAP_CLIENTS IMAP_SECS=$IMAP_SECS nproc=$(nproc)"
 
 echo "== embedded SQLite, one node" >&2
 rm -rf "$WORK/sqlite"

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +54,19 @@ class PostgresSchemaTest {
         return DriverManager.getConnection(PgTestDatabase.url(), PgTestDatabase.user(), PgTestDatabase.password());
     }
 
+    /**
+     * Tables without an account id, each with its role under Citus (docs/SCALING.md): reference tables
+     * are copied to every worker, the others stay plain tables on the coordinator or are distributed by
+     * their own key. A new table must either lead its primary key with account_id or be listed here.
+     */
+    static final Map<String, String> GLOBAL_TABLES = Map.of(
+            "domains", "reference", "aliases", "reference", "accounts", "reference",
+            "blobs", "distributed by id", "blob_chunks", "distributed by blob_id",
+            "queue_messages", "coordinator (FOR UPDATE SKIP LOCKED over all due rows)",
+            "queue_recipients", "coordinator, with queue_messages",
+            "auth_throttle", "coordinator or distributed by key (written on every failed login)",
+            "flyway_schema_history", "coordinator");
+
     @Test
     void everyPerAccountTableLeadsItsPrimaryKeyWithAccountId() throws Exception {
         List<String> leading = new ArrayList<>();
@@ -72,6 +86,38 @@ class PostgresSchemaTest {
         }
         assertThat(leading).containsExactlyInAnyOrderElementsOf(
                 PER_ACCOUNT_TABLES.stream().map(t -> t + ".account_id").toList());
+    }
+
+    @Test
+    void everyTableIsEitherDistributableByAccountIdOrAKnownGlobalTable() throws Exception {
+        // Citus readiness for tables added by later migrations too: a table that has an account_id
+        // column must lead its primary key with it (co-location by account); one without must be
+        // classified in GLOBAL_TABLES.
+        List<String> misfits = new ArrayList<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT t.relname,
+                       (SELECT a.attname FROM pg_index i JOIN pg_attribute a
+                          ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+                        WHERE i.indrelid = t.oid AND i.indisprimary) AS pk_lead,
+                       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid
+                               AND a.attname = 'account_id' AND NOT a.attisdropped) AS has_account
+                FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = ? AND t.relkind = 'r' ORDER BY t.relname""")) {
+            ps.setString(1, config.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String table = rs.getString(1);
+                    boolean perAccount = rs.getBoolean(3);
+                    if (perAccount && !"account_id".equals(rs.getString(2))) {
+                        misfits.add(table + ": has account_id but its primary key leads with " + rs.getString(2));
+                    } else if (!perAccount && !GLOBAL_TABLES.containsKey(table)) {
+                        misfits.add(table + ": no account_id; lead the primary key with it or classify the table "
+                                + "in GLOBAL_TABLES (and docs/SCALING.md)");
+                    }
+                }
+            }
+        }
+        assertThat(misfits).isEmpty();
     }
 
     @Test
