@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "jotmai", mixinStandardHelpOptions = true, version = "jotmai 0.1.0",
         description = "Jotmai, a mail server for web-hosting providers: SMTP, IMAP, POP3.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class,
-                DkimCommand.class, QueueCommand.class, ConfigDocCommand.class, MigrateCommand.class})
+                DkimCommand.class, QueueCommand.class, ConfigDocCommand.class, MigrateCommand.class,
+                ShareCommand.class, ShareCommand.Unshare.class, ShareCommand.ListShares.class})
 public final class Main implements Callable<Integer> {
 
     static final int EXIT_FAILED = 1;
