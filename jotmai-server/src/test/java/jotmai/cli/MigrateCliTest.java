@@ -94,6 +94,9 @@ class MigrateCliTest {
             s.mail().deleteMailbox(bob.id(), "Junk");
             Mailbox bobInbox = s.mail().mailbox(bob.id(), "INBOX").orElseThrow();
             s.mail().append(bobInbox.id(), message("bob 1"), Set.of(Flags.ANSWERED), Instant.parse("2025-03-01T00:00:00Z"));
+            // RFC 4314 grants, also to an account a partial run has not migrated yet (issue 7)
+            s.acl().setRights(projects.id(), "bob@example.org", jotmai.store.Rights.of("lrs"));
+            s.acl().setRights(inbox.id(), "anyone", jotmai.store.Rights.of("l"));
         }
     }
 
@@ -130,7 +133,8 @@ class MigrateCliTest {
         for (Account a : s.accounts().accounts()) {
             all.put(a.address(), a.passwordHash() + " " + a.quotaBytes() + " subs=" + new java.util.TreeSet<>(s.mail().subscriptions(a.id())));
             for (Mailbox m : s.mail().mailboxes(a.id())) {
-                StringBuilder b = new StringBuilder("uidvalidity=" + m.uidValidity() + " use=" + m.specialUse());
+                StringBuilder b = new StringBuilder("uidvalidity=" + m.uidValidity() + " use=" + m.specialUse()
+                        + " acl=" + s.acl().acl(m.id()));
                 for (MessageMeta msg : s.mail().messages(m.id())) {
                     try (InputStream in = s.mail().openContent(msg.blob())) {
                         b.append("\n").append(msg.uid()).append(' ').append(new java.util.TreeSet<>(msg.flags()))

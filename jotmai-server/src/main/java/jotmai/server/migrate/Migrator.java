@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import jotmai.store.Account;
 import jotmai.store.AccountStore;
+import jotmai.store.AclStore;
 import jotmai.store.Alias;
 import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
@@ -126,6 +127,7 @@ public final class Migrator {
                 aliases++;
             }
         }
+        copyAcls();
         Copied copied = new Copied(domains, accounts, aliases, mailboxes, messages, skipped);
         log.info("migration copied {}", copied);
         for (Account a : from.accounts()) {
@@ -134,6 +136,30 @@ public final class Migrator {
             }
         }
         return new Summary(copied, checks);
+    }
+
+    /**
+     * RFC 4314 rights (issue 7) of every mailbox whose owner is already in the target, for grantees that
+     * are there too ("anyone" always): a run that migrates only some accounts leaves the grants to the
+     * others for the run that brings them. Setting replaces, so a rerun changes nothing.
+     */
+    private void copyAcls() {
+        for (Account a : source.accounts().accounts()) {
+            Optional<Account> owner = target.accounts().account(a.address());
+            if (owner.isEmpty()) {
+                continue;
+            }
+            for (Mailbox m : source.mail().mailboxes(a.id())) {
+                List<AclStore.AclEntry> entries = source.acl().acl(m.id());
+                Optional<Mailbox> tm = entries.isEmpty() ? Optional.empty()
+                        : target.mail().mailbox(owner.get().id(), m.name());
+                for (AclStore.AclEntry e : tm.isPresent() ? entries : List.<AclStore.AclEntry>of()) {
+                    if (e.identifier().equals(AclStore.ANYONE) || target.accounts().account(e.identifier()).isPresent()) {
+                        target.acl().setRights(tm.get().id(), e.identifier(), e.rights());
+                    }
+                }
+            }
+        }
     }
 
     /**
