@@ -73,6 +73,7 @@ final class ImapSession implements Runnable {
     private final ChangeSync sync;
     private final QuotaCommands quota;
     private final AclCommands acl;
+    private final SortCommand sort;
     private SessionState state = new SessionState.NotAuthenticated();
 
     ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir) {
@@ -92,6 +93,7 @@ final class ImapSession implements Runnable {
         this.append = new AppendCommand(ctx);
         this.quota = new QuotaCommands(ctx);
         this.acl = new AclCommands(ctx);
+        this.sort = new SortCommand(ctx, search);
     }
 
     @Override
@@ -299,6 +301,8 @@ final class ImapSession implements Runnable {
             case Command.Unselect u -> Outcome.of(new SessionState.Authenticated(selected().account()));
             case Command.Expunge e -> messages.expunge(selected(), e);
             case Command.Search s -> search.search(selected(), s, tag);
+            case Command.Sort s -> sort.sort(selected(), s);
+            case Command.Thread t -> sort.thread(selected(), t);
             case Command.Fetch f -> fetch.fetch(selected(), f);
             case Command.Store s -> messages.store(selected(), s);
             case Command.Copy c -> messages.copy(selected(), c);
@@ -501,7 +505,8 @@ final class ImapSession implements Runnable {
                 "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "STATUS=SIZE",
                 "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND", "CONDSTORE", "QRESYNC",
                 "QUOTA", "QUOTA=RES-STORAGE", "COMPRESS=DEFLATE",
-                "ACL", "RIGHTS=kxte"));
+                "ACL", "RIGHTS=kxte"),
+                "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
         return caps;
     }
 

@@ -74,6 +74,28 @@ final class SearchCommand {
         return Outcome.of(session);
     }
 
+    /**
+     * The messages of the session's view that match {@code key}, in UID order; for SORT and THREAD
+     * (RFC 5256 §3: their search criteria mean what SEARCH's do).
+     */
+    List<MessageMeta> matching(SessionState.Selected session, String charset, SearchKey key) {
+        String cs = charset.toUpperCase(Locale.ROOT);
+        if (!cs.equals("US-ASCII") && !cs.equals("UTF-8")) {
+            throw new ImapException.No(ResponseCode.BADCHARSET, "unsupported charset");
+        }
+        MailboxView view = session.view();
+        Map<SearchKey, UidSet> sets = new IdentityHashMap<>();
+        resolveSets(key, view, sets);
+        List<MessageMeta> result = new ArrayList<>();
+        for (MessageMeta meta : ctx.mail.messages(view.mailboxId)) {
+            int seq = view.seqOf(meta.uid());
+            if (seq > 0 && matches(key, new Candidate(meta, seq), view, sets)) {
+                result.add(meta);
+            }
+        }
+        return result;
+    }
+
     /** Whether the key has a MODSEQ criterion (then results carry the highest MODSEQ, RFC 7162 §3.1.5). */
     private static boolean usesModSeq(SearchKey key) {
         return switch (key) {

@@ -158,6 +158,21 @@ public sealed interface Command {
 
     record SetQuota(String root) implements Command { public String name() { return "SETQUOTA"; } }
 
+    // ---- RFC 5256 SORT and THREAD, RFC 5957 SORT=DISPLAY ----
+    enum SortCriterion { ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, DISPLAYFROM, DISPLAYTO }
+
+    record SortKey(SortCriterion criterion, boolean reverse) {}
+
+    record Sort(boolean uid, List<SortKey> criteria, String charset, SearchKey key) implements Command {
+        public String name() { return uid ? "UID SORT" : "SORT"; }
+    }
+
+    enum ThreadAlgorithm { ORDEREDSUBJECT, REFERENCES }
+
+    record Thread(boolean uid, ThreadAlgorithm algorithm, String charset, SearchKey key) implements Command {
+        public String name() { return uid ? "UID THREAD" : "THREAD"; }
+    }
+
     // ---- RFC 4978 COMPRESS ----
     /** mechanism: upper-cased; only DEFLATE exists. */
     record Compress(String mechanism) implements Command { public String name() { return "COMPRESS"; } }
@@ -186,6 +201,8 @@ public sealed interface Command {
             case Store s -> s.uid();
             case Search s -> s.uid();
             case Copy c -> c.uid();
+            case Sort s -> s.uid();
+            case Thread t -> t.uid();
             default -> true;
         };
     }

@@ -140,6 +140,8 @@ public final class CommandParser {
             case "UNSELECT" -> new Command.Unselect();
             case "EXPUNGE" -> new Command.Expunge(Optional.empty());
             case "SEARCH" -> search(t, false);
+            case "SORT" -> SortParser.sort(t, false);
+            case "THREAD" -> SortParser.thread(t, false);
             case "FETCH" -> fetch(t, false);
             case "STORE" -> store(t, false);
             case "COPY" -> copy(t, false, false);
@@ -151,6 +153,8 @@ public final class CommandParser {
                     case "FETCH" -> fetch(t, true);
                     case "STORE" -> store(t, true);
                     case "SEARCH" -> search(t, true);
+                    case "SORT" -> SortParser.sort(t, true);
+                    case "THREAD" -> SortParser.thread(t, true);
                     case "COPY" -> copy(t, true, false);
                     case "MOVE" -> copy(t, true, true);
                     case "EXPUNGE" -> {
