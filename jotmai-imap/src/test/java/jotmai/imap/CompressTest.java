@@ -165,6 +165,45 @@ class CompressTest {
     }
 
     @Test
+    void commandsPipelinedRightAfterCompressAreReadAsCompressed() throws Exception {
+        Socket socket = new Socket("127.0.0.1", fx.port());
+        socket.setSoTimeout(30_000);
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        readRawLine(in); // greeting
+        out.write(("a LOGIN alice@example.test " + ImapFixture.PASSWORD + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        for (String line = readRawLine(in); !line.startsWith("a "); line = readRawLine(in)) {
+            // capability lines
+        }
+        try (DeflateClient c = new DeflateClient(socket, in)) {
+            // as mbsync does: COMPRESS and, in the same packet, the next command already compressed
+            Deflater d = c.deflater;
+            d.setInput("z1 NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[256];
+            int n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+            ByteArrayOutputStream packet = new ByteArrayOutputStream();
+            packet.write("b COMPRESS DEFLATE\r\n".getBytes(StandardCharsets.US_ASCII));
+            packet.write(buf, 0, n);
+            out.write(packet.toByteArray());
+            out.flush();
+            assertThat(readRawLine(in)).isEqualTo("b OK DEFLATE active");
+            assertThat(c.readLine()).isEqualTo("z1 OK NOOP completed");
+            c.tags = 1;
+            assertThat(c.command("NOOP")).containsExactly("z2 OK NOOP completed");
+        }
+    }
+
+    /** One line read byte by byte, so nothing after it is consumed. */
+    private static String readRawLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.US_ASCII).stripTrailing();
+    }
+
+    @Test
     void unknownMechanismAndCompressBeforeLoginAreRefused() throws Exception {
         try (ImapTestClient c = new ImapTestClient(fx.port())) {
             c.readLine();

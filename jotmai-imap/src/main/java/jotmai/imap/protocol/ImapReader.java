@@ -51,6 +51,16 @@ public final class ImapReader {
         pos = limit = 0;
     }
 
+    /**
+     * Takes the bytes read from the stream but not yet consumed (e.g. data a client pipelined after
+     * COMPRESS, which is already compressed and must go through the new stream).
+     */
+    public byte[] takeBuffered() {
+        byte[] rest = java.util.Arrays.copyOfRange(buf, pos, limit);
+        pos = limit = 0;
+        return rest;
+    }
+
     /** Whether bytes the client pipelined are already waiting (used to refuse pipelined STARTTLS data). */
     public boolean hasBufferedInput() {
         return pos < limit;

@@ -218,12 +218,22 @@ public final class Connection implements AutoCloseable {
      * deflater and fixed buffers; a corrupt stream fails the next read with an {@link IOException}.
      */
     public void startCompression() throws IOException {
+        startCompression(new byte[0]);
+    }
+
+    /**
+     * {@link #startCompression()} when the protocol's reader already holds {@code alreadyRead}, bytes
+     * that arrived after the command and are therefore compressed; they are decompressed first.
+     */
+    public void startCompression(byte[] alreadyRead) throws IOException {
         if (compressed) {
             throw new IllegalStateException("compression already active");
         }
         out.flush();
         compressed = true;
-        inflating = new InflatingInput(in);
+        InputStream source = alreadyRead.length == 0 ? in
+                : new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(alreadyRead), in);
+        inflating = new InflatingInput(source);
         deflating = new DeflatingOutput(out);
         in = new BufferedInputStream(inflating, BUFFER);
         out = new BufferedOutputStream(deflating, BUFFER);
