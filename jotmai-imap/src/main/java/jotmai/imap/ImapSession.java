@@ -74,6 +74,7 @@ final class ImapSession implements Runnable {
     private final QuotaCommands quota;
     private final AclCommands acl;
     private final SortCommand sort;
+    private final MetadataCommands metadata;
     private SessionState state = new SessionState.NotAuthenticated();
 
     ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir) {
@@ -94,6 +95,7 @@ final class ImapSession implements Runnable {
         this.quota = new QuotaCommands(ctx);
         this.acl = new AclCommands(ctx);
         this.sort = new SortCommand(ctx, search);
+        this.metadata = new MetadataCommands(ctx, store.metadata());
     }
 
     @Override
@@ -293,6 +295,8 @@ final class ImapSession implements Runnable {
             case Command.GetAcl a -> acl.getAcl(loggedIn(), a);
             case Command.ListRights a -> acl.listRights(loggedIn(), a);
             case Command.MyRights a -> acl.myRights(loggedIn(), a);
+            case Command.GetMetadata g -> metadata.get(loggedIn(), g);
+            case Command.SetMetadata m -> metadata.set(loggedIn(), m);
             case Command.Idle i -> {
                 idle(tag, loggedIn());
                 yield Outcome.of(state);
@@ -375,8 +379,8 @@ final class ImapSession implements Runnable {
 
     /**
      * RFC 4978 §3 COMPRESS DEFLATE: after our (uncompressed) OK both directions are raw deflate. Only
-     * once per connection ([COMPRESSIONACTIVE]), only after login. Buffered input is kept: a client
-     * may only send compressed data after seeing the OK, so anything read already belongs to it.
+     * once per connection ([COMPRESSIONACTIVE]), only after login. Input already read past the command
+     * line was sent after it, hence compressed (mbsync pipelines): it goes into the inflater first.
      */
     private void compress(String tag, Command.Compress command) throws IOException {
         loggedIn();
@@ -386,12 +390,10 @@ final class ImapSession implements Runnable {
         if (connection.isCompressed()) {
             throw new ImapException.No(ResponseCode.of("COMPRESSIONACTIVE"), "compression already active");
         }
-        if (in.hasBufferedInput()) {
-            throw new ImapException.Bad("no pipelining after COMPRESS"); // data would be ambiguous
-        }
         out.ok(tag, null, "DEFLATE active");
         out.flush();
-        connection.startCompression();
+        // a client that pipelined after COMPRESS has compressed what it sent: feed it to the inflater
+        connection.startCompression(in.takeBuffered());
         in.reset(connection.in());
         out.reset(connection.out());
         log.debug("session {}: COMPRESS=DEFLATE active", ctx.sessionId);
@@ -505,8 +507,9 @@ final class ImapSession implements Runnable {
                 "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "STATUS=SIZE",
                 "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND", "CONDSTORE", "QRESYNC",
                 "QUOTA", "QUOTA=RES-STORAGE", "COMPRESS=DEFLATE",
-                "ACL", "RIGHTS=kxte"),
+                "ACL", "RIGHTS=kxte",
                 "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
+        caps.addAll(MetadataCommands.capabilities());
         return caps;
     }
 

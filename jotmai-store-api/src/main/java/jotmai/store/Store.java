@@ -16,6 +16,9 @@ public interface Store extends AutoCloseable {
     /** Access control lists of mailboxes shared with other users (RFC 4314, issue 7). */
     AclStore acl();
 
+    /** Server and mailbox annotations (RFC 5464 METADATA, issue 7). */
+    MetadataStore metadata();
+
     /**
      * Authentication failure counters and bans: per process for an embedded store, shared by every
      * node for a database server (issue 8).

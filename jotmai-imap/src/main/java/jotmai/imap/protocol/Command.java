@@ -173,6 +173,25 @@ public sealed interface Command {
         public String name() { return uid ? "UID THREAD" : "THREAD"; }
     }
 
+    // ---- RFC 5464 METADATA ----
+    enum MetadataDepth { ZERO, ONE, INFINITY }
+
+    /** GETMETADATA [(MAXSIZE n DEPTH d)] mailbox entries; mailbox "" names the server (§4.2). */
+    record GetMetadata(String mailbox, List<String> entries, OptionalLong maxSize, MetadataDepth depth)
+            implements Command {
+        public String name() { return "GETMETADATA"; }
+    }
+
+    /**
+     * One entry of SETMETADATA. value null with size 0: NIL (delete); value null with size &gt; 0: a
+     * literal too large to keep in memory (answered with [METADATA MAXSIZE]).
+     */
+    record MetadataValue(String entry, byte[] value, long size) {}
+
+    record SetMetadata(String mailbox, List<MetadataValue> values) implements Command {
+        public String name() { return "SETMETADATA"; }
+    }
+
     // ---- RFC 4978 COMPRESS ----
     /** mechanism: upper-cased; only DEFLATE exists. */
     record Compress(String mechanism) implements Command { public String name() { return "COMPRESS"; } }

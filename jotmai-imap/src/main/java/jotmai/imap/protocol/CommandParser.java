@@ -109,6 +109,8 @@ public final class CommandParser {
                 skipParenthesized(t, 0); // refused anyway (RFC 9208 §4.3: admin-only here)
                 yield new Command.SetQuota(root);
             }
+            case "GETMETADATA" -> MetadataParser.get(t);
+            case "SETMETADATA" -> MetadataParser.set(t);
             case "COMPRESS" -> {
                 t.sp();
                 yield new Command.Compress(t.atom().toUpperCase(Locale.ROOT));

@@ -210,6 +210,7 @@ final class MailboxRows {
             ps.setLong(2, mailbox.id());
             ps.executeUpdate();
         }
+        jotmai.store.support.MetadataRows.deleteMailbox(tx.c(), mailbox.id()); // every user's entries
         try (PreparedStatement ps = tx.c().prepareStatement(
                 "DELETE FROM mailbox_acl WHERE account_id = ? AND mailbox_id = ?")) {
             ps.setLong(1, mailbox.accountId());

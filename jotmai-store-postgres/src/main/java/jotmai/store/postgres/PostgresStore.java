@@ -39,6 +39,7 @@ public final class PostgresStore implements Store {
     private final PgQueueStore queue;
     private final PgThrottleStore throttle;
     private final PgAclStore acl;
+    private final PgMetadataStore metadata;
     private final AtomicBoolean purging = new AtomicBoolean();
     private final AtomicLong lastPurgeNanos = new AtomicLong(System.nanoTime() - PURGE_INTERVAL_MILLIS * 1_000_000);
     private volatile boolean closed;
@@ -60,6 +61,7 @@ public final class PostgresStore implements Store {
         this.mail = new PgMailStore(db, blobs, maildropLocks, this::purgeSoon);
         this.queue = new PgQueueStore(db, blobs);
         this.acl = new PgAclStore(db);
+        this.metadata = new PgMetadataStore(db);
         this.throttle = new PgThrottleStore(db);
     }
 
@@ -106,6 +108,11 @@ public final class PostgresStore implements Store {
     @Override
     public jotmai.store.AclStore acl() {
         return acl;
+    }
+
+    @Override
+    public jotmai.store.MetadataStore metadata() {
+        return metadata;
     }
 
     @Override

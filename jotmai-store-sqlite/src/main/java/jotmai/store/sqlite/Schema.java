@@ -93,8 +93,18 @@ final class Schema {
             "ALTER TABLE message ADD COLUMN first_retrieved_ms INTEGER",
             "ALTER TABLE account ADD COLUMN apop_secret TEXT");
 
+    /**
+     * RFC 5464 METADATA (issue 7): account_id is the owner (the user for /private entries, the mailbox
+     * owner for /shared, 0 for server /shared); the mailbox index serves DELETE of a mailbox.
+     */
+    private static final List<String> V_METADATA = List.of(
+            """
+            CREATE TABLE metadata(account_id INTEGER NOT NULL, mailbox_id INTEGER NOT NULL, name TEXT NOT NULL,
+              value BLOB NOT NULL, PRIMARY KEY(account_id, mailbox_id, name)) WITHOUT ROWID""",
+            "CREATE INDEX metadata_mailbox ON metadata(mailbox_id)");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL, V_POP3_STATE);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

@@ -232,7 +232,8 @@ final class SqliteAccountStore implements AccountStore {
                 MailboxRows.deleteWithMessages(tx, m);
             }
             for (String sql : List.of("DELETE FROM subscription WHERE account_id = ?",
-                    "DELETE FROM login_record WHERE account_id = ?", "DELETE FROM account WHERE id = ?")) {
+                    "DELETE FROM login_record WHERE account_id = ?", "DELETE FROM metadata WHERE account_id = ?",
+                    "DELETE FROM account WHERE id = ?")) {
                 try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
                     ps.setLong(1, accountId);
                     ps.executeUpdate();

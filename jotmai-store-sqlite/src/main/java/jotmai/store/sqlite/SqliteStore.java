@@ -54,6 +54,7 @@ public final class SqliteStore implements Store {
     private final SqliteMailStore mail;
     private final SqliteQueueStore queue;
     private final SqliteAclStore acl;
+    private final SqliteMetadataStore metadata;
     private final LocalThrottleStore throttle = new LocalThrottleStore();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -67,6 +68,7 @@ public final class SqliteStore implements Store {
         this.mail = new SqliteMailStore(db, writer, graceMs);
         this.queue = new SqliteQueueStore(db, writer);
         this.acl = new SqliteAclStore(db, writer);
+        this.metadata = new SqliteMetadataStore(db, writer);
         // bytes of messages expunged before the last shutdown whose grace period has passed
         int purged = writer.write(tx -> BlobTable.purge(tx, tx.now() - graceMs));
         if (purged > 0) {
@@ -108,6 +110,11 @@ public final class SqliteStore implements Store {
     @Override
     public jotmai.store.AclStore acl() {
         return acl;
+    }
+
+    @Override
+    public jotmai.store.MetadataStore metadata() {
+        return metadata;
     }
 
     @Override
