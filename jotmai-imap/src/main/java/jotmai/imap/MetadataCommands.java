@@ -41,7 +41,7 @@ final class MetadataCommands {
 
     /** RFC 5464 §4.2 GETMETADATA. */
     Outcome get(SessionState.LoggedIn session, Command.GetMetadata command) {
-        long mailboxId = mailboxId(session, command.mailbox());
+        long mailboxId = mailboxId(session, command.mailbox(), false);
         TreeMap<String, byte[]> all = new TreeMap<>();
         for (MetadataStore.Entry e : metadata.entries(session.account().id(), mailboxId)) {
             all.put(e.name(), e.value());
@@ -98,7 +98,9 @@ final class MetadataCommands {
 
     /** RFC 5464 §4.3 SETMETADATA: all entries or none. */
     Outcome set(SessionState.LoggedIn session, Command.SetMetadata command) {
-        long mailboxId = mailboxId(session, command.mailbox());
+        boolean writesShared = command.values().stream()
+                .anyMatch(v -> v.entry().toLowerCase(Locale.ROOT).startsWith(MetadataStore.SHARED));
+        long mailboxId = mailboxId(session, command.mailbox(), writesShared);
         Map<String, byte[]> changes = new LinkedHashMap<>();
         for (Command.MetadataValue v : command.values()) {
             String name = entryName(v.entry(), false);
@@ -118,11 +120,22 @@ final class MetadataCommands {
         };
     }
 
-    private long mailboxId(SessionState.LoggedIn session, String wireName) {
+    /**
+     * The mailbox, own or shared with the user (RFC 4314 rights, RFC 5464 §3.3/§4.3): "l" to use its
+     * /private entries, "r" to read its /shared ones (checked for GETMETADATA), "w" to write them.
+     */
+    private long mailboxId(SessionState.LoggedIn session, String wireName, boolean writesShared) {
         if (wireName.isEmpty()) {
             return MetadataStore.SERVER; // RFC 5464 §3.1: "" is the server
         }
-        return ctx.requireMailbox(session.account().id(), ctx.storeName(wireName), ResponseCode.NONEXISTENT).id();
+        SharedNamespace.Access access = ctx.shared.require(session.account(), ctx.storeName(wireName),
+                ResponseCode.NONEXISTENT).require('l', ResponseCode.NONEXISTENT);
+        if (writesShared) {
+            access.require('w', ResponseCode.NONEXISTENT);
+        } else {
+            access.require('r', ResponseCode.NONEXISTENT);
+        }
+        return access.mailbox().id();
     }
 
     /**
