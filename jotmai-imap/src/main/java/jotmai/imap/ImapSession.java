@@ -249,6 +249,9 @@ final class ImapSession implements Runnable {
             compress(tag, c);
             return;
         }
+        if (state instanceof SessionState.Selected sel) {
+            mailboxes.revalidateRights(sel); // RFC 4314: rights on another user's mailbox may change meanwhile
+        }
         Outcome outcome = switch (command) {
             case Command.Capability c -> {
                 out.star().atom("CAPABILITY ").atom(String.join(" ", capabilities())).crlf();

@@ -60,6 +60,7 @@ final class MailboxCommands {
         MailboxView view = new MailboxView(mailbox.id(), mailbox.name(), status.uidValidity(), readOnly,
                 new long[0], status.highestModSeq());
         view.rights = access.rights();
+        view.shared = !access.own();
         for (int i = 0; i < uids.length; i++) {
             MessageMeta m = metas.get(i);
             uids[i] = m.uid();
@@ -98,6 +99,24 @@ final class MailboxCommands {
                 .ifPresent(q -> new Resync(ctx, sync).afterSelect(view, q));
         return Outcome.of(new SessionState.Selected(session.account(), view),
                 readOnly ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE);
+    }
+
+    /**
+     * The owner may change or withdraw rights while another user has the mailbox selected: they are read
+     * again before each command, and without "r" the mailbox is closed ([CLOSED], RFC 9051 §7.1) and
+     * the command refused.
+     */
+    void revalidateRights(SessionState.Selected session) {
+        MailboxView view = session.view();
+        if (!view.shared) {
+            return;
+        }
+        view.rights = ctx.shared.acl().rights(view.mailboxId, session.account());
+        if (!view.rights.has('r')) {
+            ctx.out.untaggedOk(ResponseCode.CLOSED, "access to the mailbox was withdrawn");
+            throw new NoWithState(new SessionState.Authenticated(session.account()),
+                    new ImapException.No(ResponseCode.NOPERM, "access to the mailbox was withdrawn"));
+        }
     }
 
     /** A NO that also changes the state (a failed SELECT leaves no mailbox selected, RFC 9051 §6.3.2). */

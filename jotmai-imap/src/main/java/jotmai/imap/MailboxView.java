@@ -39,6 +39,8 @@ final class MailboxView {
     private UidSet saved = UidSet.EMPTY;
     /** The session user's RFC 4314 rights on the mailbox (all of them on the user's own mailboxes). */
     jotmai.store.Rights rights = jotmai.store.Rights.ALL;
+    /** Another user's mailbox: {@link #rights} are read again before each command. */
+    boolean shared;
 
     MailboxView(long mailboxId, String name, long uidValidity, boolean readOnly, long[] initialUids, long modSeq) {
         this.mailboxId = mailboxId;

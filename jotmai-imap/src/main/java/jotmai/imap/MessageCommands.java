@@ -159,8 +159,9 @@ final class MessageCommands {
         MailboxView view = session.view();
         UidSet uids = view.resolve(command.set(), command.uid());
         // RFC 4314 §4: the target needs "i"; MOVE also needs "t" and "e" on the source (RFC 6851 §3.3)
-        Mailbox target = ctx.shared.require(session.account(), ctx.storeName(command.mailbox()),
-                ResponseCode.TRYCREATE).require('i', ResponseCode.TRYCREATE).mailbox();
+        SharedNamespace.Access targetAccess = ctx.shared.require(session.account(), ctx.storeName(command.mailbox()),
+                ResponseCode.TRYCREATE).require('i', ResponseCode.TRYCREATE);
+        Mailbox target = targetAccess.mailbox();
         if (command.move() && view.readOnly) {
             throw new ImapException.No(ResponseCode.of("READ-ONLY"), "mailbox is read-only");
         }
@@ -177,6 +178,9 @@ final class MessageCommands {
         }
         List<Long> sources = result.mappings().stream().map(CopyResult.UidMapping::sourceUid).toList();
         List<Long> destinations = result.mappings().stream().map(CopyResult.UidMapping::destinationUid).toList();
+        if (!AclFlags.all(targetAccess.rights())) {
+            dropForbiddenFlags(target, destinations, targetAccess.rights());
+        }
         ResponseCode copyUid = ResponseCode.copyUid(result.destinationUidValidity(), uidList(sources),
                 uidList(destinations));
         if (!command.move()) {
@@ -186,6 +190,23 @@ final class MessageCommands {
         ctx.out.untaggedOk(copyUid, "moved");
         sync.announceExpunged(view, sources);
         return Outcome.of(session);
+    }
+
+    /**
+     * RFC 4314 §4: COPY/MOVE into a mailbox where the user may not set some flags stores the copies
+     * without them (the store copies flags as they are, so they are cleared right after; other sessions
+     * may see them for that moment).
+     */
+    private void dropForbiddenFlags(Mailbox target, List<Long> uids, jotmai.store.Rights rights) {
+        Set<String> forbidden = new java.util.TreeSet<>();
+        for (int i = 0; i < uids.size(); i += BATCH) {
+            for (MessageMeta m : ctx.mail.messages(target.id(), UidSet.of(uids.subList(i, Math.min(uids.size(), i + BATCH))))) {
+                m.flags().stream().filter(f -> !AclFlags.mayChange(rights, f)).forEach(forbidden::add);
+            }
+        }
+        if (!forbidden.isEmpty()) {
+            ctx.mail.updateFlags(target.id(), UidSet.of(uids), FlagOperation.REMOVE, forbidden, OptionalLong.empty());
+        }
     }
 
     private static UidSet without(UidSet uids, UidSet removed) {

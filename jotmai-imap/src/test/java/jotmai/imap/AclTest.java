@@ -220,6 +220,34 @@ class AclTest {
     }
 
     @Test
+    void withdrawnRightsApplyToTheNextCommandOfASessionThatHasTheMailboxSelected() throws Exception {
+        fx.deliver(bob, ImapFixture.message(1));
+        grant(bob, "INBOX", alice, "lrswite");
+        try (ImapTestClient a = login("alice")) {
+            a.command("SELECT " + BOB_INBOX);
+            grant(bob, "INBOX", alice, "lr");
+            assertThat(a.command("STORE 1 +FLAGS (\\Flagged)")).containsExactly(
+                    "* 1 FETCH (FLAGS ())", "t3 OK STORE completed");
+            grant(bob, "INBOX", alice, "l");
+            assertThat(a.command("FETCH 1 FLAGS")).containsExactly("* OK [CLOSED] access to the mailbox was withdrawn",
+                    "t4 NO [NOPERM] access to the mailbox was withdrawn");
+            assertThat(ImapTestClient.last(a.command("FETCH 1 FLAGS"))).startsWith("t5 BAD");
+        }
+    }
+
+    @Test
+    void copiesIntoASharedMailboxLoseTheFlagsTheUserMayNotSetThere() throws Exception {
+        fx.deliver(alice, ImapFixture.message(1));
+        grant(bob, "INBOX", alice, "lri"); // insert, but no s/w/t
+        try (ImapTestClient a = login("alice")) {
+            a.command("SELECT INBOX");
+            a.command("STORE 1 +FLAGS (\\Seen \\Flagged \\Deleted $Work)");
+            assertThat(ImapTestClient.last(a.command("COPY 1 " + BOB_INBOX))).contains("OK [COPYUID");
+        }
+        assertThat(fx.store.mail().messages(fx.inbox(bob).id()).get(0).flags()).isEmpty();
+    }
+
+    @Test
     void threeUsersOnOneSharedMailboxSeeEachOthersChangesAtOnce() throws Exception {
         fx.deliver(bob, ImapFixture.message(1));
         grant(bob, "INBOX", alice, "lrswite");
