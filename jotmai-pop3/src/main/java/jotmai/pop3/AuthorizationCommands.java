@@ -52,9 +52,15 @@ final class AuthorizationCommands {
     private final Connection connection;
     private final ResponseWriter out;
     private final ClientLines lines;
+    private final Optional<String> apopTimestamp;
     private int failures;
 
-    AuthorizationCommands(SessionContext context, Connection connection, ResponseWriter out, ClientLines lines) {
+    /**
+     * @param apopTimestamp the greeting's RFC 1939 §7 timestamp when APOP is offered
+     */
+    AuthorizationCommands(SessionContext context, Connection connection, ResponseWriter out, ClientLines lines,
+                          Optional<String> apopTimestamp) {
+        this.apopTimestamp = apopTimestamp;
         this.context = context;
         this.connection = connection;
         this.out = out;
@@ -82,8 +88,7 @@ final class AuthorizationCommands {
                 yield login(user, pass.password());
             }
             case Pop3Command.Auth auth -> auth(auth);
-            // RFC 1939 §7: APOP is optional; it needs a recoverable secret per account, which we do not keep.
-            case Pop3Command.Apop ignored -> throw new Pop3Exception.Err("APOP not supported, use USER/PASS or AUTH");
+            case Pop3Command.Apop apop -> apop(apop);
             case Pop3Command.Quit ignored -> {
                 out.ok("Jotmai POP3 server signing off");
                 yield new Closed();
@@ -148,8 +153,26 @@ final class AuthorizationCommands {
         }
     }
 
+    /**
+     * RFC 1939 §7 APOP, only when the server offers it (the greeting carried a timestamp) and only for
+     * accounts with an APOP secret; anything else is an ordinary, throttled login failure. No cleartext
+     * password crosses the wire, so it is allowed without TLS.
+     */
+    private SessionState apop(Pop3Command.Apop apop) throws IOException {
+        String timestamp = apopTimestamp.orElseThrow(
+                () -> new Pop3Exception.Err("APOP not supported, use USER/PASS or AUTH"));
+        AuthResult result = context.auth().authenticateChallenge(apop.name(), connection.remoteAddress(), "pop3",
+                account -> context.accounts().apopSecret(account.id())
+                        .map(secret -> Apop.matches(timestamp, secret, apop.digest()))
+                        .orElse(false));
+        return outcome(apop.name(), result);
+    }
+
     private SessionState login(String user, String password) throws IOException {
-        AuthResult result = context.auth().authenticate(user, password, connection.remoteAddress(), "pop3");
+        return outcome(user, context.auth().authenticate(user, password, connection.remoteAddress(), "pop3"));
+    }
+
+    private SessionState outcome(String user, AuthResult result) throws IOException {
         return switch (result) {
             case AuthResult.Success success -> enterTransaction(success.account());
             case AuthResult.Failure failure -> {

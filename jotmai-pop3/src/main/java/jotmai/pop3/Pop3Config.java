@@ -23,6 +23,8 @@ import jotmai.shared.net.ListenerConfig;
  * @param loginDelay         RFC 2449 §6.5 LOGIN-DELAY: minimum time between two logins of one account;
  *                           zero disables it
  * @param idleTimeout        RFC 1939 §3 autologout timer; at least ten minutes by the RFC
+ * @param apop               offer APOP (RFC 1939 §7): the greeting carries a timestamp, and accounts with an
+ *                           APOP secret ({@code jotmai user apop-secret}) may log in with it; off by default
  */
 public record Pop3Config(
         List<ListenerConfig> pop3,
@@ -31,7 +33,8 @@ public record Pop3Config(
         boolean hideSeenOverImap,
         OptionalInt expireDays,
         Duration loginDelay,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        boolean apop) {
 
     /** RFC 1939 §3: "Such a timer MUST be of at least 10 minutes' duration." */
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -65,7 +68,7 @@ public record Pop3Config(
         return new Pop3Config(
                 List.of(listener("pop3", new InetSocketAddress(110), false)),
                 List.of(listener("pop3s", new InetSocketAddress(995), true)),
-                false, false, OptionalInt.empty(), Duration.ZERO, MIN_IDLE_TIMEOUT);
+                false, false, OptionalInt.empty(), Duration.ZERO, MIN_IDLE_TIMEOUT, false);
     }
 
     /** For tests: both listeners on 127.0.0.1 with free ports, everything else as {@link #defaults()}. */
@@ -76,19 +79,23 @@ public record Pop3Config(
     }
 
     public Pop3Config withListeners(List<ListenerConfig> pop3, List<ListenerConfig> pop3s) {
-        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hideSeenOverImap, expireDays, loginDelay, idleTimeout);
+        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hideSeenOverImap, expireDays, loginDelay, idleTimeout, apop);
     }
 
     public Pop3Config withHideSeenOverImap(boolean hide) {
-        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hide, expireDays, loginDelay, idleTimeout);
+        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hide, expireDays, loginDelay, idleTimeout, apop);
     }
 
     public Pop3Config withExpireDays(OptionalInt days) {
-        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hideSeenOverImap, days, loginDelay, idleTimeout);
+        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hideSeenOverImap, days, loginDelay, idleTimeout, apop);
     }
 
     public Pop3Config withLoginDelay(Duration delay) {
-        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hideSeenOverImap, expireDays, delay, idleTimeout);
+        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hideSeenOverImap, expireDays, delay, idleTimeout, apop);
+    }
+
+    public Pop3Config withApop(boolean enabled) {
+        return new Pop3Config(pop3, pop3s, allowPlaintextAuth, hideSeenOverImap, expireDays, loginDelay, idleTimeout, enabled);
     }
 
     private static ListenerConfig listener(String name, InetSocketAddress address, boolean implicitTls) {

@@ -41,6 +41,7 @@ final class Pop3Session {
     private final ResponseWriter out;
     private final AuthorizationCommands authorization;
     private final TransactionCommands transaction;
+    private final Optional<String> apopTimestamp;
     private LineReader in;
     private SessionState state = Authorization.initial();
     private Optional<Transaction> held = Optional.empty(); // lock and watch to release at the end
@@ -51,7 +52,9 @@ final class Pop3Session {
         this.context = context;
         this.in = new LineReader(connection.in());
         this.out = new ResponseWriter(connection.out());
-        this.authorization = new AuthorizationCommands(context, connection, out, this::nextSaslLine);
+        this.apopTimestamp = context.config().apop()
+                ? Optional.of(Apop.timestamp(context.clock().instant())) : Optional.empty();
+        this.authorization = new AuthorizationCommands(context, connection, out, this::nextSaslLine, apopTimestamp);
         this.transaction = new TransactionCommands(context, connection, out);
     }
 
@@ -61,8 +64,8 @@ final class Pop3Session {
         String outcome = "closed";
         try {
             connection.setReadTimeout(context.config().idleTimeout());
-            // RFC 1939 §4 greeting; no APOP timestamp since APOP is not offered.
-            out.ok("Jotmai POP3 server ready");
+            // RFC 1939 §4 greeting; §7: with APOP offered it ends in the timestamp the digest covers.
+            out.ok("Jotmai POP3 server ready" + apopTimestamp.map(t -> " " + t).orElse(""));
             out.flush();
             while (!(state instanceof Closed)) {
                 if (connection.shutdownRequested()) {

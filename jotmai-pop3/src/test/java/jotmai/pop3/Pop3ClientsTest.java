@@ -137,6 +137,32 @@ class Pop3ClientsTest {
     }
 
     @Test
+    void pythonPoplibLogsInWithApop() throws Exception {
+        ExternalTool.require("python3", "python3");
+        fx.restart(Pop3Config.loopback().withApop(true));
+        fx.store.accounts().setApopSecret(alice.id(), java.util.Optional.of("tanstaaf"));
+        fx.deliver(alice, Pop3Fixture.message(1));
+        String script = """
+                import poplib, sys
+                p = poplib.POP3('127.0.0.1', int(sys.argv[1]), timeout=30)
+                print(p.apop('alice@example.test', 'tanstaaf').decode())
+                print('stat', p.stat())
+                p.quit()
+                q = poplib.POP3('127.0.0.1', int(sys.argv[1]), timeout=30)
+                try:
+                    q.apop('alice@example.test', 'wrong')
+                except poplib.error_proto as e:
+                    print('refused', e)
+                q.quit()
+                """;
+        ExternalTool.Result r = ExternalTool.run(List.of("python3", "-c", script, Integer.toString(fx.pop3Port())),
+                Map.of(), dir);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("+OK maildrop has 1 messages").contains("stat (1, ")
+                .contains("refused b'-ERR [AUTH] authentication failed'");
+    }
+
+    @Test
     void fetchmailWithKeepFetchesOnceAndWithoutKeepRemovesFromTheServer() throws Exception {
         ExternalTool.require("fetchmail", "fetchmail");
         for (int i = 1; i <= 3; i++) {

@@ -45,7 +45,7 @@ class Pop3ServerTest {
         assertThatThrownBy(() -> d.withListeners(List.of(), List.of(ListenerConfig.loopback("pop3s", false))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Pop3Config(List.of(), List.of(), false, false, java.util.OptionalInt.empty(),
-                Duration.ZERO, Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+                Duration.ZERO, Duration.ofMinutes(1), false)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -475,6 +475,59 @@ class Pop3SessionTest {
     }
 
     @Test
+    void withoutApopTheGreetingHasNoTimestampAndApopIsRefused() throws Exception {
+        fx.store.accounts().setApopSecret(alice.id(), Optional.of("tanstaaf"));
+        try (Pop3TestClient c = fx.connect()) {
+            assertThat(c.greeting).isEqualTo("+OK Jotmai POP3 server ready");
+            assertThat(c.command("APOP alice@example.test c4c9334bac560ecc979e58001b3e22fb"))
+                    .isEqualTo("-ERR APOP not supported, use USER/PASS or AUTH");
+        }
+    }
+
+    @Test
+    void apopLogsInWithTheDigestOfTheGreetingTimestampAndTheAccountsSecretOnly() throws Exception {
+        fx.restart(Pop3Config.loopback().withApop(true));
+        deliver(1);
+        Account bob = fx.account("bob", "bob-password"); // no APOP secret
+        fx.store.accounts().setApopSecret(alice.id(), Optional.of("tanstaaf"));
+        try (Pop3TestClient c = fx.connect()) {
+            String timestamp = apopTimestamp(c.greeting);
+            assertThat(c.command("APOP alice@example.test " + md5Hex(timestamp + "wrong")))
+                    .isEqualTo("-ERR [AUTH] authentication failed");
+            assertThat(c.command("APOP bob@example.test " + md5Hex(timestamp + "bob-password")))
+                    .as("an account without an APOP secret cannot use APOP, not even with its password")
+                    .isEqualTo("-ERR [AUTH] authentication failed");
+            assertThat(c.command("APOP alice@example.test " + md5Hex(timestamp + "tanstaaf")))
+                    .isEqualTo("+OK maildrop has 1 messages (" + Pop3Fixture.message(1).length() + " octets)");
+            assertThat(c.command("QUIT")).startsWith("+OK");
+        }
+        try (Pop3TestClient c = fx.connect()) {
+            String timestamp = apopTimestamp(c.greeting);
+            assertThat(c.command("APOP alice@example.test nothex")).startsWith("-ERR [AUTH]");
+            assertThat(c.command("APOP alice@example.test " + md5Hex("<1.2@other>" + "tanstaaf")))
+                    .as("a digest over another greeting's timestamp (replay)").startsWith("-ERR [AUTH]");
+            assertThat(c.command("APOP alice@example.test " + md5Hex(timestamp + "wrong again")))
+                    .as("the third failure hangs up").startsWith("-ERR [AUTH]");
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+        try (Pop3TestClient c = fx.connect(); Pop3TestClient d = fx.connect()) {
+            assertThat(apopTimestamp(c.greeting)).as("a fresh timestamp per connection").isNotEqualTo(apopTimestamp(d.greeting));
+        }
+        assertThat(bob.id()).isNotEqualTo(alice.id());
+    }
+
+    private static String apopTimestamp(String greeting) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(<[^<>@ ]+@[^<> ]+>)$").matcher(greeting);
+        assertThat(m.find()).as(greeting).isTrue();
+        return m.group(1);
+    }
+
+    static String md5Hex(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void aClientVanishingMidRetrOfALargeMessageLeavesEverythingInPlace() throws Exception {
         byte[] big = bigMessage(8 * 1024 * 1024);
         AppendResult r = fx.deliver(alice, big, Set.of());

@@ -19,6 +19,8 @@ final class Pop3TestClient implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    /** The server's greeting line. */
+    String greeting;
 
     private Pop3TestClient(Socket socket) throws IOException {
         bind(socket);
@@ -37,7 +39,8 @@ final class Pop3TestClient implements AutoCloseable {
 
     static Pop3TestClient connect(Socket socket) throws Exception {
         Pop3TestClient c = new Pop3TestClient(socket);
-        assertThat(c.readLine()).startsWith("+OK");
+        c.greeting = c.readLine();
+        assertThat(c.greeting).startsWith("+OK");
         return c;
     }
 

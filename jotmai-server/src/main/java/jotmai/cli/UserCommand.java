@@ -17,12 +17,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code jotmai user add|list|passwd|remove|quota}: mail accounts. Passwords are hashed here (Argon2id,
+ * {@code jotmai user add|list|passwd|remove|quota|apop-secret}: mail accounts. Passwords are hashed here (Argon2id,
  * jotmai.shared.auth.Passwords) and only the hash reaches the store.
  */
 @Command(name = "user", description = "Manage mail accounts.", mixinStandardHelpOptions = true,
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
-                UserCommand.Remove.class, UserCommand.Quota.class})
+                UserCommand.Remove.class, UserCommand.Quota.class, UserCommand.ApopSecret.class})
 final class UserCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -123,6 +123,39 @@ final class UserCommand implements Callable<Integer> {
                 s.accounts().setPasswordHash(account.id(), Passwords.hash(password.read(terminal)));
             }
             spec.commandLine().getOut().println("changed the password of " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "apop-secret", description = {
+            "Set or remove the account's APOP secret (RFC 1939 §7; used only while pop3.apop is on).",
+            "APOP needs the secret itself, so it is stored recoverably, apart from the hashed password: "
+                    + "choose a secret that is not the password.",
+            "The secret is asked for unless --password-stdin or --password is given; --off removes it."},
+            mixinStandardHelpOptions = true)
+    static final class ApopSecret implements Callable<Integer> {
+        private final Terminal terminal;
+        @Spec CommandSpec spec;
+        @Mixin StoreOptions store;
+        @Mixin PasswordOptions secret;
+        @Option(names = "--off", description = "Remove the secret: APOP logins of this account stop working.")
+        boolean off;
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        ApopSecret(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        public Integer call() {
+            if (off && (secret.fromStdin || secret.inline != null)) {
+                throw new CliException("give either --off or a secret, not both");
+            }
+            String name = Names.address(address);
+            try (Store s = store.openStore()) {
+                Account account = existing(s, name);
+                s.accounts().setApopSecret(account.id(), off ? Optional.empty() : Optional.of(secret.read(terminal)));
+            }
+            spec.commandLine().getOut().println((off ? "removed the APOP secret of " : "set the APOP secret of ") + name);
             return 0;
         }
     }

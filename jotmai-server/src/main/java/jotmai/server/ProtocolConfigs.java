@@ -106,6 +106,6 @@ final class ProtocolConfigs {
                 ListenerConfigs.all(config, ListenerDef.POP3),
                 ListenerConfigs.all(config, ListenerDef.POP3S),
                 config.allowPlaintextAuth(), p.hideSeenOverImap(), p.expireDays(), p.loginDelay(),
-                Pop3Config.defaults().idleTimeout());
+                Pop3Config.defaults().idleTimeout(), p.apop());
     }
 }

@@ -91,6 +91,30 @@ class CliTest {
     }
 
     @Test
+    void apopSecretIsSetApartFromThePasswordAndRemovedWithOff() {
+        jotmai("domain", "add", "example.com");
+        jotmai("user", "add", "dave@example.com", "--password", "the-password");
+
+        Result set = withStdin("tanstaaf\n", "user", "apop-secret", "dave@example.com", "--password-stdin");
+
+        assertThat(set.out()).isEqualTo("set the APOP secret of dave@example.com\n");
+        try (Store store = SqliteStore.open(data)) {
+            var account = store.accounts().account("dave@example.com").orElseThrow();
+            assertThat(store.accounts().apopSecret(account.id())).contains("tanstaaf");
+            assertThat(new AuthService(store.accounts()).authenticate("dave@example.com", "the-password",
+                    InetAddress.getLoopbackAddress(), "test")).isInstanceOf(AuthResult.Success.class);
+        }
+        assertThat(jotmai("user", "apop-secret", "dave@example.com", "--off", "--password", "x").status()).isNotZero();
+        assertThat(jotmai("user", "apop-secret", "dave@example.com", "--off").out())
+                .isEqualTo("removed the APOP secret of dave@example.com\n");
+        try (Store store = SqliteStore.open(data)) {
+            var account = store.accounts().account("dave@example.com").orElseThrow();
+            assertThat(store.accounts().apopSecret(account.id())).isEmpty();
+        }
+        assertThat(jotmai("user", "apop-secret", "nobody@example.com", "--password", "x").status()).isNotZero();
+    }
+
+    @Test
     void quotaIsShownAndSet() {
         jotmai("domain", "add", "example.com");
         jotmai("user", "add", "carol@example.com", "--password", "pw-carol");

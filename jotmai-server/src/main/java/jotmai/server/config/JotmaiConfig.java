@@ -56,7 +56,7 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                                Duration idleTimeout) {}
 
     /** POP3 settings beyond the listeners (see docs/CONFIG.md for each). */
-    public record Pop3Settings(boolean hideSeenOverImap, OptionalInt expireDays, Duration loginDelay) {}
+    public record Pop3Settings(boolean hideSeenOverImap, OptionalInt expireDays, Duration loginDelay, boolean apop) {}
 
     /** A host name or address with a port. */
     public record HostPort(String host, int port) {}
@@ -134,7 +134,7 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                 new ImapSettings(v.get(ProtocolKeys.IMAP_APPEND_LIMIT), v.get(ProtocolKeys.IMAP_LOGIN_TIMEOUT),
                         v.get(ProtocolKeys.IMAP_AUTOLOGOUT), v.get(ProtocolKeys.IMAP_IDLE_TIMEOUT)),
                 new Pop3Settings(v.get(ProtocolKeys.POP3_HIDE_SEEN_OVER_IMAP), v.get(ProtocolKeys.POP3_EXPIRE_DAYS),
-                        v.get(ProtocolKeys.POP3_LOGIN_DELAY)),
+                        v.get(ProtocolKeys.POP3_LOGIN_DELAY), v.get(ProtocolKeys.POP3_APOP)),
                 DeliverySettingsParser.parse(v));
     }
 

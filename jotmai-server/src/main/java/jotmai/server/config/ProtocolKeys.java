@@ -44,6 +44,9 @@ final class ProtocolKeys {
             "Delete messages this many days after their first POP3 download (advertised as EXPIRE, RFC 2449).");
     static final ConfigKey<Duration> POP3_LOGIN_DELAY = new ConfigKey<>("pop3.login-delay", ValueType.DURATION,
             "0s", "Minimum time between two POP3 logins of one account (LOGIN-DELAY, RFC 2449; 0s: off).");
+    static final ConfigKey<Boolean> POP3_APOP = new ConfigKey<>("pop3.apop", ValueType.BOOLEAN, "false",
+            "Offer APOP (RFC 1939): a timestamp in the greeting, and APOP logins for accounts given an APOP secret "
+                    + "with 'jotmai user apop-secret' (a recoverable secret, separate from the password).");
 
     static final ConfigKey<Long> IMAP_APPEND_LIMIT = new ConfigKey<>("imap.append-limit", ValueType.SIZE, "50M",
             "Largest message IMAP APPEND accepts (advertised as APPENDLIMIT, RFC 7889).");
@@ -58,7 +61,7 @@ final class ProtocolKeys {
     static final List<ConfigKey<?>> ALL = List.of(AUTH_ALLOW_PLAINTEXT, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS,
             SMTP_TRUSTED_NETWORKS, SMTP_RESTRICT_SENDERS, SMTP_MESSAGES_PER_HOUR, SMTP_GREETING_DELAY,
             SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, IMAP_APPEND_LIMIT, IMAP_LOGIN_TIMEOUT, IMAP_AUTOLOGOUT,
-            IMAP_IDLE_TIMEOUT, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS, POP3_LOGIN_DELAY);
+            IMAP_IDLE_TIMEOUT, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS, POP3_LOGIN_DELAY, POP3_APOP);
 
     private ProtocolKeys() {
     }

@@ -125,6 +125,35 @@ public final class AuthService implements Authenticator {
         return new AuthResult.Success(found);
     }
 
+    @Override
+    public AuthResult authenticateChallenge(String username, InetAddress remote, String protocol,
+                                            java.util.function.Predicate<Account> proof) {
+        String user = normalize(username);
+        if (user.length() > MAX_USERNAME_LENGTH) {
+            user = user.substring(0, MAX_USERNAME_LENGTH);
+        }
+        String peer = remote.getHostAddress();
+        String logUser = forLog(user);
+        switch (throttle.check(remote, user)) {
+            case Throttle.Decision.Banned banned -> {
+                log.info("auth {} throttled user={} remote={} retry-after={}s", protocol, logUser, peer,
+                        banned.retryAfter().toSeconds());
+                return new AuthResult.Throttled(banned.retryAfter());
+            }
+            case Throttle.Decision.Proceed proceed -> pause(proceed.delay());
+        }
+        Optional<Account> account = user.isEmpty() ? Optional.empty() : accounts.account(user);
+        if (account.isEmpty() || !proof.test(account.get())) {
+            throttle.recordFailure(remote, user);
+            String reason = account.isEmpty() ? "unknown user" : "wrong response";
+            log.info("auth {} failed user={} remote={} reason={}", protocol, logUser, peer, reason);
+            return new AuthResult.Failure(reason);
+        }
+        throttle.recordSuccess(remote, user);
+        log.info("auth {} ok user={} remote={}", protocol, logUser, peer);
+        return new AuthResult.Success(account.get());
+    }
+
     /**
      * The login as it may appear in a log line: client-chosen text, so control characters (a CR LF
      * would forge a log line) become '?', and it is cut at 100 characters.
