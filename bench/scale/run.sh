@@ -6,6 +6,7 @@
 #   bench/scale/run.sh                  # needs: root (initdb/pg_ctl as user postgres), postgresql-15,
 #                                       #   python3, smtp-load.py (bench/smtp), imaptest (IMAPTEST), a JDK 21+
 # Env: MSGS=2000 SESSIONS=10 LEN=5000 (SMTP: messages, parallel sessions, size), IMAP_CLIENTS=10 IMAP_SECS=20
+#      ROWS="sqlite pg1 pg2" (which configurations, in this order)
 #      WARMUP=300 (unmeasured messages to each node first, so the JIT is warm; the IMAP load follows the SMTP load)
 #      IMAPTEST=/tmp/imap-imaptest-build/imaptest  MBOX=/tmp/bench.mbox  REBUILD=1 (rebuild the jar)
 #      WORK=/tmp/jotmai-scale-bench  PGPORT=15433 (the bench's own PostgreSQL cluster)
@@ -21,6 +22,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 MSGS=${MSGS:-2000}; SESSIONS=${SESSIONS:-10}; LEN=${LEN:-5000}; WARMUP=${WARMUP:-300}
+ROWS=${ROWS:-sqlite pg1 pg2}
 IMAP_CLIENTS=${IMAP_CLIENTS:-10}; IMAP_SECS=${IMAP_SECS:-20}
 IMAPTEST=${IMAPTEST:-/tmp/imap-imaptest-build/imaptest}; MBOX=${MBOX:-/tmp/bench.mbox}
 PEERS=${PEERS:-/work/shared/peers}
@@ -136,39 +138,45 @@ imap_load() { # ROW PORT... : imaptest stress, clients split over the ports, dis
     say "SUMMARY imap $row nodes=$n clients=$((per * n)) secs=$IMAP_SECS cmds_per_sec=$sum errors=$errors load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 
-say "# bench/scale/run.sh $STAMP WARMUP=$WARMUP MSGS=$MSGS SESSIONS=$SESSIONS LEN=$LEN IMAP_CLIENTS=$IMAP_CLIENTS IMAP_SECS=$IMAP_SECS nproc=$(nproc)"
+say "# bench/scale/run.sh $STAMP ROWS=\"$ROWS\" WARMUP=$WARMUP MSGS=$MSGS SESSIONS=$SESSIONS LEN=$LEN IMAP_CLIENTS=$IMAP_CLIENTS IMAP_SECS=$IMAP_SECS nproc=$(nproc)"
 
-echo "== embedded SQLite, one node" >&2
-rm -rf "$WORK/sqlite"
-setup "$WORK/sqlite"
-node sqlite "$WORK/sqlite" 12525 12143
-smtp_load sqlite-1 12525
-imap_load sqlite-1 12143
-stop_nodes
-
-echo "== PostgreSQL (own cluster, fsync on)" >&2
-pg_start
 pg() { # SCHEMA
     echo --set store.type=postgresql --set store.postgresql.url=jdbc:postgresql://127.0.0.1:$PGPORT/bench \
         --set store.postgresql.user=bench --set store.postgresql.password-file=$WORK/pg-password \
         --set store.postgresql.pool-size=16 --set store.postgresql.schema="$1"
 }
-# shellcheck disable=SC2046
-setup "$WORK/pg1" $(pg one)
-# shellcheck disable=SC2046
-node pg1 "$WORK/pg1" 12526 12144 $(pg one)
-smtp_load postgresql-1 12526
-imap_load postgresql-1 12144
-stop_nodes
 
-echo "== PostgreSQL, two nodes" >&2
+row_sqlite() {
+    echo "== embedded SQLite, one node" >&2
+    rm -rf "$WORK/sqlite"
+    setup "$WORK/sqlite"
+    node sqlite "$WORK/sqlite" 12525 12143
+    smtp_load sqlite-1 12525
+    imap_load sqlite-1 12143
+    stop_nodes
+}
+
 # shellcheck disable=SC2046
-setup "$WORK/pg2a" $(pg two)
+row_pg1() {
+    echo "== PostgreSQL, one node" >&2
+    setup "$WORK/pg1" $(pg one)
+    node pg1 "$WORK/pg1" 12526 12144 $(pg one)
+    smtp_load postgresql-1 12526
+    imap_load postgresql-1 12144
+    stop_nodes
+}
+
 # shellcheck disable=SC2046
-node pg2a "$WORK/pg2a" 12527 12145 $(pg two)
-# shellcheck disable=SC2046
-node pg2b "$WORK/pg2b" 12528 12146 $(pg two)
-smtp_load postgresql-2 12527 12528
-imap_load postgresql-2 12145 12146
-stop_nodes
+row_pg2() {
+    echo "== PostgreSQL, two nodes" >&2
+    setup "$WORK/pg2a" $(pg two)
+    node pg2a "$WORK/pg2a" 12527 12145 $(pg two)
+    node pg2b "$WORK/pg2b" 12528 12146 $(pg two)
+    smtp_load postgresql-2 12527 12528
+    imap_load postgresql-2 12145 12146
+    stop_nodes
+}
+
+case " $ROWS " in *" pg"*) pg_start ;; esac
+for row in $ROWS; do "row_$row"; done
 echo "results in $RESULTS" >&2
