@@ -142,6 +142,10 @@ final class FetchCommand {
         switch (item) {
             case FetchItem.Uid u -> out.atom("UID ").number(meta.uid());
             case FetchItem.ModSeq m -> out.atom("MODSEQ (").number(meta.modSeq()).atom(")");
+            case FetchItem.EmailId e -> out.atom("EMAILID ").atom(ObjectIds.parenthesized(ObjectIds.emailId(meta.blob())));
+            case FetchItem.ThreadId t -> out.atom("THREADID NIL"); // RFC 8474 §5.2: no thread ids kept
+            case FetchItem.SaveDate d -> out.atom("SAVEDATE \"") // RFC 8514 §4
+                    .atom(Dates.formatDateTime(meta.saveDate().atZone(ZoneOffset.UTC))).atom("\"");
             case FetchItem.Flags f -> {
                 out.atom("FLAGS ");
                 sync.writeFlags(view, meta.uid(), meta.flags());

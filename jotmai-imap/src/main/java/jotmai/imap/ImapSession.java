@@ -513,6 +513,7 @@ final class ImapSession implements Runnable {
                 "ACL", "RIGHTS=kxte",
                 "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
         caps.addAll(MetadataCommands.capabilities());
+        caps.addAll(List.of("OBJECTID", "SAVEDATE"));
         return caps;
     }
 

@@ -92,6 +92,8 @@ final class MailboxCommands {
         ctx.out.untaggedOk(ResponseCode.uidNext(status.uidNext()), "predicted next UID");
         // RFC 7162 §3.1.2.1: every mailbox keeps MODSEQs, so HIGHESTMODSEQ goes with every SELECT/EXAMINE
         ctx.out.untaggedOk(new ResponseCode("HIGHESTMODSEQ", Long.toString(view.modSeq)), "highest");
+        ctx.out.untaggedOk(new ResponseCode("MAILBOXID", ObjectIds.parenthesized(ObjectIds.mailboxId(mailbox))),
+                "mailbox id"); // RFC 8474 §4.1
         if (ctx.rev2()) {
             ctx.out.star().atom("LIST () \"/\" ").astring(ctx.wireName(mailbox.name())).crlf();
         }
@@ -166,8 +168,9 @@ final class MailboxCommands {
                 }
             }
         }
-        ctx.mail.createMailbox(accountId, name, use);
-        return Outcome.of(session);
+        Mailbox created = ctx.mail.createMailbox(accountId, name, use);
+        // RFC 8474 §4.1: CREATE's OK carries the new MAILBOXID
+        return Outcome.of(session, new ResponseCode("MAILBOXID", ObjectIds.parenthesized(ObjectIds.mailboxId(created))));
     }
 
     /**
@@ -281,6 +284,10 @@ final class MailboxCommands {
         long recent = items.contains(Command.StatusItem.RECENT) ? recentCount(session, mailbox) : 0;
         List<String> parts = new ArrayList<>();
         for (Command.StatusItem item : items) {
+            if (item == Command.StatusItem.MAILBOXID) {
+                parts.add("MAILBOXID " + ObjectIds.parenthesized(ObjectIds.mailboxId(mailbox))); // RFC 8474 §4.2
+                continue;
+            }
             long value = switch (item) {
                 case MESSAGES -> s.messages();
                 case UIDNEXT -> s.uidNext();
@@ -290,6 +297,7 @@ final class MailboxCommands {
                 case SIZE -> s.size();
                 case RECENT -> recent;
                 case HIGHESTMODSEQ -> s.highestModSeq();
+                case MAILBOXID -> throw new IllegalStateException("written above");
             };
             parts.add(item.name() + " " + value);
         }

@@ -240,6 +240,7 @@ final class SearchCommand {
             case SearchKey.Sequence s -> sets.get(key).contains(c.meta.uid());
             case SearchKey.Uid u -> sets.get(key).contains(c.meta.uid());
             case SearchKey.ModSeq m -> c.meta.modSeq() >= m.modSeq();
+            case SearchKey.ObjectId o -> !o.thread() && ObjectIds.emailId(c.meta.blob()).equals(o.id());
             case SearchKey.Size s -> s.larger() ? c.meta.size() > s.octets() : c.meta.size() < s.octets();
             case SearchKey.Date d -> compare(d, dateOf(d.field(), c));
             case SearchKey.Header h -> headerMatches(c.structure(), h.field(), h.value())
@@ -273,6 +274,9 @@ final class SearchCommand {
     private LocalDate dateOf(SearchKey.DateField field, Candidate c) {
         if (field == SearchKey.DateField.INTERNAL) {
             return c.meta.internalDate().atZone(ZoneOffset.UTC).toLocalDate();
+        }
+        if (field == SearchKey.DateField.SAVED) {
+            return c.meta.saveDate().atZone(ZoneOffset.UTC).toLocalDate(); // RFC 8514 §4.2
         }
         String date = c.structure().envelope() == null ? null : c.structure().envelope().date();
         return date == null ? null : parseSentDate(date);

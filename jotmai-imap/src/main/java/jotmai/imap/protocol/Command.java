@@ -90,7 +90,8 @@ public sealed interface Command {
 
     record Namespace() implements Command { public String name() { return "NAMESPACE"; } }
 
-    enum StatusItem { MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, RECENT, HIGHESTMODSEQ }
+    /** MAILBOXID: RFC 8474 §4.2. */
+    enum StatusItem { MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, RECENT, HIGHESTMODSEQ, MAILBOXID }
 
     record Status(String mailbox, List<StatusItem> items) implements Command { public String name() { return "STATUS"; } }
 

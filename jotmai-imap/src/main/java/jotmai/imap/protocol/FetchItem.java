@@ -22,6 +22,14 @@ public sealed interface FetchItem {
     /** RFC 7162 §3.1.4.1 MODSEQ. */
     record ModSeq() implements FetchItem {}
 
+    /** RFC 8474 §5 EMAILID and THREADID. */
+    record EmailId() implements FetchItem {}
+
+    record ThreadId() implements FetchItem {}
+
+    /** RFC 8514 §4 SAVEDATE. */
+    record SaveDate() implements FetchItem {}
+
     /** RFC 3501 RFC822, RFC822.HEADER, RFC822.TEXT: BODY[], BODY.PEEK[HEADER], BODY[TEXT] named as such. */
     record Rfc822(Section.Text text) implements FetchItem {}
 

@@ -67,6 +67,9 @@ final class FetchParser {
             case "BODYSTRUCTURE" -> new FetchItem.Structure(true);
             case "UID" -> new FetchItem.Uid();
             case "MODSEQ" -> new FetchItem.ModSeq();
+            case "EMAILID" -> new FetchItem.EmailId();
+            case "THREADID" -> new FetchItem.ThreadId();
+            case "SAVEDATE" -> new FetchItem.SaveDate();
             case "RFC822" -> new FetchItem.Rfc822(FetchItem.Section.Text.NONE);
             case "RFC822.HEADER" -> new FetchItem.Rfc822(FetchItem.Section.Text.HEADER);
             case "RFC822.TEXT" -> new FetchItem.Rfc822(FetchItem.Section.Text.TEXT);

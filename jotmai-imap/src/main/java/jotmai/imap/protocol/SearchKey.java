@@ -26,7 +26,8 @@ public sealed interface SearchKey {
     /** Header and body. */
     record Text(String text) implements SearchKey {}
 
-    enum DateField { INTERNAL, SENT }
+    /** SAVED: RFC 8514 §4 SAVEDBEFORE/SAVEDON/SAVEDSINCE. */
+    enum DateField { INTERNAL, SENT, SAVED }
 
     enum Comparison { BEFORE, ON, SINCE }
 
@@ -36,6 +37,9 @@ public sealed interface SearchKey {
 
     /** RFC 7162 §3.1.5 MODSEQ: messages with a MODSEQ at or above the value (entry name ignored). */
     record ModSeq(long modSeq) implements SearchKey {}
+
+    /** RFC 8474 §6 EMAILID (thread=false) and THREADID (thread=true). */
+    record ObjectId(boolean thread, String id) implements SearchKey {}
 
     record Not(SearchKey key) implements SearchKey {}
 

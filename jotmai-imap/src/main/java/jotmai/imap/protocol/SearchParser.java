@@ -67,6 +67,12 @@ final class SearchParser {
             case "SENTBEFORE" -> date(t, SearchKey.DateField.SENT, SearchKey.Comparison.BEFORE);
             case "SENTON" -> date(t, SearchKey.DateField.SENT, SearchKey.Comparison.ON);
             case "SENTSINCE" -> date(t, SearchKey.DateField.SENT, SearchKey.Comparison.SINCE);
+            case "SAVEDBEFORE" -> date(t, SearchKey.DateField.SAVED, SearchKey.Comparison.BEFORE);
+            case "SAVEDON" -> date(t, SearchKey.DateField.SAVED, SearchKey.Comparison.ON);
+            case "SAVEDSINCE" -> date(t, SearchKey.DateField.SAVED, SearchKey.Comparison.SINCE);
+            case "SAVEDATESUPPORTED" -> new SearchKey.All(); // RFC 8514 §4.3: every mailbox keeps save dates
+            case "EMAILID" -> new SearchKey.ObjectId(false, arg(t).atom());
+            case "THREADID" -> new SearchKey.ObjectId(true, arg(t).atom());
             case "LARGER" -> new SearchKey.Size(true, arg(t).number());
             case "SMALLER" -> new SearchKey.Size(false, arg(t).number());
             case "UID" -> new SearchKey.Uid(arg(t).sequenceSet());
