@@ -98,32 +98,32 @@ final class SortCommand {
                 List.of(), null, null);
     }
 
+    /**
+     * The first address as ENVELOPE lists it. A group's start marker (mailbox = the group name, host
+     * NIL) counts as the first address, as in Dovecot: "undisclosed: ;" sorts as "undisclosed".
+     */
     private static Address first(List<Address> addresses) {
-        if (addresses == null) {
-            return null;
-        }
-        for (Address a : addresses) {
-            if (a.mailbox() != null && a.host() != null) {
-                return a; // group start and end markers (host NIL) are not addresses
-            }
-        }
-        return null;
+        return addresses == null || addresses.isEmpty() ? null : addresses.get(0);
     }
 
     /** RFC 5256 §3 FROM/TO/CC: the addr-mailbox (local part) of the first address, empty if none. */
     private static String mailboxOf(List<Address> addresses) {
         Address a = first(addresses);
-        return a == null ? "" : a.mailbox();
+        return a == null || a.mailbox() == null ? "" : a.mailbox();
     }
 
-    /** RFC 5957 §3: the decoded display name of the first address, else its addr-spec. */
+    /** RFC 5957 §3: the decoded display name of the first address, else its addr-spec (group: its name). */
     private static String displayOf(List<Address> addresses) {
         Address a = first(addresses);
         if (a == null) {
             return "";
         }
         String name = a.name() == null ? "" : HeaderDecoder.decode(a.name()).strip();
-        return name.isEmpty() ? a.mailbox() + "@" + a.host() : name;
+        if (!name.isEmpty()) {
+            return name;
+        }
+        String mailbox = a.mailbox() == null ? "" : a.mailbox();
+        return a.host() == null ? mailbox : mailbox + "@" + a.host();
     }
 
     // ---- THREAD (RFC 5256 §3) ----
