@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param lease            how long a claimed message is reserved for this runner
  * @param dkimSelector     default selector for new DKIM keys (signing uses every key stored for the From
  *                         domain under dataDir/dkim/<domain>/<selector>.pem)
+ * @param dkimSign         sign outbound mail with those keys; false = send unsigned even when keys exist
  */
 public record DeliveryConfig(String helloName, Path dataDir, Optional<InetSocketAddress> resolver,
                              List<Duration> retrySchedule, Duration retryInterval, Duration maxAge,
@@ -39,7 +40,7 @@ public record DeliveryConfig(String helloName, Path dataDir, Optional<InetSocket
                              int maxMessagesPerConnection, int maxReceivedHeaders, int remotePort,
                              Map<String, Route> staticRoutes, Optional<Route> relayHost, TlsMode defaultTls,
                              Map<String, TlsMode> tlsPolicies, Timeouts timeouts, Duration pollInterval,
-                             Duration lease, String dkimSelector) {
+                             Duration lease, String dkimSelector, boolean dkimSign) {
 
     /** Default retry schedule: 5 m, 10 m, 30 m, 1 h, 2 h, then every 4 h up to 5 days. */
     public static final List<Duration> DEFAULT_SCHEDULE = List.of(Duration.ofMinutes(5), Duration.ofMinutes(10),
@@ -61,7 +62,7 @@ public record DeliveryConfig(String helloName, Path dataDir, Optional<InetSocket
         return new DeliveryConfig("localhost", Path.of("data"), Optional.empty(), DEFAULT_SCHEDULE,
                 Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4), 50, 5, 100, DEFAULT_MAX_RECEIVED, 25,
                 Map.of(), Optional.empty(), TlsMode.OPPORTUNISTIC, Map.of(), Timeouts.rfc5321(),
-                Duration.ofSeconds(5), Duration.ofMinutes(30), "jotmai");
+                Duration.ofSeconds(5), Duration.ofMinutes(30), "jotmai", true);
     }
 
     /** Delay before attempt number {@code failedAttempts + 1}. */
@@ -77,56 +78,63 @@ public record DeliveryConfig(String helloName, Path dataDir, Optional<InetSocket
     public DeliveryConfig withHelloName(String name) {
         return new DeliveryConfig(name, dataDir, resolver, retrySchedule, retryInterval, maxAge, delayWarning,
                 maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort, staticRoutes,
-                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     public DeliveryConfig withDataDir(Path dir) {
         return new DeliveryConfig(helloName, dir, resolver, retrySchedule, retryInterval, maxAge, delayWarning,
                 maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort, staticRoutes,
-                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     public DeliveryConfig withRetries(List<Duration> schedule, Duration interval, Duration age, Duration warning) {
         return new DeliveryConfig(helloName, dataDir, resolver, schedule, interval, age, warning,
                 maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort, staticRoutes,
-                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     public DeliveryConfig withLimits(int connections, int perDomain, int messagesPerConnection) {
         return new DeliveryConfig(helloName, dataDir, resolver, retrySchedule, retryInterval, maxAge, delayWarning,
                 connections, perDomain, messagesPerConnection, maxReceivedHeaders, remotePort, staticRoutes,
-                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     public DeliveryConfig withRoutes(Map<String, Route> routes, Optional<Route> relay) {
         return new DeliveryConfig(helloName, dataDir, resolver, retrySchedule, retryInterval, maxAge, delayWarning,
                 maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort, routes,
-                relay, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+                relay, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     public DeliveryConfig withResolver(InetSocketAddress dns) {
         return new DeliveryConfig(helloName, dataDir, Optional.of(dns), retrySchedule, retryInterval, maxAge,
                 delayWarning, maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort,
-                staticRoutes, relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+                staticRoutes, relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     /** The port MX hosts are contacted on (25; tests use a sink's port). */
     public DeliveryConfig withRemotePort(int port) {
         return new DeliveryConfig(helloName, dataDir, resolver, retrySchedule, retryInterval, maxAge,
                 delayWarning, maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, port,
-                staticRoutes, relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector);
+                staticRoutes, relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     public DeliveryConfig withTls(TlsMode mode, Map<String, TlsMode> perDomain) {
         return new DeliveryConfig(helloName, dataDir, resolver, retrySchedule, retryInterval, maxAge, delayWarning,
                 maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort, staticRoutes,
-                relayHost, mode, perDomain, timeouts, pollInterval, lease, dkimSelector);
+                relayHost, mode, perDomain, timeouts, pollInterval, lease, dkimSelector, dkimSign);
     }
 
     public DeliveryConfig withTimeouts(Timeouts t, Duration poll, Duration leaseTime) {
         return new DeliveryConfig(helloName, dataDir, resolver, retrySchedule, retryInterval, maxAge, delayWarning,
                 maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort, staticRoutes,
-                relayHost, defaultTls, tlsPolicies, t, poll, leaseTime, dkimSelector);
+                relayHost, defaultTls, tlsPolicies, t, poll, leaseTime, dkimSelector, dkimSign);
+    }
+
+    /** DKIM signing on or off, and the default selector for new keys. */
+    public DeliveryConfig withDkim(boolean sign, String selector) {
+        return new DeliveryConfig(helloName, dataDir, resolver, retrySchedule, retryInterval, maxAge, delayWarning,
+                maxConnections, maxPerDomain, maxMessagesPerConnection, maxReceivedHeaders, remotePort, staticRoutes,
+                relayHost, defaultTls, tlsPolicies, timeouts, pollInterval, lease, selector, sign);
     }
 
     private static <V> Map<String, V> lowerKeys(Map<String, V> map) {

@@ -26,7 +26,7 @@ public final class DeliveryService implements AutoCloseable {
     DeliveryService(DeliveryConfig config, Store store, Supplier<SSLContext> clientTls, Dns dns, Clock clock) {
         this.store = store;
         Supplier<SSLContext> tls = clientTls != null ? clientTls : DeliveryService::defaultTls;
-        this.runner = new QueueRunner(config, store, new Router(config, dns), new DkimSigner(config.dataDir(), clock),
+        this.runner = new QueueRunner(config, store, new Router(config, dns), new OutboundSigner(config.dataDir(), config.dkimSign(), clock),
                 new Bouncer(store, config.helloName()), tls, clock);
     }
 

@@ -106,7 +106,7 @@ final class Dsn {
             out.writeBytes(b.toString().getBytes(StandardCharsets.UTF_8));
             RawMessage raw = RawMessage.parse(original);
             for (RawMessage.Field f : raw.fields()) {
-                out.writeBytes(f.raw().getBytes(StandardCharsets.UTF_8));
+                out.writeBytes(f.raw().getBytes(StandardCharsets.ISO_8859_1));
             }
         }
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -46,6 +46,9 @@ import jotmai.store.Store;
  *       schedule, expired after maxAge, with one delay warning after delayWarning. A crash between a
  *       FAILED commit and the DSN loses that DSN (the failure stays visible in the queue listing until
  *       the message is finished).</li>
+ *   <li>A lease keeper renews the lease of every message in flight each third of the lease, so a long
+ *       transfer (50 MB to a slow peer) never lets another node claim the message; a node that dies
+ *       stops renewing and its messages become claimable one lease later.</li>
  * </ul>
  */
 final class QueueRunner implements AutoCloseable {
@@ -57,7 +60,7 @@ final class QueueRunner implements AutoCloseable {
     private final DeliveryConfig config;
     private final Store store;
     private final Router router;
-    private final DkimSigner signer;
+    private final OutboundSigner signer;
     private final Bouncer bouncer;
     private final Supplier<SSLContext> tls;
     private final Clock clock;
@@ -68,8 +71,9 @@ final class QueueRunner implements AutoCloseable {
     private final AtomicLong sessionCounter = new AtomicLong();
     private volatile boolean running;
     private Thread loop;
+    private Thread leaseKeeper;
 
-    QueueRunner(DeliveryConfig config, Store store, Router router, DkimSigner signer, Bouncer bouncer,
+    QueueRunner(DeliveryConfig config, Store store, Router router, OutboundSigner signer, Bouncer bouncer,
                 Supplier<SSLContext> tls, Clock clock) {
         this.config = config;
         this.store = store;
@@ -84,6 +88,29 @@ final class QueueRunner implements AutoCloseable {
     void start() {
         running = true;
         loop = Thread.ofPlatform().daemon().name("delivery-queue-runner").start(this::loop);
+        leaseKeeper = Thread.ofVirtual().name("delivery-lease-keeper").start(this::keepLeases);
+    }
+
+    /** Renews the leases of the messages in flight every third of the lease (see the class notes). */
+    private void keepLeases() {
+        long period = Math.max(10, config.lease().toMillis() / 3);
+        while (running) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (String id : List.copyOf(inFlight)) {
+                try {
+                    if (!store.queue().renewLease(id, clock.instant(), config.lease())) {
+                        // usually just finished (rescheduled or removed) and not yet out of inFlight
+                        log.debug("queue {}: lease not renewed (finished, or taken by another runner)", id);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("queue {}: lease renewal failed: {}", id, e.toString());
+                }
+            }
+        }
     }
 
     /** Look for due messages now (after an enqueue or an operator's flush). */
@@ -326,7 +353,7 @@ final class QueueRunner implements AutoCloseable {
         if (eightBit && !session.supports("8BITMIME")) {
             var converted = raw.to7bit();
             if (converted.isEmpty()) {
-                outcomeAll(w, RecipientStatus.FAILED, "554 5.6.3 8-bit multipart message can not be converted for "
+                outcomeAll(w, RecipientStatus.FAILED, "554 5.6.3 8-bit message (binary part or malformed MIME) can not be converted for "
                         + hop.host() + " (no 8BITMIME)", hop.host());
                 return;
             }
@@ -437,6 +464,9 @@ final class QueueRunner implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (leaseKeeper != null) {
+            leaseKeeper.interrupt();
+        }
         if (loop != null) {
             loop.interrupt();
             try {

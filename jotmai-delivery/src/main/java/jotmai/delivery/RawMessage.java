@@ -10,6 +10,7 @@ import java.util.Optional;
 /**
  * A message as bytes split into header fields and body (RFC 5322 §2.1), just enough for delivery:
  * counting Received fields, finding From and Content-Type, DKIM canonicalization and 8-bit → QP.
+ * Header text is held as ISO-8859-1 (one char per octet), so UTF-8 header values go out unchanged.
  */
 final class RawMessage {
 
@@ -46,7 +47,7 @@ final class RawMessage {
                 pos = next;
                 break;
             }
-            String line = new String(message, pos, end - pos, StandardCharsets.UTF_8);
+            String line = new String(message, pos, end - pos, StandardCharsets.ISO_8859_1);
             if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && current != null) {
                 current.append(line).append("\r\n");
             } else {
@@ -129,7 +130,7 @@ final class RawMessage {
     byte[] toBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 2048);
         for (Field f : fields) {
-            out.writeBytes(f.raw().getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(f.raw().getBytes(StandardCharsets.ISO_8859_1));
         }
         out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(body);
@@ -145,20 +146,26 @@ final class RawMessage {
 
     /**
      * RFC 6152 §3 requires 8-bit data to be converted before it goes to a server without 8BITMIME:
-     * a single-part body becomes quoted-printable (RFC 2045 §6.7). Multipart bodies are not converted
-     * (empty): the caller bounces them with 5.6.3.
+     * see {@link SevenBit}. Empty when a part can not be converted (binary content transfer encoding);
+     * the caller bounces the message with 5.6.3 then.
      */
     Optional<RawMessage> to7bit() {
-        if (isMultipart()) {
-            return Optional.empty();
-        }
+        return SevenBit.convert(this);
+    }
+
+    static RawMessage of(List<Field> fields, byte[] body) {
+        return new RawMessage(List.copyOf(fields), body);
+    }
+
+    /** The message with every field of this name replaced by one {@code name: value} field (at the end). */
+    RawMessage withField(String name, String value) {
         List<Field> f = new ArrayList<>();
         for (Field field : fields) {
-            if (!field.name().equalsIgnoreCase("Content-Transfer-Encoding")) {
+            if (!field.name().equalsIgnoreCase(name)) {
                 f.add(field);
             }
         }
-        f.add(field("Content-Transfer-Encoding: quoted-printable\r\n"));
-        return Optional.of(new RawMessage(f, QuotedPrintable.encode(body)));
+        f.add(field(name + ": " + value + "\r\n"));
+        return new RawMessage(f, body);
     }
 }

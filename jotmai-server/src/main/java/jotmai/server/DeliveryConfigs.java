@@ -24,12 +24,6 @@ import jotmai.server.config.JotmaiConfig.HostPort;
  */
 public final class DeliveryConfigs {
 
-    /**
-     * DeliveryConfig has no DKIM switch: its signer uses every key under dataDir/dkim. With delivery.dkim =
-     * false the runner gets this empty directory instead, so it finds no keys and signs nothing.
-     */
-    static final String NO_DKIM_DIR = "dkim-disabled";
-
     private DeliveryConfigs() {
     }
 
@@ -44,7 +38,8 @@ public final class DeliveryConfigs {
         Map<String, TlsMode> policies = new LinkedHashMap<>();
         s.tlsPolicies().forEach((domain, mode) -> policies.put(domain, tls(mode)));
         DeliveryConfig c = d.withHelloName(hostname)
-                .withDataDir(s.dkim() ? dataDir : dataDir.resolve(NO_DKIM_DIR))
+                .withDataDir(dataDir)
+                .withDkim(s.dkim(), s.dkimSelector())
                 .withRetries(s.retrySchedule(), s.retryInterval(), s.maxAge(), s.delayWarning())
                 .withLimits(s.maxConnections(), s.maxPerDomain(), d.maxMessagesPerConnection())
                 .withRoutes(routes, relay)

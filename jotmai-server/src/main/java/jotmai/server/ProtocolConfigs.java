@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
+import jotmai.dkim.DkimVerifier;
+import jotmai.dkim.DnsKeyLookup;
 import jotmai.imap.ImapConfig;
 import jotmai.imap.ImapServer;
 import jotmai.pop3.Pop3Config;
@@ -17,6 +19,7 @@ import jotmai.pop3.Pop3Server;
 import jotmai.server.config.JotmaiConfig;
 import jotmai.server.config.ListenerDef;
 import jotmai.shared.auth.Authenticator;
+import jotmai.smtp.InboundAuth;
 import jotmai.smtp.SmtpConfig;
 import jotmai.smtp.SmtpServer;
 import jotmai.store.Store;
@@ -57,7 +60,8 @@ final class ProtocolConfigs {
         List<ProtocolServer> servers = new ArrayList<>();
         if (ListenerConfigs.anyEnabled(config, SMTP_LISTENERS)) {
             // one server for every bind address, so the per-user hourly limit is shared by all of them
-            SmtpServer smtp = new SmtpServer(smtp(config, hostname, staging), store, auth, tls, onQueued);
+            SmtpServer smtp = new SmtpServer(smtp(config, hostname, staging), store, auth, tls, onQueued,
+                    inboundAuth(config, hostname));
             servers.add(new ProtocolServer("smtp", ListenerConfigs.describe(config, SMTP_LISTENERS),
                     smtp::start, smtp::listeners, smtp::close));
         }
@@ -74,6 +78,22 @@ final class ProtocolConfigs {
                     pop3::start, pop3::listeners, pop3::close));
         }
         return servers;
+    }
+
+    /**
+     * RFC 8601 on the MX listener: our authserv-id (smtp.authserv-id, else the host name) and, unless
+     * smtp.dkim-verify = false, a DKIM verifier asking delivery.resolver (else the system's) for keys.
+     */
+    static InboundAuth inboundAuth(JotmaiConfig config, String hostname) {
+        JotmaiConfig.SmtpSettings s = config.smtp();
+        String id = s.authservId().isEmpty() ? hostname : s.authservId();
+        if (!s.dkimVerify()) {
+            return new InboundAuth(id, java.util.Optional.empty());
+        }
+        java.util.Optional<java.net.InetSocketAddress> resolver = config.delivery().resolver()
+                .map(hp -> new java.net.InetSocketAddress(hp.host(), hp.port()));
+        return new InboundAuth(id, java.util.Optional.of(
+                new DkimVerifier(new DnsKeyLookup(resolver), java.time.Clock.systemUTC())));
     }
 
     static SmtpConfig smtp(JotmaiConfig config, String hostname, Path staging) {

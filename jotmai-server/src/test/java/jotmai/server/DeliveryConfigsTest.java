@@ -69,7 +69,8 @@ class DeliveryConfigsTest {
         assertThat(c.retryInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(c.maxPerDomain()).isEqualTo(2);
         assertThat(c.resolver().orElseThrow().getPort()).isEqualTo(5353);
-        assertThat(c.dataDir()).isNotEqualTo(data); // no keys there: nothing is signed
+        assertThat(c.dkimSign()).isFalse();
+        assertThat(c.dataDir()).isEqualTo(data);
     }
 
     @Test

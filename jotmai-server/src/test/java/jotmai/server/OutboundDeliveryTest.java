@@ -29,7 +29,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jotmai.delivery.DkimKeys;
+import jotmai.dkim.DkimKeys;
 import jotmai.server.config.ConfigLoader;
 import jotmai.server.config.JotmaiConfig;
 import jotmai.shared.auth.Passwords;

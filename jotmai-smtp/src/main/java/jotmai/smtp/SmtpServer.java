@@ -30,6 +30,7 @@ public final class SmtpServer implements AutoCloseable {
     private final Delivery delivery;
     private final SendRateLimiter rateLimiter;
     private final Networks trusted;
+    private final MxAuthentication mxAuthentication;
 
     /**
      * @param tls the current TLS context; null (or a supplier of null) when TLS is not configured
@@ -45,6 +46,15 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(SmtpConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls,
                       Runnable onQueued) {
+        this(config, store, auth, tls, onQueued, InboundAuth.off());
+    }
+
+    /**
+     * @param inbound DKIM verification and Authentication-Results handling on the MX listener (RFC 8601)
+     */
+    public SmtpServer(SmtpConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls,
+                      Runnable onQueued, InboundAuth inbound) {
+        this.mxAuthentication = new MxAuthentication(inbound);
         this.config = config;
         this.store = store;
         this.auth = auth;
@@ -77,7 +87,8 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void bind(ListenerConfig listener, ListenerKind kind, Path staging) throws IOException {
-        SmtpContext ctx = new SmtpContext(config, kind, auth, policy, delivery, rateLimiter, trusted, staging);
+        SmtpContext ctx = new SmtpContext(config, kind, auth, policy, delivery, rateLimiter, trusted, staging,
+                mxAuthentication);
         Supplier<SSLContext> context = tls == null || tls.get() == null ? null : tls;
         if (context == null && listener.implicitTls()) {
             throw new IllegalStateException(listener.name() + " uses implicit TLS but no TLS context is configured");

@@ -474,6 +474,16 @@ final class SmtpSession {
             log.error("session {}: cannot stage message: {}", id, e.toString());
             throw SmtpReply.temporaryFailure();
         }
+        if (ctx.kind() == ListenerKind.MX && ctx.mxAuthentication().enabled()) {
+            // RFC 8601 §5: verify, drop A-R fields that claim our authserv-id, prepend ours
+            try {
+                MxAuthentication.Stamp stamp = ctx.mxAuthentication().stamp(staged.clientContent(), id);
+                staged.amend(stamp.field(), stamp.drop());
+            } catch (IOException e) {
+                log.error("session {}: cannot read staged message: {}", id, e.toString());
+                throw SmtpReply.temporaryFailure();
+            }
+        }
         Instant now = Instant.now();
         if (ctx.kind() == ListenerKind.LMTP) {
             List<SmtpReply> replies = ctx.delivery().deliverEach(tx, staged, now);

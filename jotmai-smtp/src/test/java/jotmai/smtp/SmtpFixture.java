@@ -39,6 +39,10 @@ final class SmtpFixture implements AutoCloseable {
     }
 
     SmtpFixture(Path dir, UnaryOperator<SmtpConfig> customize) throws Exception {
+        this(dir, customize, InboundAuth.off());
+    }
+
+    SmtpFixture(Path dir, UnaryOperator<SmtpConfig> customize, InboundAuth inbound) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         Path staging = Files.createDirectories(dir.resolve("staging"));
         store = SqliteStore.open(data);
@@ -64,7 +68,8 @@ final class SmtpFixture implements AutoCloseable {
                 .withTimeouts(Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(1))
                 .withStagingDirectory(staging);
         var tls = TestTls.serverContext();
-        server = new SmtpServer(customize.apply(config), store, new AuthService(accounts), () -> tls);
+        server = new SmtpServer(customize.apply(config), store, new AuthService(accounts), () -> tls, () -> { },
+                inbound);
         server.start();
     }
 

@@ -62,6 +62,15 @@ public interface QueueStore {
      */
     List<QueuedMessage> claimDue(Instant now, int max, Duration lease);
 
+    /**
+     * Extends the lease of a message this runner claimed and is still delivering to {@code now + lease},
+     * so that a long transfer (a large message to a slow peer) does not let another runner claim it.
+     *
+     * @return false when the lease is no longer ours: the message is gone, was rescheduled, or another
+     *         runner (node) claimed it after the lease ran out
+     */
+    boolean renewLease(String queueId, Instant now, Duration lease);
+
     /** The message bytes exactly as enqueued. */
     InputStream open(String queueId);
 

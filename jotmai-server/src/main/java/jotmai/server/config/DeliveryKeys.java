@@ -27,7 +27,8 @@ final class DeliveryKeys {
     static final ConfigKey<Integer> MAX_PER_DOMAIN = new ConfigKey<>("delivery.max-per-domain", ValueType.COUNT,
             "5", "Concurrent outbound SMTP connections to one destination domain.");
     static final ConfigKey<String> RESOLVER = new ConfigKey<>("delivery.resolver", ValueType.STRING, "",
-            "DNS server for MX/A/AAAA lookups as HOST or HOST:PORT (port 53 by default). Empty: the system's "
+            "DNS server for MX/A/AAAA lookups (and the MX listener's DKIM key lookups) as HOST or HOST:PORT "
+                    + "(port 53 by default). Empty: the system's "
                     + "resolvers.");
     static final ConfigKey<List<String>> ROUTES = new ConfigKey<>("delivery.routes", ValueType.LIST, "",
             "Static routes that bypass MX lookup, as DOMAIN=HOST:PORT items, e.g. "

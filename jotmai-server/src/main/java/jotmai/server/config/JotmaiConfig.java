@@ -49,7 +49,8 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
     /** SMTP settings beyond the listeners (see docs/CONFIG.md for each). */
     public record SmtpSettings(long maxMessageSize, int maxRecipients, List<String> trustedNetworks,
                                boolean restrictSenders, int messagesPerHour, Duration greetingDelay,
-                               Duration commandTimeout, Duration dataTimeout) {}
+                               Duration commandTimeout, Duration dataTimeout, boolean dkimVerify,
+                               String authservId) {}
 
     /** IMAP settings beyond the listeners (see docs/CONFIG.md for each). */
     public record ImapSettings(long appendLimit, Duration loginTimeout, Duration autologoutTimeout,
@@ -130,7 +131,8 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                 new SmtpSettings(v.get(ProtocolKeys.SMTP_MAX_MESSAGE_SIZE), v.get(ProtocolKeys.SMTP_MAX_RECIPIENTS),
                         v.get(ProtocolKeys.SMTP_TRUSTED_NETWORKS), v.get(ProtocolKeys.SMTP_RESTRICT_SENDERS),
                         v.get(ProtocolKeys.SMTP_MESSAGES_PER_HOUR), v.get(ProtocolKeys.SMTP_GREETING_DELAY),
-                        v.get(ProtocolKeys.SMTP_COMMAND_TIMEOUT), v.get(ProtocolKeys.SMTP_DATA_TIMEOUT)),
+                        v.get(ProtocolKeys.SMTP_COMMAND_TIMEOUT), v.get(ProtocolKeys.SMTP_DATA_TIMEOUT),
+                        v.get(ProtocolKeys.SMTP_DKIM_VERIFY), v.get(ProtocolKeys.SMTP_AUTHSERV_ID).trim()),
                 new ImapSettings(v.get(ProtocolKeys.IMAP_APPEND_LIMIT), v.get(ProtocolKeys.IMAP_LOGIN_TIMEOUT),
                         v.get(ProtocolKeys.IMAP_AUTOLOGOUT), v.get(ProtocolKeys.IMAP_IDLE_TIMEOUT)),
                 new Pop3Settings(v.get(ProtocolKeys.POP3_HIDE_SEEN_OVER_IMAP), v.get(ProtocolKeys.POP3_EXPIRE_DAYS),

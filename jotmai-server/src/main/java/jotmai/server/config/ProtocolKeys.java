@@ -35,6 +35,12 @@ final class ProtocolKeys {
             ValueType.DURATION, "5m", "How long to wait for the next SMTP command (RFC 5321 §4.5.3.2.7).");
     static final ConfigKey<Duration> SMTP_DATA_TIMEOUT = new ConfigKey<>("smtp.data-timeout", ValueType.DURATION,
             "5m", "How long to wait for each block of message data (RFC 5321 §4.5.3.2.6).");
+    static final ConfigKey<Boolean> SMTP_DKIM_VERIFY = new ConfigKey<>("smtp.dkim-verify", ValueType.BOOLEAN, "true",
+            "MX listener: verify DKIM signatures (RFC 6376; keys from DNS through delivery.resolver) and put the "
+                    + "result in an Authentication-Results field (RFC 8601) on top of each message.");
+    static final ConfigKey<String> SMTP_AUTHSERV_ID = new ConfigKey<>("smtp.authserv-id", ValueType.STRING, "",
+            "MX listener: the authserv-id in our Authentication-Results fields; incoming fields that claim it are "
+                    + "removed (RFC 8601 §5). Empty: the server's host name.");
 
     static final ConfigKey<Boolean> POP3_HIDE_SEEN_OVER_IMAP = new ConfigKey<>("pop3.hide-seen-over-imap",
             ValueType.BOOLEAN, "false",
@@ -60,8 +66,9 @@ final class ProtocolKeys {
 
     static final List<ConfigKey<?>> ALL = List.of(AUTH_ALLOW_PLAINTEXT, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS,
             SMTP_TRUSTED_NETWORKS, SMTP_RESTRICT_SENDERS, SMTP_MESSAGES_PER_HOUR, SMTP_GREETING_DELAY,
-            SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, IMAP_APPEND_LIMIT, IMAP_LOGIN_TIMEOUT, IMAP_AUTOLOGOUT,
-            IMAP_IDLE_TIMEOUT, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS, POP3_LOGIN_DELAY, POP3_APOP);
+            SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, SMTP_DKIM_VERIFY, SMTP_AUTHSERV_ID, IMAP_APPEND_LIMIT,
+            IMAP_LOGIN_TIMEOUT, IMAP_AUTOLOGOUT, IMAP_IDLE_TIMEOUT, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS,
+            POP3_LOGIN_DELAY, POP3_APOP);
 
     private ProtocolKeys() {
     }

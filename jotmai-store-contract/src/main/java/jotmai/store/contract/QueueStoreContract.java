@@ -84,6 +84,25 @@ public interface QueueStoreContract extends StoreFixture {
     }
 
     @Test
+    default void aRenewedLeaseKeepsTheMessageClaimedUntilTheNewEnd() {
+        String id = enqueueTwoRecipients("renew");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        assertThat(claim(now, Duration.ofMinutes(5))).extracting(QueuedMessage::id).contains(id);
+        assertThat(store().queue().renewLease(id, now.plus(Duration.ofMinutes(4)), Duration.ofMinutes(5))).isTrue();
+        // the first lease would have ended at +5 min; the renewed one lasts until +9 min
+        assertThat(claim(now.plus(Duration.ofMinutes(6)), Duration.ofMinutes(5)))
+                .extracting(QueuedMessage::id).doesNotContain(id);
+        assertThat(claim(now.plus(Duration.ofMinutes(10)), Duration.ofMinutes(5)))
+                .extracting(QueuedMessage::id).contains(id);
+        store().queue().reschedule(id, now.plus(Duration.ofHours(1)));
+        assertThat(store().queue().renewLease(id, now.plus(Duration.ofMinutes(11)), Duration.ofMinutes(5)))
+                .as("a rescheduled message has no lease to renew").isFalse();
+        store().queue().remove(id);
+        assertThat(store().queue().renewLease(id, now, Duration.ofMinutes(5))).isFalse();
+        assertThat(store().queue().renewLease("no-such-id", now, Duration.ofMinutes(5))).isFalse();
+    }
+
+    @Test
     default void recipientOutcomesAreRecordedWithAttemptsAndLastReply() {
         String id = enqueueTwoRecipients("outcomes");
         Instant at = Instant.parse("2026-03-04T05:06:07Z");

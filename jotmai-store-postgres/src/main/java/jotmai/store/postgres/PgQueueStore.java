@@ -166,6 +166,24 @@ final class PgQueueStore implements QueueStore {
         });
     }
 
+    /**
+     * Only the lease owner (this node) may renew; after expiry another node may have claimed the
+     * message, and then lease_owner names that node and nothing is updated.
+     */
+    @Override
+    public boolean renewLease(String queueId, Instant now, Duration lease) {
+        return db.tx(tx -> {
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    UPDATE queue_messages SET lease_until = ?
+                    WHERE id = ? AND lease_owner = ? AND lease_until IS NOT NULL""")) {
+                ps.setObject(1, BlobRows.timestamp(now.plus(lease)));
+                ps.setString(2, queueId);
+                ps.setString(3, nodeId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     @Override
     public void reschedule(String queueId, Instant nextAttemptAt) {
         update("UPDATE queue_messages SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",

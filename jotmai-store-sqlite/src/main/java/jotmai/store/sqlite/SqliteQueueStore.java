@@ -175,6 +175,17 @@ final class SqliteQueueStore implements QueueStore {
         });
     }
 
+    /** Leases live in this JVM (one node per SQLite file): renewing moves the end of a live lease. */
+    @Override
+    public boolean renewLease(String queueId, Instant now, Duration lease) {
+        claimLock.lock();
+        try {
+            return leases.computeIfPresent(queueId, (id, until) -> now.toEpochMilli() + lease.toMillis()) != null;
+        } finally {
+            claimLock.unlock();
+        }
+    }
+
     @Override
     public void reschedule(String queueId, Instant nextAttemptAt) {
         // Under claimLock: a concurrent claim must either still see the lease or already read the new

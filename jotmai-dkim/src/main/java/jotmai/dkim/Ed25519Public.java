@@ -1,4 +1,4 @@
-package jotmai.delivery;
+package jotmai.dkim;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;

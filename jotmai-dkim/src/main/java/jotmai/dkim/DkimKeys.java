@@ -1,4 +1,4 @@
-package jotmai.delivery;
+package jotmai.dkim;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +47,16 @@ public final class DkimKeys {
         Algorithm(String tag, String keyType) {
             this.tag = tag;
             this.keyType = keyType;
+        }
+
+        /** The a= value (RFC 6376 §3.5, RFC 8463 §3). */
+        public String tag() {
+            return tag;
+        }
+
+        /** The k= value of the key record (RFC 6376 §3.6.1). */
+        public String keyType() {
+            return keyType;
         }
     }
 
@@ -129,7 +139,7 @@ public final class DkimKeys {
     }
 
     /** Every key stored for the domain, in selector order; empty when none. */
-    static List<SigningKey> keysFor(Path dataDir, String domain) {
+    public static List<SigningKey> keysFor(Path dataDir, String domain) {
         Path dir;
         try {
             dir = dir(dataDir, domain);
@@ -172,7 +182,7 @@ public final class DkimKeys {
         }
     }
 
-    static PublicKey publicKey(SigningKey k) {
+    public static PublicKey publicKey(SigningKey k) {
         try {
             if (k.key() instanceof RSAPrivateCrtKey rsa) {
                 return KeyFactory.getInstance("RSA").generatePublic(
