@@ -1,0 +1,58 @@
+#!/bin/bash
+# Outbound, same run, same load, same sink (issue 6): Postfix (the reference stack of
+# /work/shared/peers: submission 10587 -> Postfix queue -> relayhost = its smtp-sink on 10027) against
+# Jotmai (submission -> durable queue -> delivery.relay-host = the SAME smtp-sink). The load is the
+# peers' outbound-bench.py (N messages, STARTTLS + AUTH PLAIN, S sessions, recipients spread over D
+# domains), which waits until the sink has written one file per message.
+#
+#   bench/delivery/compare.sh          # needs: the reference stack (started if it is not), JDK 21+
+# Env: COUNT=2000 SIZE=5000 SESSIONS=10 DOMAINS="1 10 100" BASE=24000 (Jotmai's port offset)
+#      WORK=/tmp/jotmai-outbound-compare JAVA_HOME (default Temurin 25)
+# Output: one SUMMARY line per (server, domain count) from outbound-bench.py; drain_msg_per_s is the
+# figure to compare (submission accepted AND delivered to the sink). Jotmai signs nothing here (no
+# DKIM key) and fsyncs each accepted message and each delivery outcome; Postfix fsyncs its queue files.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PEERS=/work/shared/peers
+COUNT=${COUNT:-2000}; SIZE=${SIZE:-5000}; SESSIONS=${SESSIONS:-10}; DOMAINS=${DOMAINS:-"1 10 100"}
+BASE=${BASE:-24000}; WORK=${WORK:-/tmp/jotmai-outbound-compare}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+mkdir -p "$WORK"
+
+"$PEERS/reference-stack.sh" status >/dev/null 2>&1 || "$PEERS/reference-stack.sh" start >&2
+eval "$("$PEERS/reference-stack.sh" env)"
+SINK_DIR=${REF_OUTBOUND_DIR:-/tmp/refstack/outbound}
+SINK_PORT=10027
+
+echo "== build the server jar (no tests)" >&2
+(cd "$ROOT" && mvn -B -q -pl jotmai-server -am package -Dmaven.test.skip=true)
+cp "$ROOT/jotmai-server/target/jotmai.jar" "$WORK/jotmai.jar"   # others rebuild target/ meanwhile
+J=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$WORK/jotmai.jar")
+
+rm -rf "$WORK/data"
+SETS=(--data "$WORK/data" --set ports.offset=$BASE --set server.hostname=bench.jotmai.test
+      --set smtp.greeting-delay=0s --set lmtp.enabled=false --set delivery.relay-host=127.0.0.1:$SINK_PORT
+      --set delivery.tls=none --set smtp.messages-per-hour=0 --set delivery.max-per-domain=10)
+for b in smtp submission submissions imap imaps pop3 pop3s; do SETS+=(--set "$b.bind=127.0.0.1"); done
+"${J[@]}" domain add "${SETS[@]}" example.test >/dev/null
+echo secret | "${J[@]}" user add "${SETS[@]}" --password-stdin alice@example.test >/dev/null
+"${J[@]}" serve "${SETS[@]}" > "$WORK/serve.log" 2>&1 &
+JPID=$!
+trap 'kill $JPID 2>/dev/null || true' EXIT
+SUBMISSION=$((BASE + 587))
+for _ in $(seq 1 120); do
+    (exec 3<>/dev/tcp/127.0.0.1/$SUBMISSION) 2>/dev/null && break
+    sleep 0.5
+done
+
+for D in $DOMAINS; do
+    echo "== postfix, $D domain(s)" >&2
+    python3 "$PEERS/outbound-bench.py" --port 10587 --user alice@example.test --password secret \
+        --count "$COUNT" --size "$SIZE" --domains "$D" --sessions "$SESSIONS" --sink-dir "$SINK_DIR" \
+        --postfix-config "$REF_POSTFIX_CONFIG" | sed -n 's/^SUMMARY/SUMMARY server=postfix/p'
+    echo "== jotmai, $D domain(s)" >&2
+    python3 "$PEERS/outbound-bench.py" --port $SUBMISSION --user alice@example.test --password secret \
+        --count "$COUNT" --size "$SIZE" --domains "$D" --sessions "$SESSIONS" --sink-dir "$SINK_DIR" \
+        | sed -n 's/^SUMMARY/SUMMARY server=jotmai/p'
+done
