@@ -79,6 +79,7 @@ final class TestSink implements AutoCloseable {
 
     private void serve(Socket socket, int connection) {
         maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        boolean counted = true;
         try (socket) {
             socket.setSoTimeout(60_000);
             if (silent) {
@@ -165,6 +166,10 @@ final class TestSink implements AutoCloseable {
                     rcpts.clear();
                     reply(out, "250 2.0.0 ok");
                 } else if (upper.equals("QUIT")) {
+                    // no longer active once QUIT is answered: the client may open the next connection
+                    // as soon as it reads 221, before this thread reaches its finally block
+                    active.decrementAndGet();
+                    counted = false;
                     reply(out, "221 2.0.0 bye");
                     return;
                 } else {
@@ -174,7 +179,9 @@ final class TestSink implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // connection ends
         } finally {
-            active.decrementAndGet();
+            if (counted) {
+                active.decrementAndGet();
+            }
         }
     }
 
