@@ -144,6 +144,15 @@ public final class BodyText {
         }
     }
 
+    /**
+     * The text with every code point case-folded as {@link #containsIgnoreCase} folds it, so that
+     * {@code foldCase(h).contains(foldCase(n))} agrees with {@code containsIgnoreCase(h, n)}: text
+     * indexes (SEARCH, RFC 9051 §6.4.4) store and query folded text.
+     */
+    public static String foldCase(String text) {
+        return FoldedMatcher.fold(text);
+    }
+
     /** Case-insensitive substring test (RFC 9051 §6.4.4) for any script; the empty needle matches. */
     public static boolean containsIgnoreCase(String haystack, String needle) {
         if (haystack == null) {

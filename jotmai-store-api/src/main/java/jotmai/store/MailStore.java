@@ -94,6 +94,15 @@ public interface MailStore {
     /** The messages whose UIDs are in the set, in UID order. */
     List<MessageMeta> messages(long mailboxId, UidSet uids);
 
+    /**
+     * Looks a SEARCH text key up in the backend's text index (RFC 9051 §6.4.4: case-insensitive
+     * substring on decoded text; exactly what {@link TextField} describes). Empty when the index cannot
+     * answer this needle (fewer than three code points, or see {@link jotmai.store.support.SearchableText})
+     * or the backend has no index: then the caller scans. Messages the index does not cover yet (indexing
+     * may run after the append commits) are returned as {@link TextMatches#unverified()}.
+     */
+    Optional<TextMatches> searchText(long mailboxId, TextField field, String needle);
+
     /** The parse-once structure of a stored message. */
     ParsedMessage structure(BlobRef blob);
 

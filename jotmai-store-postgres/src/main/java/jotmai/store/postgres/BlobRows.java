@@ -135,6 +135,7 @@ final class BlobRows {
             }
         }
         if (!ids.isEmpty()) {
+            SearchTexts.forget(tx.c(), ids);
             store.delete(tx.c(), ids);
         }
         return ids.size();

@@ -26,6 +26,7 @@ import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
 import jotmai.store.QuotaUsage;
 import jotmai.store.UidSet;
+import jotmai.store.support.SearchableText;
 import jotmai.store.support.StoredFlags;
 
 /**
@@ -57,6 +58,7 @@ final class MessageWrites {
             flags.add(StoredFlags.canonical(t.flags()));
         }
         MessageStructures.Prepared prepared = MessageStructures.prepare(source);
+        Optional<SearchableText.Text> text = SearchTexts.extract(prepared, source);
         long size = prepared.size();
         Map<Long, Integer> messagesPerAccount = new TreeMap<>();
         for (DeliveryTarget t : targets) {
@@ -77,6 +79,7 @@ final class MessageWrites {
                 }
             }
             BlobRows.ensure(tx, blobs, prepared, source);
+            SearchTexts.insert(tx, prepared.blobId(), text);
             for (Map.Entry<Long, Integer> e : messagesPerAccount.entrySet()) {
                 AccountRows.charge(tx.c(), e.getKey(), size * e.getValue(), e.getValue(), size);
             }

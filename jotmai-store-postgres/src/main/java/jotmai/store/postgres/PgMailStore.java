@@ -32,6 +32,8 @@ import jotmai.store.QuotaUsage;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
+import jotmai.store.TextField;
+import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
 import jotmai.store.support.MailboxNames;
 import jotmai.store.support.StoredStructures;
@@ -222,6 +224,12 @@ final class PgMailStore implements MailStore {
             MailboxRows.require(c, mailboxId);
             return MessageRows.select(c, mailboxId, uids, false);
         });
+    }
+
+    /** RFC 9051 §6.4.4 text keys from message_texts ({@link SearchTexts}, pg_trgm). */
+    @Override
+    public Optional<TextMatches> searchText(long mailboxId, TextField field, String needle) {
+        return db.snapshot(c -> SearchTexts.search(c, mailboxId, field, needle));
     }
 
     @Override

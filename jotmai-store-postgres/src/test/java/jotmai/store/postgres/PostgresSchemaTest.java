@@ -62,6 +62,7 @@ class PostgresSchemaTest {
     static final Map<String, String> GLOBAL_TABLES = Map.of(
             "domains", "reference", "aliases", "reference", "accounts", "reference",
             "blobs", "distributed by id", "blob_chunks", "distributed by blob_id",
+            "message_texts", "distributed by blob_id, co-located with blobs (SEARCH text index)",
             "queue_messages", "coordinator (FOR UPDATE SKIP LOCKED over all due rows)",
             "queue_recipients", "coordinator, with queue_messages",
             "auth_throttle", "coordinator or distributed by key (written on every failed login)",

@@ -14,6 +14,7 @@ import jotmai.store.contract.MailboxContract;
 import jotmai.store.contract.MessageContract;
 import jotmai.store.contract.QueueStoreContract;
 import jotmai.store.contract.RecipientResolverContract;
+import jotmai.store.contract.SearchTextContract;
 import jotmai.store.contract.ThrottleStoreContract;
 
 /**
@@ -22,7 +23,7 @@ import jotmai.store.contract.ThrottleStoreContract;
  */
 class PostgresStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
         CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
-        ThrottleStoreContract, AclContract, MetadataContract {
+        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract {
 
     static PostgresConfig config;
     static PostgresStore store;

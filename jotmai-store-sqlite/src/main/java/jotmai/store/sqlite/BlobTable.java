@@ -60,6 +60,9 @@ final class BlobTable {
             ps.executeUpdate();
         }
         id = lastRowId(tx.c());
+        if (structure != null && structure.length > 0) {
+            SearchIndex.queue(tx, id); // a message, not a queued one: index its text after commit
+        }
         long written = 0;
         try (InputStream in = source.open();
              PreparedStatement ps = tx.c().prepareStatement(
@@ -128,6 +131,7 @@ final class BlobTable {
                      "DELETE FROM blob WHERE unreferenced_ms IS NOT NULL AND unreferenced_ms <= ?")) {
             chunks.setLong(1, cutoffMs);
             chunks.executeUpdate();
+            SearchIndex.forgetUnreferenced(tx, cutoffMs);
             blobs.setLong(1, cutoffMs);
             return blobs.executeUpdate();
         }

@@ -103,8 +103,22 @@ final class Schema {
               value BLOB NOT NULL, PRIMARY KEY(account_id, mailbox_id, name)) WITHOUT ROWID""",
             "CREATE INDEX metadata_mailbox ON metadata(mailbox_id)");
 
+    /**
+     * The SEARCH text index (see {@link SearchIndex}): a contentless FTS5 table with the trigram
+     * tokenizer (substring matching, SQLite 3.34+; rows deletable since 3.43) keyed by blob id, so that
+     * copies share their text, and the queue of blobs still to index, filled with every existing
+     * message blob here (the indexer catches up in the background).
+     */
+    private static final List<String> V_SEARCH_INDEX = List.of(
+            """
+            CREATE VIRTUAL TABLE search_text USING fts5(headers, body, content='', contentless_delete=1,
+              tokenize='trigram case_sensitive 1')""",
+            "CREATE TABLE search_pending(blob_id INTEGER PRIMARY KEY, skipped INTEGER NOT NULL DEFAULT 0)",
+            "INSERT INTO search_pending(blob_id) SELECT id FROM blob WHERE length(structure) > 0");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA);
+    private static final List<List<String>> MIGRATIONS =
+            List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA, V_SEARCH_INDEX);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

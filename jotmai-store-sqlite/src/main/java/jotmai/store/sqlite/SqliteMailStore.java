@@ -31,6 +31,8 @@ import jotmai.store.QuotaUsage;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
+import jotmai.store.TextField;
+import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
 import jotmai.store.support.MailboxNames;
 import jotmai.store.support.StoredStructures;
@@ -46,11 +48,13 @@ final class SqliteMailStore implements MailStore {
     private final GroupCommitWriter writer;
     private final MessageWrites writes;
     private final long blobGraceMs;
+    private final SearchIndexer indexer;
     /** POP3 maildrop locks (RFC 1939 §8); in-JVM because the embedded store has one server process. */
     private final Set<Long> maildropLocks = ConcurrentHashMap.newKeySet();
 
-    SqliteMailStore(Database db, GroupCommitWriter writer, long blobGraceMs) {
+    SqliteMailStore(Database db, GroupCommitWriter writer, long blobGraceMs, SearchIndexer indexer) {
         this.db = db;
+        this.indexer = indexer;
         this.writer = writer;
         this.blobGraceMs = blobGraceMs;
         this.writes = new MessageWrites(writer, blobGraceMs);
@@ -213,12 +217,14 @@ final class SqliteMailStore implements MailStore {
 
     @Override
     public AppendResult append(long mailboxId, MessageSource source, Set<String> flags, Instant internalDate) {
-        return writes.deliver(source, List.of(new DeliveryTarget(mailboxId, flags)), internalDate).getFirst();
+        return deliver(source, List.of(new DeliveryTarget(mailboxId, flags)), internalDate).getFirst();
     }
 
     @Override
     public List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
-        return writes.deliver(source, targets, internalDate);
+        List<AppendResult> results = writes.deliver(source, targets, internalDate);
+        indexer.wake(); // the text is indexed after the commit (SearchIndexer)
+        return results;
     }
 
     @Override
@@ -236,6 +242,12 @@ final class SqliteMailStore implements MailStore {
             }
             return out;
         });
+    }
+
+    /** RFC 9051 §6.4.4 text keys from the FTS5 trigram index ({@link SearchIndex}). */
+    @Override
+    public Optional<TextMatches> searchText(long mailboxId, TextField field, String needle) {
+        return db.read(c -> SearchIndex.search(c, mailboxId, field, needle));
     }
 
     @Override

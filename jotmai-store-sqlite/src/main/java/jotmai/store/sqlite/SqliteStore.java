@@ -52,6 +52,7 @@ public final class SqliteStore implements Store {
     private final InJvmChangeBus bus;
     private final SqliteAccountStore accounts;
     private final SqliteMailStore mail;
+    private final SearchIndexer indexer;
     private final SqliteQueueStore queue;
     private final SqliteAclStore acl;
     private final SqliteMetadataStore metadata;
@@ -65,7 +66,8 @@ public final class SqliteStore implements Store {
         this.writer = new GroupCommitWriter(db.writer(), bus);
         long graceMs = options.blobGrace().toMillis();
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
-        this.mail = new SqliteMailStore(db, writer, graceMs);
+        this.indexer = new SearchIndexer(db, writer);
+        this.mail = new SqliteMailStore(db, writer, graceMs, indexer);
         this.queue = new SqliteQueueStore(db, writer);
         this.acl = new SqliteAclStore(db, writer);
         this.metadata = new SqliteMetadataStore(db, writer);
@@ -132,6 +134,7 @@ public final class SqliteStore implements Store {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            indexer.close();
             writer.close();
             db.close();
             log.info("store closed");

@@ -1,0 +1,117 @@
+package jotmai.store.sqlite;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jotmai.message.ParsedMessage;
+import jotmai.store.StoreException;
+import jotmai.store.support.SearchableText;
+import jotmai.store.support.StoredStructures;
+
+/**
+ * Fills the SEARCH text index after appends commit, so that SMTP and APPEND never wait for it: one
+ * platform thread takes queued blobs in batches, decodes their text outside the writer (reads only),
+ * and stores each batch with one group-commit write. Until a blob is indexed, searches report its
+ * messages as unverified and the IMAP layer scans them.
+ */
+final class SearchIndexer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
+
+    /** Blobs per index write: bounds the time one write holds the writer thread. */
+    static final int BATCH = 32;
+    /** How often an idle indexer looks for work nobody woke it for (e.g. another process's appends). */
+    static final long IDLE_POLL_MS = 5_000;
+    /** How long close() waits for the batch in progress. */
+    static final long CLOSE_WAIT_MS = 10_000;
+
+    private final Database db;
+    private final GroupCommitWriter writer;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean closing;
+
+    SearchIndexer(Database db, GroupCommitWriter writer) {
+        this.db = db;
+        this.writer = writer;
+        this.thread = Thread.ofPlatform().name("jotmai-search-indexer").daemon(true).unstarted(this::loop);
+        thread.start();
+    }
+
+    /** Tells the indexer there is new work (cheap; call after a commit that queued blobs). */
+    void wake() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void loop() {
+        while (!closing) {
+            try {
+                List<Long> ids = db.read(c -> SearchIndex.pending(c, BATCH));
+                if (ids.isEmpty()) {
+                    wake.tryAcquire(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                    continue;
+                }
+                List<Optional<SearchableText.Text>> texts = new ArrayList<>();
+                for (long id : ids) {
+                    texts.add(extract(id));
+                }
+                writer.write(tx -> {
+                    for (int i = 0; i < ids.size(); i++) {
+                        SearchIndex.store(tx, ids.get(i), texts.get(i));
+                    }
+                    return null;
+                });
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (closing) {
+                    return;
+                }
+                log.warn("search indexing failed; retrying in {} ms", IDLE_POLL_MS, e);
+                try {
+                    Thread.sleep(IDLE_POLL_MS);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The blob's searchable text; empty (stays scanned) when too large or unreadable. */
+    private Optional<SearchableText.Text> extract(long blobId) {
+        try {
+            Optional<BlobTable.BlobInfo> info = db.read(c -> BlobTable.info(c, blobId));
+            if (info.isEmpty()) {
+                return Optional.empty(); // purged meanwhile; store() drops it from the queue
+            }
+            long size = info.get().size();
+            ParsedMessage message = StoredStructures.decode(info.get().structure(),
+                    () -> new BlobInputStream(db, blobId, 0, size));
+            return SearchableText.extract(message, (offset, length) -> new BlobInputStream(db, blobId,
+                    Math.min(offset, size), length > size - Math.min(offset, size) ? size : offset + length));
+        } catch (IOException | StoreException e) {
+            log.warn("cannot index message blob {}; SEARCH will scan it: {}", blobId, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        wake.release();
+        try {
+            thread.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
