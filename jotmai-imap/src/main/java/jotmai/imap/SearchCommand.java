@@ -61,9 +61,13 @@ final class SearchCommand {
         }
         List<Long> matches = new ArrayList<>();
         Map<Long, Long> modSeqs = new HashMap<>();
-        for (MessageMeta meta : ctx.mail.messages(view.mailboxId)) {
+        TextLookups text = TextLookups.resolve(ctx.mail, view.mailboxId, command.key());
+        List<MessageMeta> candidates = text.restriction(command.key())
+                .map(uids -> ctx.mail.messages(view.mailboxId, uids))
+                .orElseGet(() -> ctx.mail.messages(view.mailboxId));
+        for (MessageMeta meta : candidates) {
             int seq = view.seqOf(meta.uid());
-            if (seq > 0 && matches(command.key(), new Candidate(meta, seq), view, sets)) {
+            if (seq > 0 && matches(command.key(), new Candidate(meta, seq, text), view, sets)) {
                 matches.add(meta.uid());
                 if (modSeqKey) {
                     modSeqs.put(meta.uid(), meta.modSeq());
@@ -217,11 +221,18 @@ final class SearchCommand {
     private final class Candidate {
         final MessageMeta meta;
         final int seq;
+        final TextLookups text;
         private ParsedMessage structure;
 
-        Candidate(MessageMeta meta, int seq) {
+        Candidate(MessageMeta meta, int seq, TextLookups text) {
             this.meta = meta;
             this.seq = seq;
+            this.text = text;
+        }
+
+        /** The text index's answer for this message and key, when it has one. */
+        TextLookups.Decision indexed(SearchKey key) {
+            return text.decide(key, meta.uid());
         }
 
         ParsedMessage structure() {
@@ -243,10 +254,19 @@ final class SearchCommand {
             case SearchKey.ObjectId o -> !o.thread() && ObjectIds.emailId(c.meta.blob()).equals(o.id());
             case SearchKey.Size s -> s.larger() ? c.meta.size() > s.octets() : c.meta.size() < s.octets();
             case SearchKey.Date d -> compare(d, dateOf(d.field(), c));
-            case SearchKey.Header h -> headerMatches(c.structure(), h.field(), h.value())
-                    || addressMatches(c.structure(), h.field(), h.value());
-            case SearchKey.Body b -> bodyMatches(c, c.structure().body(), b.text());
-            case SearchKey.Text t -> anyHeaderMatches(c.structure(), t.text()) || bodyMatches(c, c.structure().body(), t.text());
+            case SearchKey.Header h -> c.indexed(key) != TextLookups.Decision.NO_MATCH
+                    && (headerMatches(c.structure(), h.field(), h.value())
+                    || addressMatches(c.structure(), h.field(), h.value()));
+            case SearchKey.Body b -> switch (c.indexed(key)) {
+                case MATCH -> true;
+                case NO_MATCH -> false;
+                case SCAN -> bodyMatches(c, c.structure().body(), b.text());
+            };
+            case SearchKey.Text t -> switch (c.indexed(key)) {
+                case MATCH -> true;
+                case NO_MATCH -> false;
+                case SCAN -> anyHeaderMatches(c.structure(), t.text()) || bodyMatches(c, c.structure().body(), t.text());
+            };
             case SearchKey.Not n -> !matches(n.key(), c, view, sets);
             case SearchKey.Or o -> matches(o.left(), c, view, sets) || matches(o.right(), c, view, sets);
             case SearchKey.And a -> {
