@@ -111,9 +111,10 @@ final class SearchIndex {
             case BODY -> "{body} : " + phrase;
             case ALL -> phrase;
         };
+        // CROSS JOIN keeps SQLite from scanning the whole mailbox: FTS hits first, then message_blob probes.
         UidSet matches = uids(c, """
-                SELECT uid FROM message WHERE mailbox_id = ?
-                  AND blob_id IN (SELECT rowid FROM search_text WHERE search_text MATCH ?) ORDER BY uid""",
+                SELECT m.uid FROM (SELECT rowid AS blob_id FROM search_text WHERE search_text MATCH ?2) f
+                  CROSS JOIN message m ON m.blob_id = f.blob_id WHERE m.mailbox_id = ?1 ORDER BY m.uid""",
                 mailboxId, query);
         UidSet unverified = uids(c, """
                 SELECT m.uid FROM message m JOIN search_pending p ON p.blob_id = m.blob_id
