@@ -61,17 +61,10 @@ final class SearchCommand {
         }
         List<Long> matches = new ArrayList<>();
         Map<Long, Long> modSeqs = new HashMap<>();
-        TextLookups text = TextLookups.resolve(ctx.mail, view.mailboxId, command.key());
-        List<MessageMeta> candidates = text.restriction(command.key())
-                .map(uids -> ctx.mail.messages(view.mailboxId, uids))
-                .orElseGet(() -> ctx.mail.messages(view.mailboxId));
-        for (MessageMeta meta : candidates) {
-            int seq = view.seqOf(meta.uid());
-            if (seq > 0 && matches(command.key(), new Candidate(meta, seq, text), view, sets)) {
-                matches.add(meta.uid());
-                if (modSeqKey) {
-                    modSeqs.put(meta.uid(), meta.modSeq());
-                }
+        for (MessageMeta meta : select(view, command.key(), sets)) {
+            matches.add(meta.uid());
+            if (modSeqKey) {
+                modSeqs.put(meta.uid(), meta.modSeq());
             }
         }
         write(view, command, tag, matches, modSeqs);
@@ -90,10 +83,23 @@ final class SearchCommand {
         MailboxView view = session.view();
         Map<SearchKey, UidSet> sets = new IdentityHashMap<>();
         resolveSets(key, view, sets);
+        return select(view, key, sets);
+    }
+
+    /**
+     * The messages of the view matching {@code key}, in UID order. Text keys are looked up in the
+     * store's text index first ({@link TextLookups}); when the search requires one, only its candidates
+     * are loaded and tested.
+     */
+    private List<MessageMeta> select(MailboxView view, SearchKey key, Map<SearchKey, UidSet> sets) {
+        TextLookups text = TextLookups.resolve(ctx.mail, view.mailboxId, key);
+        List<MessageMeta> candidates = text.restriction(key)
+                .map(uids -> ctx.mail.messages(view.mailboxId, uids))
+                .orElseGet(() -> ctx.mail.messages(view.mailboxId));
         List<MessageMeta> result = new ArrayList<>();
-        for (MessageMeta meta : ctx.mail.messages(view.mailboxId)) {
+        for (MessageMeta meta : candidates) {
             int seq = view.seqOf(meta.uid());
-            if (seq > 0 && matches(key, new Candidate(meta, seq), view, sets)) {
+            if (seq > 0 && matches(key, new Candidate(meta, seq, text), view, sets)) {
                 result.add(meta);
             }
         }
