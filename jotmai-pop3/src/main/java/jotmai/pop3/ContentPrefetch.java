@@ -23,8 +23,11 @@ final class ContentPrefetch {
 
     /** Messages up to this size are read ahead; larger ones stream. */
     static final int SMALL_MESSAGE_OCTETS = 64 * 1024;
-    /** Bytes read ahead at most at once (and held by a session at most). */
-    static final int MAX_BATCH_OCTETS = 256 * 1024;
+    /**
+     * Bytes read ahead at most at once (and held by a session at most): 128 KB amortises the store round
+     * trip over ~25 typical 5 KB messages while 1,000 downloading sessions hold at most 128 MB.
+     */
+    static final int MAX_BATCH_OCTETS = 128 * 1024;
     /** Messages read ahead at most at once. */
     static final int MAX_BATCH_MESSAGES = 128;
 
