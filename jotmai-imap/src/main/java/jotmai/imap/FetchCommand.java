@@ -213,7 +213,7 @@ final class FetchCommand {
             case Sections.Content.Missing m -> out.nil();
             case Sections.Content.Bytes b -> {
                 long[] r = clip(b.bytes().length, partial);
-                out.literal(new ByteArrayInputStream(b.bytes(), (int) r[0], (int) r[1]), r[1], false);
+                out.literal(b.bytes(), (int) r[0], (int) r[1]);
             }
             case Sections.Content.Range r -> {
                 long[] c = clip(Math.max(0, Math.min(r.length(), meta.size() - r.offset())), partial);

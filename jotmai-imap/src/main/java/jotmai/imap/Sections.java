@@ -122,31 +122,43 @@ final class Sections {
 
     /** Keeps (or, with {@code not}, drops) the fields with the given lower-case names; ends with CRLF. */
     static byte[] filterFields(byte[] header, Set<String> names, boolean not) {
-        String text = new String(header, StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // works on the bytes (no String per line): this runs for every HEADER.FIELDS fetch
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(header.length, 2048) + 2);
         int i = 0;
         boolean keep = false;
-        while (i < text.length()) {
-            int eol = text.indexOf('\n', i);
-            int next = eol < 0 ? text.length() : eol + 1;
-            String line = text.substring(i, next);
-            String bare = line.endsWith("\r\n") ? line.substring(0, line.length() - 2)
-                    : line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
-            if (bare.isEmpty()) {
+        while (i < header.length) {
+            int eol = indexOf(header, (byte) '\n', i, header.length);
+            int next = eol < 0 ? header.length : eol + 1;
+            int end = eol < 0 ? header.length : eol;
+            if (eol >= 0 && end > i && header[end - 1] == '\r') {
+                end--;
+            }
+            if (end == i) {
                 break; // end of header
             }
-            if (bare.charAt(0) != ' ' && bare.charAt(0) != '\t') {
-                int colon = bare.indexOf(':');
-                String name = colon < 0 ? bare : bare.substring(0, colon).trim();
-                keep = colon > 0 && names.contains(name.toLowerCase(Locale.ROOT)) != not;
+            if (header[i] != ' ' && header[i] != '\t') {
+                int colon = indexOf(header, (byte) ':', i, end);
+                keep = colon > i && names.contains(new String(header, i, colon - i, StandardCharsets.ISO_8859_1)
+                        .trim().toLowerCase(Locale.ROOT)) != not;
             }
             if (keep) {
-                out.writeBytes(bare.getBytes(StandardCharsets.ISO_8859_1));
-                out.writeBytes(new byte[] {'\r', '\n'});
+                out.write(header, i, end - i);
+                out.write('\r');
+                out.write('\n');
             }
             i = next;
         }
-        out.writeBytes(new byte[] {'\r', '\n'});
+        out.write('\r');
+        out.write('\n');
         return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] b, byte wanted, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (b[k] == wanted) {
+                return k;
+            }
+        }
+        return -1;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import jotmai.shared.auth.AuthService;
+import jotmai.shared.auth.Authenticator;
 import jotmai.shared.auth.Passwords;
 import jotmai.shared.net.ListenerConfig;
 import jotmai.shared.tls.TlsContextProvider;
@@ -17,6 +18,10 @@ import jotmai.store.sqlite.SqliteStore;
  * {@code DevServer [port] [dataDir] [users]} opens a SqliteStore in dataDir (a new temp dir by default),
  * creates testuser@example.test and user1..userN@example.test (password "pass") and serves IMAP on
  * 127.0.0.1:port (default 11143) with plaintext login allowed. Runs until killed.
+ *
+ * <p>A fourth argument {@code auth-cache} remembers successful logins (user and a SHA-256 of the
+ * password) so that only the first login of each user pays for Argon2id: for benchmarks that open
+ * thousands of sessions to measure something else (IDLE memory and fan-out). Not for production.
  */
 public final class DevServer {
     private DevServer() {}
@@ -38,10 +43,16 @@ public final class DevServer {
         ListenerConfig listener = new ListenerConfig("imap", new InetSocketAddress("127.0.0.1", port), false,
                 20_000, 20_000, 512, Duration.ofSeconds(30));
         ImapConfig config = ImapConfig.defaults().withListeners(listener, null).withAllowPlaintextAuth(true);
-        ImapServer server = new ImapServer(config, store, new AuthService(store.accounts()),
+        boolean authCache = args.length > 3 && args[3].equals("auth-cache");
+        Authenticator auth = new AuthService(store.accounts());
+        if (authCache) {
+            auth = new CachingAuthenticator(auth);
+        }
+        ImapServer server = new ImapServer(config, store, auth,
                 TlsContextProvider.selfSigned(dir, "localhost"));
         server.start();
-        System.out.println("DevServer: IMAP on 127.0.0.1:" + port + ", data in " + dir);
+        System.out.println("DevServer: IMAP on 127.0.0.1:" + port + ", data in " + dir
+                + (authCache ? " (login cache on)" : ""));
         Thread.currentThread().join();
     }
 }

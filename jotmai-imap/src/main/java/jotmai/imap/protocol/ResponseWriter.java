@@ -18,8 +18,15 @@ public final class ResponseWriter {
     /** Longest string we send quoted; longer ones go as literals (keeps lines short). */
     static final int MAX_QUOTED = 1024;
 
+    /**
+     * Copy buffer for literals streamed from the store; allocated at the first literal and reused, so
+     * a FETCH does not allocate (and zero) a fresh buffer per literal and an idle session holds none.
+     */
+    static final int LITERAL_CHUNK = 16 * 1024;
+
     private OutputStream out;
     private boolean utf8Quoted;
+    private byte[] chunk;
 
     public ResponseWriter(OutputStream out) {
         this.out = out;
@@ -155,10 +162,31 @@ public final class ResponseWriter {
         return this;
     }
 
+    /**
+     * A (non-binary) literal of {@code bytes[offset, offset+length)}; NUL is sent as '?' as in
+     * {@link #literal(InputStream, long, boolean)}, without copying when there is none.
+     */
+    public ResponseWriter literal(byte[] bytes, int offset, int length) {
+        raw("{" + length + "}\r\n");
+        int start = offset;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            if (bytes[i] == 0) {
+                write(bytes, start, i - start);
+                write(new byte[] {'?'}, 0, 1);
+                start = i + 1;
+            }
+        }
+        write(bytes, start, end - start);
+        return this;
+    }
+
     /** A literal of exactly {@code length} octets copied from the stream (short streams are padded). */
     public ResponseWriter literal(InputStream content, long length, boolean binary) {
         raw((binary ? "~{" : "{") + length + "}\r\n");
-        byte[] chunk = new byte[64 * 1024];
+        if (chunk == null) {
+            chunk = new byte[LITERAL_CHUNK];
+        }
         long left = length;
         try {
             while (left > 0) {

@@ -23,7 +23,8 @@ import jotmai.store.StoreException;
  * other virtual threads wait in {@link BlockingQueue#take} (unpinned) for a free connection.
  *
  * <p>Durability: WAL with {@code synchronous=FULL}, so every COMMIT fsyncs the WAL before it returns
- * (survives kill -9 and power loss). The cost of that fsync is shared by group commit.
+ * (survives kill -9 and power loss). The cost of that fsync is shared by group commit. Flag-only
+ * writes are the exception: {@link GroupCommitWriter#writeRelaxed} acknowledges them before the fsync.
  */
 final class Database implements AutoCloseable {
 

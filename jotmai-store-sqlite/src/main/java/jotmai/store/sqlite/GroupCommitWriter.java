@@ -1,5 +1,9 @@
 package jotmai.store.sqlite;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,6 +31,16 @@ import jotmai.store.StoreException;
  * and fails only its own caller), commits once, and only then completes every caller's future and
  * rings the change bus. So N concurrent appends share one WAL fsync, and a caller learns of success
  * only when its change is on stable storage.
+ *
+ * <p>Relaxed durability ({@link #writeRelaxed}): flag-only changes (STORE, \Recent claims) may be
+ * acknowledged before their WAL frames reach the disk, as Dovecot does by default (its index updates
+ * are not fsynced). A batch made only of relaxed tasks commits with {@code synchronous=NORMAL} (no
+ * fsync); any batch with an ordinary task commits with {@code synchronous=FULL}, whose fsync of the
+ * WAL also covers every earlier relaxed frame. The WAL is append-only and recovery keeps the longest
+ * valid prefix, so a crash can lose only the most recent relaxed changes, never a durable one that
+ * was acknowledged, and never a relaxed change older than {@link #RELAXED_MAX_DELAY_MS}: the writer
+ * fsyncs the WAL itself when it goes idle with unsynced frames, and a batch under steady load is made
+ * durable once the oldest unsynced commit is that old.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -35,15 +49,20 @@ final class GroupCommitWriter implements AutoCloseable {
     static final int MAX_BATCH = 256;
     /** Queued tasks beyond this make callers wait (back pressure instead of unbounded memory). */
     static final int MAX_QUEUED = 4_096;
+    /** Longest time a relaxed (flag-only) commit may stay without fsync under steady load. */
+    static final long RELAXED_MAX_DELAY_MS = 1_000;
+    /** How long the idle writer waits for work before it fsyncs pending relaxed commits. */
+    static final long IDLE_POLL_MS = 50;
 
     @FunctionalInterface
     interface WriteWork<T> {
         T run(Tx tx) throws SQLException;
     }
 
-    private record Task<T>(WriteWork<T> work, CompletableFuture<T> done) {}
+    private record Task<T>(WriteWork<T> work, CompletableFuture<T> done, boolean relaxed) {}
 
     private final Connection c;
+    private final Path wal;
     private final ChangeBus bus;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
@@ -53,9 +72,20 @@ final class GroupCommitWriter implements AutoCloseable {
     private long tasks;
     private long workNanos;
     private long commitNanos;
+    private long relaxedBatches;
+    private long walSyncs;
+    // writer thread only: the connection's current synchronous mode, and since when (epoch ms) WAL
+    // frames of relaxed commits are not fsynced (0 = everything committed is on stable storage)
+    private boolean fullSync = true;
+    private volatile long unsyncedSince; // volatile for hasUnsyncedCommits() only
 
-    GroupCommitWriter(Connection writer, ChangeBus bus) {
+    /**
+     * @param writer   the writer connection, in WAL mode with {@code synchronous=FULL}
+     * @param database the database file; its {@code -wal} companion is fsynced after relaxed commits
+     */
+    GroupCommitWriter(Connection writer, Path database, ChangeBus bus) {
         this.c = writer;
+        this.wal = database.resolveSibling(database.getFileName() + "-wal");
         this.bus = bus;
         this.thread = Thread.ofPlatform().name("jotmai-sqlite-writer").daemon(true).unstarted(this::loop);
         thread.start();
@@ -63,6 +93,19 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Queues the work, waits until its transaction is committed (durable) and returns its result. */
     <T> T write(WriteWork<T> work) {
+        return submit(work, false);
+    }
+
+    /**
+     * Like {@link #write}, but the caller may be answered once the change is committed and visible,
+     * before it is on stable storage (at most {@link #RELAXED_MAX_DELAY_MS} later, or at the next
+     * durable commit). Only for changes a crash may undo without losing mail: flags, \Recent.
+     */
+    <T> T writeRelaxed(WriteWork<T> work) {
+        return submit(work, true);
+    }
+
+    private <T> T submit(WriteWork<T> work, boolean relaxed) {
         if (closing) {
             throw new StoreException.Unavailable("store is closing", null);
         }
@@ -70,7 +113,7 @@ final class GroupCommitWriter implements AutoCloseable {
             // a change listener (run on this thread after commit) tried to write: it would wait forever
             throw new IllegalStateException("store writes from a change listener would deadlock; only enqueue there");
         }
-        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        Task<T> task = new Task<>(work, new CompletableFuture<>(), relaxed);
         try {
             queue.put(task);
         } catch (InterruptedException e) {
@@ -101,11 +144,12 @@ final class GroupCommitWriter implements AutoCloseable {
         while (true) {
             Task<?> first;
             try {
-                first = queue.poll(100, TimeUnit.MILLISECONDS);
+                first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 first = null;
             }
             if (first == null) {
+                syncWal();
                 if (closing && queue.isEmpty()) {
                     return;
                 }
@@ -135,7 +179,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private void runBatch(List<Task<?>> batch) {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         long now = System.currentTimeMillis();
+        boolean durable = unsyncedSince > 0 && now - unsyncedSince >= RELAXED_MAX_DELAY_MS;
+        for (Task<?> task : batch) {
+            durable |= !task.relaxed();
+        }
         try (Statement s = c.createStatement()) {
+            if (durable != fullSync) {
+                // takes effect at this transaction's COMMIT; only legal outside a transaction
+                s.execute(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+                fullSync = durable;
+            }
             long t0 = System.nanoTime();
             s.execute("BEGIN IMMEDIATE");
             try {
@@ -148,6 +201,14 @@ final class GroupCommitWriter implements AutoCloseable {
                 workNanos += t1 - t0;
                 batches++;
                 tasks += batch.size();
+                if (durable) {
+                    unsyncedSince = 0; // the FULL commit fsynced the whole WAL, older frames too
+                } else {
+                    relaxedBatches++;
+                    if (unsyncedSince == 0) {
+                        unsyncedSince = now;
+                    }
+                }
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(s);
                 throw e;
@@ -219,6 +280,30 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts the frames of relaxed commits on stable storage: an fsync of the WAL file (fsync works on
+     * the file, not on the descriptor, so SQLite's frames written through its own descriptor are
+     * covered). If that fails, the next batch is committed with {@code synchronous=FULL} instead.
+     */
+    private void syncWal() {
+        if (unsyncedSince == 0) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+            ch.force(false);
+            unsyncedSince = 0;
+            walSyncs++;
+        } catch (IOException e) {
+            log.warn("fsync of {} failed; the next commit will be durable", wal, e);
+            unsyncedSince = 1; // long ago: the next batch commits with synchronous=FULL
+        }
+    }
+
+    /** Whether relaxed commits are still waiting for their fsync (for tests and monitoring). */
+    boolean hasUnsyncedCommits() {
+        return unsyncedSince != 0;
+    }
+
     private static void rollbackQuietly(Statement s) {
         try {
             s.execute("ROLLBACK");
@@ -236,10 +321,14 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!thread.isAlive()) {
+            syncWal();
+        }
         if (batches > 0) {
-            log.info("writer: {} writes in {} group commits (avg {} per commit), avg work {} µs, avg commit {} µs",
-                    tasks, batches, String.format("%.1f", (double) tasks / batches), workNanos / batches / 1000,
-                    commitNanos / batches / 1000);
+            log.info("writer: {} writes in {} group commits (avg {} per commit, {} relaxed, {} WAL syncs), "
+                    + "avg work {} µs, avg commit {} µs", tasks, batches,
+                    String.format("%.1f", (double) tasks / batches), relaxedBatches, walSyncs,
+                    workNanos / batches / 1000, commitNanos / batches / 1000);
         }
     }
 }

@@ -129,7 +129,8 @@ final class MessageWrites {
     FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
                            OptionalLong unchangedSince) {
         Set<String> given = StoredFlags.canonical(flags);
-        return writer.write(tx -> {
+        // flag-only: acknowledged before the fsync (see GroupCommitWriter, relaxed durability)
+        return writer.writeRelaxed(tx -> {
             MailboxRows.require(tx.c(), mailboxId);
             List<MessageRows.Row> rows = MessageRows.select(tx.c(), mailboxId, uids, false);
             List<Long> modified = new ArrayList<>();
@@ -183,7 +184,8 @@ final class MessageWrites {
 
     /** RFC 3501 §2.3.2 \Recent: the first session to claim a message gets it, atomically. */
     UidSet claimRecent(long mailboxId) {
-        return writer.write(tx -> {
+        // a crash that undoes a claim only shows the message as recent once more: relaxed
+        return writer.writeRelaxed(tx -> {
             MailboxRows.require(tx.c(), mailboxId);
             List<Long> uids = new ArrayList<>();
             try (PreparedStatement ps = tx.c().prepareStatement(

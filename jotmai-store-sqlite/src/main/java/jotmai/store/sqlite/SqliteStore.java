@@ -63,7 +63,7 @@ public final class SqliteStore implements Store {
         this.db = new Database(dataDir.resolve(DATABASE_FILE), (int) Math.min(Integer.MAX_VALUE,
                 options.busyTimeout().toMillis()));
         this.bus = new InJvmChangeBus();
-        this.writer = new GroupCommitWriter(db.writer(), bus);
+        this.writer = new GroupCommitWriter(db.writer(), dataDir.resolve(DATABASE_FILE), bus);
         long graceMs = options.blobGrace().toMillis();
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
         this.indexer = new SearchIndexer(db, writer);
@@ -76,6 +76,11 @@ public final class SqliteStore implements Store {
         if (purged > 0) {
             log.info("purged {} unreferenced message blobs", purged);
         }
+    }
+
+    /** The single writer (package-private: tests of its durability modes). */
+    GroupCommitWriter writer() {
+        return writer;
     }
 
     /** Opens (creating if needed) the store in {@code dataDir}. */
