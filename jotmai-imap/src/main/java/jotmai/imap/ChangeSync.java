@@ -28,9 +28,28 @@ final class ChangeSync {
     }
 
     void sync(MailboxView view, boolean allowExpunge) {
+        sync(view, allowExpunge, null, 0);
+    }
+
+    /**
+     * The same after an IDLE wake-up rung at {@code wokenNanos}: the store work is shared with the other
+     * idlers of the mailbox ({@link SharedChanges}).
+     */
+    void syncAfterWake(MailboxView view, SharedChanges shared, long wokenNanos) {
+        sync(view, true, shared, wokenNanos);
+    }
+
+    private void sync(MailboxView view, boolean allowExpunge, SharedChanges shared, long wokenNanos) {
         Changes changes;
+        long queryStarted = 0;
         try {
-            changes = ctx.mail.changesSince(view.mailboxId, view.modSeq);
+            if (shared == null) {
+                changes = ctx.mail.changesSince(view.mailboxId, view.modSeq);
+            } else {
+                SharedChanges.Result r = shared.changesSince(view.mailboxId, view.modSeq, wokenNanos);
+                changes = r.changes();
+                queryStarted = r.startedNanos();
+            }
         } catch (StoreException.NotFound e) {
             // another session deleted the selected mailbox (revalidated before every completion)
             throw new ImapException.Bye("the selected mailbox was deleted");
@@ -67,7 +86,8 @@ final class ChangeSync {
                 noteKeywords(view, m.flags());
             }
             if (!view.readOnly) {
-                UidSet claimed = ctx.mail.claimRecent(view.mailboxId);
+                UidSet claimed = shared == null ? ctx.mail.claimRecent(view.mailboxId)
+                        : shared.claimRecent(view.mailboxId, queryStarted);
                 claimed.stream().forEach(uid -> {
                     if (view.seqOf(uid) > 0) {
                         view.recent.add(uid);

@@ -34,6 +34,7 @@ public final class ImapServer implements AutoCloseable {
 
     /** Binds every enabled listener. */
     public void start() throws IOException {
+        SharedChanges shared = new SharedChanges(store.mail());
         Path spool = config.spoolDir() != null ? config.spoolDir() : Path.of(System.getProperty("java.io.tmpdir"));
         try {
             for (ListenerConfig lc : new ListenerConfig[] {config.imap(), config.imaps()}) {
@@ -44,7 +45,7 @@ public final class ImapServer implements AutoCloseable {
                     throw new IOException(lc.name() + ": implicit TLS needs a TLS context");
                 }
                 listeners.add(new Listener(lc, tls, connection ->
-                        new ImapSession(connection, config, store, auth, spool).run()));
+                        new ImapSession(connection, config, store, auth, spool, shared).run()));
             }
         } catch (IOException | RuntimeException e) {
             close();

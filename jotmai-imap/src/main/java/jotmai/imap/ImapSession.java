@@ -53,7 +53,8 @@ final class ImapSession implements Runnable {
     sealed interface Wake {
         record Line(String text) implements Wake {}
 
-        record Changed() implements Wake {}
+        /** The change bus rang at {@code nanos} (System.nanoTime). */
+        record Changed(long nanos) implements Wake {}
 
         record ReadFailed(IOException cause) implements Wake {}
     }
@@ -75,10 +76,13 @@ final class ImapSession implements Runnable {
     private final AclCommands acl;
     private final SortCommand sort;
     private final MetadataCommands metadata;
+    private final SharedChanges sharedChanges;
     private SessionState state = new SessionState.NotAuthenticated();
 
-    ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir) {
+    ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir,
+                SharedChanges sharedChanges) {
         this.connection = connection;
+        this.sharedChanges = sharedChanges;
         this.config = config;
         this.store = store;
         this.in = new ImapReader(connection.in(), spoolDir);
@@ -444,7 +448,7 @@ final class ImapSession implements Runnable {
             }
         });
         ChangeBus.Subscription subscription = session instanceof SessionState.Selected sel
-                ? store.changes().subscribe(sel.view().mailboxId, () -> wakeups.offer(new Wake.Changed()))
+                ? store.changes().subscribe(sel.view().mailboxId, () -> wakeups.offer(new Wake.Changed(System.nanoTime())))
                 : null;
         try {
             if (session instanceof SessionState.Selected sel) {
@@ -458,9 +462,16 @@ final class ImapSession implements Runnable {
                 switch (wake) {
                     case null -> throw new ImapException.Bye("IDLE timed out");
                     case Wake.Changed c -> {
+                        // coalesce: the newest ring bounds which shared query may answer (SharedChanges)
+                        long rung = c.nanos();
+                        for (Wake w : wakeups) {
+                            if (w instanceof Wake.Changed later && later.nanos() - rung > 0) {
+                                rung = later.nanos();
+                            }
+                        }
                         wakeups.removeIf(w -> w instanceof Wake.Changed);
                         if (session instanceof SessionState.Selected sel) {
-                            sync.sync(sel.view(), true);
+                            sync.syncAfterWake(sel.view(), sharedChanges, rung);
                             out.flush();
                         }
                     }

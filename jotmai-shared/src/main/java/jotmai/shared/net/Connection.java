@@ -39,7 +39,14 @@ import jotmai.shared.tls.TlsPolicy;
 public final class Connection implements AutoCloseable {
     /** Big writes go to the socket in pieces of this size, so the write-stall watchdog sees progress. */
     static final int WRITE_CHUNK = 64 * 1024;
-    private static final int BUFFER = 16 * 1024;
+    /**
+     * Input buffer. Small on purpose: with ten thousand mostly idle IMAP sessions every byte counts,
+     * and a reader with a buffer of its own at least this large (IMAP's ImapReader) bypasses it, so
+     * BufferedInputStream (which allocates lazily) never allocates it at all.
+     */
+    static final int IN_BUFFER = 4 * 1024;
+    /** Most output buffered before a write; BufferedOutputStream starts small and grows up to this. */
+    static final int OUT_BUFFER = 16 * 1024;
     /** A TLS close_notify that cannot be sent within this time is abandoned (client not reading). */
     static final Duration TLS_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -86,8 +93,8 @@ public final class Connection implements AutoCloseable {
 
     private void bindStreams() throws IOException {
         Socket s = socket;
-        in = new BufferedInputStream(new TimedInput(s.getInputStream()), BUFFER);
-        out = new BufferedOutputStream(new WatchedOutput(s.getOutputStream()), BUFFER);
+        in = new BufferedInputStream(new TimedInput(s.getInputStream()), IN_BUFFER);
+        out = new BufferedOutputStream(new WatchedOutput(s.getOutputStream()), OUT_BUFFER);
     }
 
     /** Short random id that ties log lines of one session together. */
