@@ -242,8 +242,8 @@ public final class Connection implements AutoCloseable {
                 : new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(alreadyRead), in);
         inflating = new InflatingInput(source);
         deflating = new DeflatingOutput(out);
-        in = new BufferedInputStream(inflating, BUFFER);
-        out = new BufferedOutputStream(deflating, BUFFER);
+        in = new BufferedInputStream(inflating, IN_BUFFER);
+        out = new BufferedOutputStream(deflating, OUT_BUFFER);
     }
 
     /** Whether {@link #startCompression()} was called (RFC 4978 §3: only once per connection). */
