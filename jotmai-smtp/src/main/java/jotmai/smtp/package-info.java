@@ -4,7 +4,8 @@
  * its sealed command records, the reply writer, the per-connection session state machine, the relay
  * and sender policy, and final delivery into {@link jotmai.store.MailStore} / {@link jotmai.store.QueueStore}.
  *
- * <p>Depends only on jotmai-store-api and jotmai-shared; must not import another protocol module or a
+ * <p>Depends only on jotmai-store-api, jotmai-shared and jotmai-dkim (verification on the MX listener,
+ * {@link jotmai.smtp.MxAuthentication}); must not import another protocol module, jotmai-delivery or a
  * store backend.
  */
 package jotmai.smtp;
