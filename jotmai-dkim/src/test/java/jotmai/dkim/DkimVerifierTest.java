@@ -127,6 +127,24 @@ class DkimVerifierTest {
     }
 
     @Test
+    void garbageSignatureFieldsArePermerrorsNeverExceptions() throws Exception {
+        String[] garbage = {"DKIM-Signature:\r\n", "DKIM-Signature: ;;;\r\n", "DKIM-Signature: v=1; a=\r\n",
+            "DKIM-Signature: v=1; a=rsa-sha256; b=!!; bh=@@; d=x.test; h=from; s=s; c=odd/odd\r\n",
+            "DKIM-Signature: v=1; a=rsa-sha256; b=; bh=; d=x.test; h=from; s=s; l=-5; x=soon\r\n",
+            "DKIM-Signature: v=1; a=ed25519-sha256; b=AAAA; bh=AAAA; d=x.test; h=from; s=s; i=@other.test\r\n",
+            "DKIM-Signature: =; ==; a==b\r\n\t\r\n"};
+        for (String g : garbage) {
+            byte[] m = (g + new String(MESSAGE, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(verify(m, new TestKeys())).as(g).singleElement().satisfies(r ->
+                    assertThat(r.result()).isIn(Result.PERMERROR, Result.FAIL));
+        }
+        // more signatures than we check: the first MAX_SIGNATURES are reported, the rest ignored
+        byte[] many = (garbage[1].repeat(DkimVerifier.MAX_SIGNATURES + 3) + new String(MESSAGE, StandardCharsets.ISO_8859_1))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(verify(many, new TestKeys())).hasSize(DkimVerifier.MAX_SIGNATURES);
+    }
+
+    @Test
     void authenticationResultsNamesEachSignatureAndRecognisesOurAuthservId() throws Exception {
         String field = AuthenticationResults.field("mx.example.test", List.of(
                 new DkimResult(Result.PASS, "example.test", "s1", "rsa-sha256", "ab/+cd12", ""),
