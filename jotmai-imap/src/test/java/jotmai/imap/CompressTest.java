@@ -1,6 +1,7 @@
 package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -161,6 +162,18 @@ class CompressTest {
             assertThat(c.command("COMPRESS DEFLATE"))
                     .containsExactly("z4 NO [COMPRESSIONACTIVE] compression already active");
             assertThat(c.command("LOGOUT")).contains("* BYE logging out", "z5 OK LOGOUT completed");
+        }
+    }
+
+    @Test
+    void nothingIsSentAfterTheOkToCompressUntilTheNextCommand() throws Exception {
+        // An empty sync-flush block arriving on its own made mbsync fail with "empty response".
+        ImapTestClient raw = new ImapTestClient(fx.port());
+        try (DeflateClient c = compressed(raw)) {
+            c.socket.setSoTimeout(500);
+            assertThatThrownBy(() -> c.in.read()).isInstanceOf(java.net.SocketTimeoutException.class);
+            c.socket.setSoTimeout(30_000);
+            assertThat(c.command("NOOP")).containsExactly("z1 OK NOOP completed");
         }
     }
 
