@@ -97,6 +97,12 @@ class MigrateCliTest {
             // RFC 4314 grants, also to an account a partial run has not migrated yet (issue 7)
             s.acl().setRights(projects.id(), "bob@example.org", jotmai.store.Rights.of("lrs"));
             s.acl().setRights(inbox.id(), "anyone", jotmai.store.Rights.of("l"));
+            // RFC 5464 entries on the server and on a mailbox (issue 7)
+            jotmai.store.MetadataStore.Limits limits = new jotmai.store.MetadataStore.Limits(100, 100_000);
+            s.metadata().set(alice.id(), jotmai.store.MetadataStore.SERVER,
+                    Map.of("/private/vendor/x/signature", "Alice".getBytes(StandardCharsets.UTF_8)), limits);
+            s.metadata().set(alice.id(), projects.id(), Map.of("/private/color", "blue".getBytes(StandardCharsets.UTF_8),
+                    "/shared/comment", "team".getBytes(StandardCharsets.UTF_8)), limits);
         }
     }
 
@@ -127,14 +133,20 @@ class MigrateCliTest {
         return r.out();
     }
 
+    private static List<String> metadata(Store s, long account, long mailbox) {
+        return s.metadata().entries(account, mailbox).stream()
+                .map(e -> e.name() + "=" + new String(e.value(), StandardCharsets.UTF_8)).toList();
+    }
+
     /** Everything a client caches, per "account mailbox": uidvalidity, uids with flags, dates and bytes. */
     private static Map<String, String> snapshot(Store s) throws IOException {
         Map<String, String> all = new TreeMap<>();
         for (Account a : s.accounts().accounts()) {
-            all.put(a.address(), a.passwordHash() + " " + a.quotaBytes() + " subs=" + new java.util.TreeSet<>(s.mail().subscriptions(a.id())));
+            all.put(a.address(), a.passwordHash() + " " + a.quotaBytes() + " subs=" + new java.util.TreeSet<>(s.mail().subscriptions(a.id()))
+                    + " server-metadata=" + metadata(s, a.id(), jotmai.store.MetadataStore.SERVER));
             for (Mailbox m : s.mail().mailboxes(a.id())) {
                 StringBuilder b = new StringBuilder("uidvalidity=" + m.uidValidity() + " use=" + m.specialUse()
-                        + " acl=" + s.acl().acl(m.id()));
+                        + " acl=" + s.acl().acl(m.id()) + " metadata=" + metadata(s, a.id(), m.id()));
                 for (MessageMeta msg : s.mail().messages(m.id())) {
                     try (InputStream in = s.mail().openContent(msg.blob())) {
                         b.append("\n").append(msg.uid()).append(' ').append(new java.util.TreeSet<>(msg.flags()))

@@ -25,6 +25,7 @@ import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
+import jotmai.store.MetadataStore;
 import jotmai.store.Store;
 import jotmai.store.StoreException;
 import jotmai.store.StoreImport;
@@ -128,6 +129,7 @@ public final class Migrator {
             }
         }
         copyAcls();
+        copyMetadata();
         Copied copied = new Copied(domains, accounts, aliases, mailboxes, messages, skipped);
         log.info("migration copied {}", copied);
         for (Account a : from.accounts()) {
@@ -159,6 +161,40 @@ public final class Migrator {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * RFC 5464 METADATA (issue 7) of every account already in the target: its server entries and the
+     * entries it sees on its own mailboxes (its /private ones and the mailbox's /shared ones). Setting
+     * replaces, so a rerun changes nothing; no limit applies. Not copied: /private entries other users
+     * keep on this account's shared mailboxes.
+     */
+    private void copyMetadata() {
+        MetadataStore.Limits unlimited = new MetadataStore.Limits(Integer.MAX_VALUE, Long.MAX_VALUE);
+        for (Account a : source.accounts().accounts()) {
+            Optional<Account> owner = target.accounts().account(a.address());
+            if (owner.isEmpty()) {
+                continue;
+            }
+            copyEntries(a.id(), MetadataStore.SERVER, owner.get().id(), MetadataStore.SERVER, unlimited);
+            for (Mailbox m : source.mail().mailboxes(a.id())) {
+                Optional<Mailbox> tm = target.mail().mailbox(owner.get().id(), m.name());
+                if (tm.isPresent()) {
+                    copyEntries(a.id(), m.id(), owner.get().id(), tm.get().id(), unlimited);
+                }
+            }
+        }
+    }
+
+    private void copyEntries(long fromAccount, long fromMailbox, long toAccount, long toMailbox,
+                             MetadataStore.Limits limits) {
+        java.util.Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        for (MetadataStore.Entry e : source.metadata().entries(fromAccount, fromMailbox)) {
+            entries.put(e.name(), e.value());
+        }
+        if (!entries.isEmpty()) {
+            target.metadata().set(toAccount, toMailbox, entries, limits);
         }
     }
 
