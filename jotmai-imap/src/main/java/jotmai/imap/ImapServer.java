@@ -23,6 +23,8 @@ public final class ImapServer implements AutoCloseable {
     private final Store store;
     private final Authenticator auth;
     private final Supplier<SSLContext> tls;
+    /** A BYE greeting (RFC 9051 §7.1.5, UNAVAILABLE from RFC 5530 §3) for a connection over the limits. */
+    static final String TOO_MANY_CONNECTIONS = "* BYE [UNAVAILABLE] Too many connections, try again later\r\n";
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public ImapServer(ImapConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls) {
@@ -45,7 +47,7 @@ public final class ImapServer implements AutoCloseable {
                     throw new IOException(lc.name() + ": implicit TLS needs a TLS context");
                 }
                 listeners.add(new Listener(lc, tls, connection ->
-                        new ImapSession(connection, config, store, auth, spool, shared).run()));
+                        new ImapSession(connection, config, store, auth, spool, shared).run(), TOO_MANY_CONNECTIONS));
             }
         } catch (IOException | RuntimeException e) {
             close();

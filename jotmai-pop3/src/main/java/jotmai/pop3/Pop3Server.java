@@ -23,6 +23,8 @@ public final class Pop3Server implements AutoCloseable {
 
     private final Pop3Config config;
     private final Supplier<SSLContext> tls;
+    /** Instead of the greeting, for a connection over the limits (SYS/TEMP: RFC 3206 §4). */
+    static final String TOO_MANY_CONNECTIONS = "-ERR [SYS/TEMP] Too many connections, try again later\r\n";
     private final SessionContext context;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -50,7 +52,7 @@ public final class Pop3Server implements AutoCloseable {
         List<Listener> started = new ArrayList<>();
         try {
             for (ListenerConfig listenerConfig : config.pop3()) {
-                started.add(new Listener(listenerConfig, tls, this::serve));
+                started.add(new Listener(listenerConfig, tls, this::serve, TOO_MANY_CONNECTIONS));
             }
             for (ListenerConfig listenerConfig : config.pop3s()) {
                 started.add(new Listener(listenerConfig, tls, this::serve));

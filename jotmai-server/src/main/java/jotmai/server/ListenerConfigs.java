@@ -48,7 +48,8 @@ final class ListenerConfigs {
         JotmaiConfig.ConnectionLimits limits = config.limits();
         return Optional.of(new ListenerConfig(def.name(), address(def, s.bind().get(slot), s.port()),
                 def.implicitTls(), limits.maxConnections(), limits.maxPerIp(), limits.backlog(),
-                limits.tlsHandshakeTimeout()));
+                limits.tlsHandshakeTimeout(), limits.lineDeadline(), limits.minDataRate(),
+                limits.writeStallTimeout()));
     }
 
     /** Every address of a listener (for protocol configs that take a list); empty when it is off. */

@@ -31,6 +31,8 @@ public final class SmtpServer implements AutoCloseable {
     private final SendRateLimiter rateLimiter;
     private final Networks trusted;
     private final MxAuthentication mxAuthentication;
+    /** Written to a connection over a listener's connection limits before closing it (RFC 5321 §3.8). */
+    static final String TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections, try again later\r\n";
 
     /**
      * @param tls the current TLS context; null (or a supplier of null) when TLS is not configured
@@ -93,7 +95,8 @@ public final class SmtpServer implements AutoCloseable {
         if (context == null && listener.implicitTls()) {
             throw new IllegalStateException(listener.name() + " uses implicit TLS but no TLS context is configured");
         }
-        listeners.add(new Listener(listener, context, connection -> new SmtpSession(ctx, connection).run()));
+        listeners.add(new Listener(listener, context, connection -> new SmtpSession(ctx, connection).run(),
+                TOO_MANY_CONNECTIONS));
     }
 
     /** The bound listeners, in the order MX, submission, submissions, LMTP (those enabled). */

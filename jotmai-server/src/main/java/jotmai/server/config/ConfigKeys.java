@@ -58,6 +58,17 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> TLS_HANDSHAKE_TIMEOUT = new ConfigKey<>(
             "limits.tls-handshake-timeout", ValueType.DURATION, "30s",
             "How long a client may take to complete a TLS handshake.");
+    public static final ConfigKey<Duration> LINE_DEADLINE = new ConfigKey<>("limits.line-deadline",
+            ValueType.DURATION, "2m", "Once a client has begun a command line (or any line of a message "
+                    + "it sends), the rest must arrive within this time plus one second per "
+                    + "limits.min-data-rate octets already received; cuts clients that trickle bytes "
+                    + "(slowloris). 0s turns it off.");
+    public static final ConfigKey<Integer> MIN_DATA_RATE = new ConfigKey<>("limits.min-data-rate",
+            ValueType.COUNT, "500", "Octets per second of a long line (literal, DATA or BDAT body) that "
+                    + "extend limits.line-deadline by a second each: slower uploads are cut.");
+    public static final ConfigKey<Duration> WRITE_STALL_TIMEOUT = new ConfigKey<>("limits.write-stall-timeout",
+            ValueType.DURATION, "2m", "A write to a client that makes no progress this long (the client "
+                    + "stopped reading) ends the connection.");
     public static final ConfigKey<Integer> BACKLOG = new ConfigKey<>("limits.accept-backlog", ValueType.COUNT,
             "512", "Pending TCP connections the kernel queues per listener before accepting.");
 
@@ -67,7 +78,8 @@ public final class ConfigKeys {
     static {
         List<ConfigKey<?>> keys = new ArrayList<>(List.of(HOSTNAME, SHUTDOWN_GRACE, STORE_TYPE, PG_URL, PG_USER,
                 PG_PASSWORD_FILE, PG_POOL_SIZE, PG_SCHEMA, TLS_CERT, TLS_KEY,
-                PORT_OFFSET, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, TLS_HANDSHAKE_TIMEOUT, BACKLOG));
+                PORT_OFFSET, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, TLS_HANDSHAKE_TIMEOUT, LINE_DEADLINE, MIN_DATA_RATE,
+                WRITE_STALL_TIMEOUT, BACKLOG));
         for (ListenerDef listener : ListenerDef.ALL) {
             keys.add(listener.enabledKey());
             keys.add(listener.portKey());

@@ -44,7 +44,8 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
     public record ListenerSettings(ListenerDef def, boolean enabled, int port, List<String> bind) {}
 
     /** Per-listener connection limits (see jotmai.shared.net.ListenerConfig). */
-    public record ConnectionLimits(int maxConnections, int maxPerIp, Duration tlsHandshakeTimeout, int backlog) {}
+    public record ConnectionLimits(int maxConnections, int maxPerIp, Duration tlsHandshakeTimeout, int backlog,
+                                   Duration lineDeadline, int minDataRate, Duration writeStallTimeout) {}
 
     /** SMTP settings beyond the listeners (see docs/CONFIG.md for each). */
     public record SmtpSettings(long maxMessageSize, int maxRecipients, List<String> trustedNetworks,
@@ -126,7 +127,9 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                 new TlsSettings(cert, key),
                 listeners,
                 new ConnectionLimits(v.get(ConfigKeys.MAX_CONNECTIONS), v.get(ConfigKeys.MAX_CONNECTIONS_PER_IP),
-                        v.get(ConfigKeys.TLS_HANDSHAKE_TIMEOUT), v.get(ConfigKeys.BACKLOG)),
+                        v.get(ConfigKeys.TLS_HANDSHAKE_TIMEOUT), v.get(ConfigKeys.BACKLOG),
+                        v.get(ConfigKeys.LINE_DEADLINE), v.get(ConfigKeys.MIN_DATA_RATE),
+                        v.get(ConfigKeys.WRITE_STALL_TIMEOUT)),
                 v.get(ProtocolKeys.AUTH_ALLOW_PLAINTEXT),
                 new SmtpSettings(v.get(ProtocolKeys.SMTP_MAX_MESSAGE_SIZE), v.get(ProtocolKeys.SMTP_MAX_RECIPIENTS),
                         v.get(ProtocolKeys.SMTP_TRUSTED_NETWORKS), v.get(ProtocolKeys.SMTP_RESTRICT_SENDERS),

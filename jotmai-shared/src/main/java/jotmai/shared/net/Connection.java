@@ -34,6 +34,15 @@ import jotmai.shared.tls.TlsPolicy;
  *     span is over, however slowly bytes trickle in (slowloris);</li>
  * <li>write stall: a write that makes no progress for {@link #setWriteStallTimeout} gets the socket
  *     closed by {@link WriteWatchdog}, so the writer sees an exception instead of hanging forever.</li>
+ * <li>line deadline ({@link #setLineDeadline}): once a client has begun a line (any octets not yet
+ *     followed by LF), the rest of it must arrive within the deadline plus one second per
+ *     {@code minDataRate} octets of it already received; otherwise the read fails with
+ *     {@link SocketTimeoutException}. Only time spent waiting in {@code read} counts, so a slow server
+ *     never makes a client late. This is Postfix's {@code smtpd_per_record_deadline} with
+ *     {@code smtpd_min_data_rate}, applied to every protocol without their help: it cuts slowloris
+ *     clients (one octet a second, never a CRLF) whatever the protocol state, while a large literal,
+ *     DATA or BDAT body sent at any reasonable speed is never cut.</li>
+ * <li>TLS handshake: must complete within its timeout in total, however slowly records trickle in.</li>
  * </ul>
  */
 public final class Connection implements AutoCloseable {
@@ -50,6 +59,8 @@ public final class Connection implements AutoCloseable {
      * grows to 8 KB only when a response needs it (with an explicit size it allocates all of it at
      * once: 16 KB per idle session, 160 MB for ten thousand). Larger writes (literals) bypass it.
      */
+    /** Caps the line-deadline arithmetic (octets × 10^9 must not overflow a long). */
+    private static final long MAX_COUNTED_LINE = 1L << 40;
     /** A TLS close_notify that cannot be sent within this time is abandoned (client not reading). */
     static final Duration TLS_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -72,6 +83,14 @@ public final class Connection implements AutoCloseable {
     private volatile boolean compressed;
     private InflatingInput inflating;
     private DeflatingOutput deflating;
+    /** Zero: no line deadline. */
+    private volatile long lineDeadlineNanos;
+    private volatile int minDataRate = Limits.DEFAULT_MIN_DATA_RATE;
+    private volatile Duration handshakeTimeout = Duration.ofSeconds(30);
+    /** Octets of the current unfinished line received so far (read thread only); 0 = at a line start. */
+    private long partialLine;
+    /** Time spent blocked in read while {@link #partialLine} was pending (read thread only). */
+    private long partialWaitedNanos;
 
     /**
      * @param raw    the accepted TCP socket
@@ -96,6 +115,8 @@ public final class Connection implements AutoCloseable {
 
     private void bindStreams() throws IOException {
         Socket s = socket;
+        partialLine = 0; // octets pipelined before STARTTLS are discarded with the old stream
+        partialWaitedNanos = 0;
         in = new BufferedInputStream(new TimedInput(s.getInputStream()), IN_BUFFER);
         out = new BufferedOutputStream(new WatchedOutput(s.getOutputStream()));
     }
@@ -179,6 +200,26 @@ public final class Connection implements AutoCloseable {
         hasDeadline = false;
     }
 
+    /**
+     * Sets the line deadline (see the class comment); zero turns it off. {@code minDataRate} octets per
+     * second of a long line extend it by a second each, so bulk data (literals, DATA, BDAT) is only cut
+     * when it arrives slower than that.
+     */
+    public void setLineDeadline(Duration deadline, int minDataRate) {
+        if (minDataRate < 1) {
+            throw new IllegalArgumentException("minDataRate must be positive");
+        }
+        this.lineDeadlineNanos = deadline.toNanos();
+        this.minDataRate = minDataRate;
+    }
+
+    /** Applies a listener's line deadline and write-stall timeout (called when the connection starts). */
+    void applyListenerLimits(ListenerConfig config) {
+        setLineDeadline(config.lineDeadline(), config.minDataRate());
+        setWriteStallTimeout(config.writeStallTimeout());
+        handshakeTimeout = config.tlsHandshakeTimeout();
+    }
+
     /** Zero means writes may block forever (not recommended). */
     public void setWriteStallTimeout(Duration timeout) {
         writeStallTimeout = timeout;
@@ -241,11 +282,14 @@ public final class Connection implements AutoCloseable {
         }
         out.flush();
         compressed = true;
+        partialLine = 0; // what TimedInput counted so far may have been compressed octets already
+        partialWaitedNanos = 0;
         InputStream source = alreadyRead.length == 0 ? in
                 : new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(alreadyRead), in);
         inflating = new InflatingInput(source);
         deflating = new DeflatingOutput(out);
-        in = new BufferedInputStream(inflating, IN_BUFFER);
+        // the line deadline must see the client's lines, not the compressed octets
+        in = new BufferedInputStream(new PlainLines(inflating), IN_BUFFER);
         out = new BufferedOutputStream(deflating);
     }
 
@@ -254,9 +298,9 @@ public final class Connection implements AutoCloseable {
         return compressed;
     }
 
-    /** {@link #startTls(Duration)} with a 30 second handshake timeout. */
+    /** {@link #startTls(Duration)} with the listener's handshake timeout (30 seconds by default). */
     public void startTls() throws IOException {
-        startTls(Duration.ofSeconds(30));
+        startTls(handshakeTimeout);
     }
 
     /** Completes the handshake of a TLS socket within {@code timeout}, then restores the idle timeout. */
@@ -264,7 +308,27 @@ public final class Connection implements AutoCloseable {
         if (socket instanceof SSLSocket ssl) {
             int idle = idleMillis;
             ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            ssl.startHandshake();
+            // SO_TIMEOUT bounds each read only; a client trickling one octet of its ClientHello at a time
+            // would stretch the handshake without end, so a guard closes the socket when the whole
+            // handshake has not finished in time.
+            Thread guard = Thread.ofVirtual().name("tls-handshake-guard-" + id).start(() -> {
+                try {
+                    Thread.sleep(timeout);
+                    abort();
+                } catch (InterruptedException done) {
+                    // handshake finished (or failed) in time
+                }
+            });
+            try {
+                ssl.startHandshake();
+            } catch (IOException e) {
+                if (closed) {
+                    throw new SocketTimeoutException("TLS handshake not complete within " + timeout.toSeconds() + " s");
+                }
+                throw e;
+            } finally {
+                guard.interrupt();
+            }
             ssl.setSoTimeout(idle);
             armedMillis = idle;
         }
@@ -342,22 +406,38 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    /** Reads with the idle timeout, shortened to what is left of the deadline if one is running. */
+    /**
+     * Reads with the idle timeout, shortened to what is left of the deadline or of the line deadline,
+     * whichever is sooner; keeps track of unfinished lines for the line deadline.
+     */
     private final class TimedInput extends FilterInputStream {
         TimedInput(InputStream in) {
             super(in);
         }
 
-        /** Sets SO_TIMEOUT to the idle timeout, or to what is left of the deadline if that is sooner. */
+        /** Sets SO_TIMEOUT to the idle timeout, or to what is left of a deadline if that is sooner. */
         private void arm() throws IOException {
             int idle = idleMillis;
-            int wanted = idle;
+            long leftNanos = Long.MAX_VALUE;
             if (hasDeadline) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
+                leftNanos = deadlineNanos - System.nanoTime();
+                if (leftNanos <= 0) {
                     throw new SocketTimeoutException("deadline passed");
                 }
-                int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000));
+            }
+            long lineDeadline = lineDeadlineNanos;
+            if (partialLine > 0 && lineDeadline > 0) {
+                long allowed = lineDeadline + partialLine * 1_000_000_000L / minDataRate;
+                long lineLeft = allowed - partialWaitedNanos;
+                if (lineLeft <= 0) {
+                    throw new SocketTimeoutException("line not completed within the line deadline ("
+                            + partialLine + " octets received)");
+                }
+                leftNanos = Math.min(leftNanos, lineLeft);
+            }
+            int wanted = idle;
+            if (leftNanos != Long.MAX_VALUE) {
+                int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, leftNanos / 1_000_000));
                 wanted = idle == 0 ? leftMillis : Math.min(idle, leftMillis);
             }
             if (wanted != armedMillis) {
@@ -369,13 +449,101 @@ public final class Connection implements AutoCloseable {
         @Override
         public int read() throws IOException {
             arm();
-            return super.read();
+            long started = System.nanoTime();
+            int b;
+            try {
+                b = super.read();
+            } finally {
+                waited(started);
+            }
+            if (b >= 0 && !compressed) {
+                track(b);
+            }
+            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             arm();
-            return super.read(b, off, len);
+            long started = System.nanoTime();
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } finally {
+                waited(started);
+            }
+            if (n > 0) {
+                // Virtual threads are not time-sliced (JEP 444): a session working through a socket
+                // buffer full of pipelined commands would keep its carrier until the input ran dry.
+                // Yielding once per socket read (at most one buffer of commands) lets the other
+                // sessions on the same carriers run in between.
+                Thread.yield();
+                if (!compressed) {
+                    track(b, off, n);
+                }
+            }
+            return n;
+        }
+
+        private void waited(long startedNanos) {
+            if (partialLine > 0) {
+                partialWaitedNanos += System.nanoTime() - startedNanos;
+            }
+        }
+    }
+
+    /** Line-deadline bookkeeping for one octet the client sent (in plaintext). */
+    private void track(int b) {
+        consumed(b == '\n' ? 0 : 1, b == '\n');
+    }
+
+    /** Line-deadline bookkeeping for octets the client sent (in plaintext). */
+    private void track(byte[] b, int off, int n) {
+        int lastLf = -1;
+        for (int i = off + n - 1; i >= off; i--) {
+            if (b[i] == '\n') {
+                lastLf = i;
+                break;
+            }
+        }
+        consumed(lastLf < 0 ? n : off + n - 1 - lastLf, lastLf >= 0);
+    }
+
+    /** @param tail octets after the last LF read (or all of them); {@code lineEnded} when an LF came */
+    private void consumed(long tail, boolean lineEnded) {
+        if (lineEnded) {
+            partialLine = tail;
+            partialWaitedNanos = 0;
+        } else {
+            partialLine = Math.min(partialLine + tail, MAX_COUNTED_LINE);
+        }
+    }
+
+    /**
+     * Sees the decompressed octets after COMPRESS (RFC 4978) and keeps the line-deadline bookkeeping
+     * on them; the waiting itself is still timed by {@link TimedInput} underneath.
+     */
+    private final class PlainLines extends FilterInputStream {
+        PlainLines(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                track(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                track(b, off, n);
+            }
+            return n;
         }
     }
 

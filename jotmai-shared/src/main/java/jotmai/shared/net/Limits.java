@@ -35,6 +35,14 @@ public record Limits(int maxLineBeforeAuth, int maxLineAfterAuth, Duration idleB
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 50L * 1024 * 1024;
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * Once begun, a line must arrive within this time (plus the data-rate allowance below), see
+     * {@link Connection#setLineDeadline}; Postfix's smtpd_per_record_deadline uses its 300 s smtpd_timeout.
+     */
+    public static final Duration DEFAULT_LINE_DEADLINE = Duration.ofMinutes(2);
+    /** Octets per second of a long line (a literal, a DATA/BDAT body) that extend the line deadline by
+     *  a second each; Postfix's smtpd_min_data_rate default. */
+    public static final int DEFAULT_MIN_DATA_RATE = 500;
 
     public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_LINE_BEFORE_AUTH, DEFAULT_MAX_LINE_AFTER_AUTH,
             DEFAULT_IDLE_BEFORE_AUTH, DEFAULT_IDLE_AFTER_AUTH, DEFAULT_MAX_LITERAL_BEFORE_AUTH,

@@ -166,6 +166,7 @@ public final class Listener implements AutoCloseable {
                 s = ssl;
             }
             connection = new Connection(config.name(), socket, s, context);
+            connection.applyListenerLimits(config);
             connections.add(connection);
             if (closing) {
                 return;
