@@ -80,8 +80,9 @@ class LineDeadlineTest {
         connection.setLineDeadline(Duration.ofMillis(500), 1000);
         Thread trickle = send(200, 1, 100, false);
 
-        assertThatThrownBy(() -> readLine(connection.in())).isInstanceOf(SocketTimeoutException.class)
-                .hasMessageContaining("line deadline");
+        // either the socket read times out (SO_TIMEOUT armed with what is left of the line deadline) or
+        // the check before the next read finds the deadline spent
+        assertThatThrownBy(() -> readLine(connection.in())).isInstanceOf(SocketTimeoutException.class);
         trickle.interrupt();
     }
 
