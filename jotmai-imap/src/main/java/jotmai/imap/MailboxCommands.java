@@ -3,13 +3,14 @@ package jotmai.imap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jotmai.imap.protocol.Command;
 import jotmai.imap.protocol.ImapException;
 import jotmai.imap.protocol.ResponseCode;
 import jotmai.store.Mailbox;
 import jotmai.store.MailboxStatus;
-import jotmai.store.MessageMeta;
+import jotmai.store.FlagRows;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
@@ -54,27 +55,27 @@ final class MailboxCommands {
         boolean readOnly = command.readOnly() || !(access.rights().has('s') || access.rights().has('w')
                 || access.rights().has('t') || access.rights().has('e'));
         MailboxStatus status = ctx.mail.status(mailbox.id());
-        List<MessageMeta> metas = ctx.mail.messages(mailbox.id());
-        long[] uids = new long[metas.size()];
-        long firstUnseen = 0;
+        // UIDs and flags only (MailStore.flagRows): a 100,000-message mailbox is three arrays, not
+        // 100,000 MessageMeta objects
+        FlagRows rows = ctx.mail.flagRows(mailbox.id());
         MailboxView view = new MailboxView(mailbox.id(), mailbox.name(), status.uidValidity(), readOnly,
-                new long[0], status.highestModSeq());
+                rows.uids().clone(), status.highestModSeq());
         view.rights = access.rights();
         view.shared = !access.own();
-        for (int i = 0; i < uids.length; i++) {
-            MessageMeta m = metas.get(i);
-            uids[i] = m.uid();
-            if (firstUnseen == 0 && !m.hasFlag(jotmai.store.Flags.SEEN)) {
+        long firstUnseen = 0;
+        Set<Set<String>> seenFlagSets = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < rows.size(); i++) {
+            if (firstUnseen == 0 && !rows.hasFlag(i, jotmai.store.Flags.SEEN)) {
                 firstUnseen = i + 1;
             }
-            for (String f : m.flags()) {
-                if (!f.startsWith("\\")) {
-                    view.keywords.add(f);
+            Set<String> flags = rows.flags().get(i);
+            if (!flags.isEmpty() && seenFlagSets.add(flags)) { // shared sets: each looked at once
+                for (String f : flags) {
+                    if (!f.startsWith("\\")) {
+                        view.keywords.add(f);
+                    }
                 }
             }
-        }
-        for (long uid : uids) {
-            view.add(uid);
         }
         // RFC 3501 §2.3.2: SELECT claims \Recent for this session; EXAMINE (§6.3.2, read-only) reports the
         // messages nobody has claimed yet as recent but leaves them recent for the next SELECT.

@@ -27,6 +27,7 @@ import jotmai.message.BodyText;
 import jotmai.message.HeaderDecoder;
 import jotmai.message.HeaderField;
 import jotmai.message.ParsedMessage;
+import jotmai.store.FlagRows;
 import jotmai.store.MessageMeta;
 import jotmai.store.UidSet;
 
@@ -61,10 +62,24 @@ final class SearchCommand {
         }
         List<Long> matches = new ArrayList<>();
         Map<Long, Long> modSeqs = new HashMap<>();
-        for (MessageMeta meta : select(view, command.key(), sets)) {
-            matches.add(meta.uid());
-            if (modSeqKey) {
-                modSeqs.put(meta.uid(), meta.modSeq());
+        if (FlagSearch.answers(command.key())) {
+            // flags, UIDs, sequence numbers, MODSEQ: answered from UIDs and flags only (MailStore.flagRows)
+            FlagRows rows = ctx.mail.flagRows(view.mailboxId);
+            for (int i = 0; i < rows.size(); i++) {
+                long uid = rows.uids()[i];
+                if (view.seqOf(uid) > 0 && FlagSearch.matches(command.key(), rows, i, view, sets)) {
+                    matches.add(uid);
+                    if (modSeqKey) {
+                        modSeqs.put(uid, rows.modSeqs()[i]);
+                    }
+                }
+            }
+        } else {
+            for (MessageMeta meta : select(view, command.key(), sets)) {
+                matches.add(meta.uid());
+                if (modSeqKey) {
+                    modSeqs.put(meta.uid(), meta.modSeq());
+                }
             }
         }
         write(view, command, tag, matches, modSeqs);

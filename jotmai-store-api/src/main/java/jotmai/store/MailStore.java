@@ -95,6 +95,16 @@ public interface MailStore {
     List<MessageMeta> messages(long mailboxId, UidSet uids);
 
     /**
+     * UIDs, MODSEQs and flags of all messages of the mailbox in UID order: the same messages and values
+     * as {@link #messages(long)}, without the other columns, for SELECT and flag-only SEARCH on large
+     * mailboxes. The default builds it from {@link #messages(long)}; backends override it with a narrow
+     * read (SQLite does; PostgreSQL uses this default).
+     */
+    default FlagRows flagRows(long mailboxId) {
+        return FlagRows.of(messages(mailboxId));
+    }
+
+    /**
      * Looks a SEARCH text key up in the backend's text index (RFC 9051 §6.4.4: case-insensitive
      * substring on decoded text; exactly what {@link TextField} describes). Empty when the index cannot
      * answer this needle (fewer than three code points, or see {@link jotmai.store.support.SearchableText})

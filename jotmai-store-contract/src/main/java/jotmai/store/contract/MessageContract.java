@@ -56,6 +56,30 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void flagRowsHoldTheUidsModSeqsAndFlagsThatMessagesReturnsInUidOrder() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        assertThat(mail().flagRows(inbox.id()).size()).isZero();
+        append(inbox, "one", "\\Seen");
+        append(inbox, "two");
+        append(inbox, "three", "\\Seen", "$Work");
+        append(inbox, "four", "\\Seen");
+        mail().updateFlags(inbox.id(), UidSet.of(2), FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
+        mail().expunge(inbox.id(), Optional.empty());
+
+        List<MessageMeta> metas = mail().messages(inbox.id());
+        jotmai.store.FlagRows rows = mail().flagRows(inbox.id());
+        assertThat(rows.uids()).containsExactly(1L, 3L, 4L);
+        assertThat(rows.modSeqs()).containsExactly(metas.stream().mapToLong(MessageMeta::modSeq).toArray());
+        for (int i = 0; i < metas.size(); i++) {
+            assertThat(rows.flags().get(i)).containsExactlyInAnyOrderElementsOf(metas.get(i).flags());
+        }
+        assertThat(rows.hasFlag(1, "$work")).isTrue();
+        assertThat(rows.hasFlag(1, "\\seen")).isTrue();
+        assertThat(rows.hasFlag(0, "$Work")).isFalse();
+    }
+
+    @Test
     default void appendStoresTheBytesMetadataAndParsedStructure() {
         Account a = newAccount();
         Mailbox inbox = inbox(a);

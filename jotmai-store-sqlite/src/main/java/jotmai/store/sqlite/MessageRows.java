@@ -6,9 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import jotmai.store.FlagRows;
 import jotmai.store.Flags;
 import jotmai.store.MessageMeta;
 import jotmai.store.StoreException;
@@ -24,6 +29,8 @@ final class MessageRows {
     private static final int MAX_SQL_RANGES = 100;
     /** Largest UID (RFC 9051 §2.3.1.1: nz-number is 32-bit). */
     static final long MAX_UID = 0xFFFF_FFFFL;
+    /** Distinct flag strings remembered by {@link #flagRows} (bounds the cache when keywords vary a lot). */
+    private static final int MAX_SHARED_FLAG_SETS = 1024;
 
     private MessageRows() {}
 
@@ -81,6 +88,44 @@ final class MessageRows {
             }
         }
         return out;
+    }
+
+    /**
+     * UID, MODSEQ and flags of every message of the mailbox in UID order. Most messages of a big mailbox
+     * share a handful of flag strings ("", "\\Seen", ...): each distinct string is decoded once and its
+     * unmodifiable set shared, so 100,000 rows cost three arrays rather than 100,000 MessageMeta objects.
+     */
+    static FlagRows flagRows(Connection c, long mailboxId) throws SQLException {
+        long[] uids = new long[64];
+        long[] modSeqs = new long[64];
+        List<Set<String>> flags = new ArrayList<>();
+        Map<String, Set<String>> decoded = new HashMap<>();
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ? ORDER BY uid")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (n == uids.length) {
+                        uids = Arrays.copyOf(uids, n * 2);
+                        modSeqs = Arrays.copyOf(modSeqs, n * 2);
+                    }
+                    uids[n] = rs.getLong(1);
+                    modSeqs[n] = rs.getLong(2);
+                    String stored = rs.getString(3);
+                    Set<String> set = decoded.get(stored);
+                    if (set == null) {
+                        set = Collections.unmodifiableSet(FlagCodec.decode(stored));
+                        if (decoded.size() < MAX_SHARED_FLAG_SETS) {
+                            decoded.put(stored, set);
+                        }
+                    }
+                    flags.add(set);
+                    n++;
+                }
+            }
+        }
+        return new FlagRows(Arrays.copyOf(uids, n), Arrays.copyOf(modSeqs, n), Collections.unmodifiableList(flags));
     }
 
     /** The mailbox's UIDVALIDITY and first of {@code count} new UIDs, and a new MODSEQ for the change. */

@@ -21,6 +21,7 @@ import jotmai.store.BlobRef;
 import jotmai.store.Changes;
 import jotmai.store.CopyResult;
 import jotmai.store.FlagOperation;
+import jotmai.store.FlagRows;
 import jotmai.store.FlagResult;
 import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
@@ -241,6 +242,15 @@ final class SqliteMailStore implements MailStore {
                 out.add(r.meta());
             }
             return out;
+        });
+    }
+
+    /** One narrow scan of the primary key range; see {@link MessageRows#flagRows}. */
+    @Override
+    public FlagRows flagRows(long mailboxId) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            return MessageRows.flagRows(c, mailboxId);
         });
     }
 

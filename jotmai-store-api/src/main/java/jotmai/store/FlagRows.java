@@ -1,0 +1,56 @@
+package jotmai.store;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The UIDs, MODSEQs and flags of all messages of a mailbox in UID order, as parallel arrays: what
+ * SELECT and flag-only SEARCH keys need, without dates, sizes or blob references. Built for large
+ * mailboxes (100,000 messages): one long per UID and MODSEQ, and backends may share one flag set between
+ * messages with the same flags, so the sets are unmodifiable.
+ *
+ * @param uids    ascending UIDs
+ * @param modSeqs {@code modSeqs[i]} is the MODSEQ of {@code uids[i]}
+ * @param flags   {@code flags.get(i)} are the flags of {@code uids[i]}, as in {@link MessageMeta#flags()}
+ */
+public record FlagRows(long[] uids, long[] modSeqs, List<Set<String>> flags) {
+
+    public FlagRows {
+        if (uids.length != modSeqs.length || uids.length != flags.size()) {
+            throw new IllegalArgumentException("parallel arrays of different lengths");
+        }
+    }
+
+    public int size() {
+        return uids.length;
+    }
+
+    /** Whether message {@code i} has the flag, case-insensitively like {@link MessageMeta#hasFlag}. */
+    public boolean hasFlag(int i, String flag) {
+        for (String f : flags.get(i)) {
+            if (f.equalsIgnoreCase(flag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Built from full message rows (the default of {@link MailStore#flagRows}). */
+    public static FlagRows of(List<MessageMeta> metas) {
+        long[] uids = new long[metas.size()];
+        long[] modSeqs = new long[metas.size()];
+        Set<String>[] flags = newSetArray(metas.size());
+        for (int i = 0; i < uids.length; i++) {
+            MessageMeta m = metas.get(i);
+            uids[i] = m.uid();
+            modSeqs[i] = m.modSeq();
+            flags[i] = java.util.Collections.unmodifiableSet(m.flags());
+        }
+        return new FlagRows(uids, modSeqs, List.of(flags));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String>[] newSetArray(int n) {
+        return (Set<String>[]) new Set<?>[n];
+    }
+}
