@@ -210,6 +210,32 @@ class ImapSessionTest {
     }
 
     @Test
+    void flagOnlySearchesAnswerLikeTheGeneralMatcherForEveryFlagKeyAndSet() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            fx.deliver(alice, ImapFixture.message(i));
+        }
+        try (ImapTestClient c = client()) {
+            c.command("SELECT INBOX");
+            c.command("STORE 1:3 +FLAGS (\\Seen)");
+            c.command("STORE 2 +FLAGS ($Work \\Flagged)");
+            c.command("STORE 4 +FLAGS (\\Answered \\Draft)");
+            c.command("STORE 5 +FLAGS (\\Deleted)");
+            // flag-only keys (FlagSearch) and the same question with a non-flag key (the general matcher)
+            assertThat(c.command("UID SEARCH UNSEEN").get(0)).isEqualTo("* SEARCH 4 5");
+            assertThat(c.command("UID SEARCH UNSEEN LARGER 1").get(0)).isEqualTo("* SEARCH 4 5");
+            assertThat(c.command("SEARCH KEYWORD $work").get(0)).isEqualTo("* SEARCH 2");
+            assertThat(c.command("SEARCH UNKEYWORD $Work SEEN").get(0)).isEqualTo("* SEARCH 1 3");
+            assertThat(c.command("SEARCH OR FLAGGED DRAFT").get(0)).isEqualTo("* SEARCH 2 4");
+            assertThat(c.command("SEARCH NOT DELETED ANSWERED").get(0)).isEqualTo("* SEARCH 4");
+            assertThat(c.command("SEARCH UNDELETED UNANSWERED UNDRAFT UNFLAGGED").get(0)).isEqualTo("* SEARCH 1 3");
+            assertThat(c.command("UID SEARCH UID 2:4 SEEN").get(0)).isEqualTo("* SEARCH 2 3");
+            assertThat(c.command("SEARCH 4:* NOT SEEN").get(0)).isEqualTo("* SEARCH 4 5");
+            assertThat(c.command("SEARCH NEW").get(0)).isEqualTo("* SEARCH 4 5");
+            assertThat(c.command("SEARCH RETURN (COUNT) ALL").get(0)).endsWith("COUNT 5");
+        }
+    }
+
+    @Test
     void aSecondSessionSeesNewMessagesFlagChangesAndExpunges() throws Exception {
         fx.deliver(alice, ImapFixture.message(1));
         try (ImapTestClient a = client(); ImapTestClient b = client()) {
