@@ -250,8 +250,10 @@ public final class Connection implements AutoCloseable {
         if (isTls()) {
             throw new IllegalStateException("TLS already active");
         }
-        out.flush();
+        // Counted before the go-ahead leaves: once the client has it, its ClientHello may arrive and
+        // would be counted as "pipelined" too (the count is for the log; the bytes are dropped anyway).
         int discarded = in.available();
+        out.flush();
         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
         TlsPolicy.applyServer(ssl, tls);
         socket = ssl;

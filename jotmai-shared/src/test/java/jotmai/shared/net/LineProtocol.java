@@ -42,7 +42,8 @@ final class LineProtocol implements ConnectionHandler {
             }
             switch (line.split(" ")[0]) {
                 case "STARTTLS" -> {
-                    write(c, "GO");
+                    // not flushed here: startTls counts the pipelined bytes before the go-ahead leaves
+                    c.out().write("GO\r\n".getBytes(StandardCharsets.US_ASCII));
                     discarded = c.startTls(Duration.ofSeconds(30));
                 }
                 case "QUIT" -> {
