@@ -1,9 +1,11 @@
 package jotmai.imap;
 
 import java.util.Map;
+import java.util.Optional;
 
 import jotmai.imap.protocol.SearchKey;
 import jotmai.store.FlagRows;
+import jotmai.store.Flags;
 import jotmai.store.UidSet;
 
 /**
@@ -30,6 +32,21 @@ final class FlagSearch {
             case SearchKey.Or o -> answers(o.left()) && answers(o.right());
             case SearchKey.And a -> a.keys().stream().allMatch(FlagSearch::answers);
             default -> false;
+        };
+    }
+
+    /**
+     * A \\Seen or \\Deleted test every match must pass (the key itself or one of its AND-ed keys), so the
+     * store may return only the messages that pass it (SQLite filters those on columns): UNSEEN on a
+     * mostly read mailbox reads only the unread rows.
+     */
+    static Optional<SearchKey.Flag> implied(SearchKey key) {
+        return switch (key) {
+            case SearchKey.Flag f when f.flag().equalsIgnoreCase(Flags.SEEN)
+                    || f.flag().equalsIgnoreCase(Flags.DELETED) -> Optional.of(f);
+            case SearchKey.And a -> a.keys().stream().map(FlagSearch::implied)
+                    .flatMap(Optional::stream).findFirst();
+            default -> Optional.empty();
         };
     }
 

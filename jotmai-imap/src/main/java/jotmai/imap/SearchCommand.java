@@ -64,7 +64,9 @@ final class SearchCommand {
         Map<Long, Long> modSeqs = new HashMap<>();
         if (FlagSearch.answers(command.key())) {
             // flags, UIDs, sequence numbers, MODSEQ: answered from UIDs and flags only (MailStore.flagRows)
-            FlagRows rows = ctx.mail.flagRows(view.mailboxId);
+            FlagRows rows = FlagSearch.implied(command.key())
+                    .map(f -> ctx.mail.flagRows(view.mailboxId, f.flag(), f.present()))
+                    .orElseGet(() -> ctx.mail.flagRows(view.mailboxId));
             for (int i = 0; i < rows.size(); i++) {
                 long uid = rows.uids()[i];
                 if (view.seqOf(uid) > 0 && FlagSearch.matches(command.key(), rows, i, view, sets)) {

@@ -31,11 +31,11 @@ import jotmai.store.sqlite.SqliteStore;
  * In-process timing of SELECT and UID SEARCH UNSEEN on a big mailbox (issue 4; not a test: skipped unless
  * {@code -Dbigmailbox.dir=DIR} is given). Fills DIR once with {@code -Dbigmailbox.count} messages (default
  * 100,000; 100 appended, 80% \Seen, then doubled by COPY into the same mailbox), then serves it over
- * loopback IMAP and prints the median client wall time of 5 rounds of each command. Run the same class on
+ * loopback IMAP and prints the median client wall time of 5 rounds ({@code -Dbigmailbox.rounds}) of each command. Run the same class on
  * two builds against the same DIR to compare them.
  */
 class BigMailboxTiming {
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = Integer.getInteger("bigmailbox.rounds", 5);
 
     @Test
     void timesSelectAndUidSearchUnseenOnABigMailbox() throws Exception {

@@ -35,6 +35,24 @@ public record FlagRows(long[] uids, long[] modSeqs, List<Set<String>> flags) {
         return false;
     }
 
+    /** The messages that have ({@code present}) or lack the flag, case-insensitively. */
+    public FlagRows filter(String flag, boolean present) {
+        int n = 0;
+        long[] u = new long[uids.length];
+        long[] m = new long[uids.length];
+        Set<String>[] f = newSetArray(uids.length);
+        for (int i = 0; i < uids.length; i++) {
+            if (hasFlag(i, flag) == present) {
+                u[n] = uids[i];
+                m[n] = modSeqs[i];
+                f[n] = flags.get(i);
+                n++;
+            }
+        }
+        return new FlagRows(java.util.Arrays.copyOf(u, n), java.util.Arrays.copyOf(m, n),
+                List.of(java.util.Arrays.copyOf(f, n)));
+    }
+
     /** Built from full message rows (the default of {@link MailStore#flagRows}). */
     public static FlagRows of(List<MessageMeta> metas) {
         long[] uids = new long[metas.size()];

@@ -105,6 +105,15 @@ public interface MailStore {
     }
 
     /**
+     * {@link #flagRows(long)} restricted to the messages that have ({@code present}) or lack
+     * {@code flag} (case-insensitive): "UID SEARCH UNSEEN" on 100,000 mostly read messages then reads
+     * only the unread ones where the backend can filter (SQLite: \Seen and \Deleted are columns).
+     */
+    default FlagRows flagRows(long mailboxId, String flag, boolean present) {
+        return flagRows(mailboxId).filter(flag, present);
+    }
+
+    /**
      * Looks a SEARCH text key up in the backend's text index (RFC 9051 §6.4.4: case-insensitive
      * substring on decoded text; exactly what {@link TextField} describes). Empty when the index cannot
      * answer this needle (fewer than three code points, or see {@link jotmai.store.support.SearchableText})

@@ -80,6 +80,26 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void flagRowsFilteredByAFlagHoldOnlyTheMessagesThatHaveOrLackIt() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one", "\\Seen");
+        append(inbox, "two");
+        append(inbox, "three", "\\Seen", "\\Deleted", "$Work");
+        append(inbox, "four", "\\Flagged");
+        mail().updateFlags(inbox.id(), UidSet.of(4), FlagOperation.ADD, Set.of("\\seen"), OptionalLong.empty());
+        assertThat(mail().flagRows(inbox.id(), "\\SEEN", false).uids()).containsExactly(2L);
+        assertThat(mail().flagRows(inbox.id(), "\\Seen", true).uids()).containsExactly(1L, 3L, 4L);
+        assertThat(mail().flagRows(inbox.id(), "\\deleted", true).uids()).containsExactly(3L);
+        assertThat(mail().flagRows(inbox.id(), "\\Deleted", false).uids()).containsExactly(1L, 2L, 4L);
+        jotmai.store.FlagRows work = mail().flagRows(inbox.id(), "$work", true);
+        assertThat(work.uids()).containsExactly(3L);
+        assertThat(work.flags().getFirst()).contains("$Work", "\\Seen", "\\Deleted");
+        assertThat(mail().flagRows(inbox.id(), "\\Seen", false).modSeqs())
+                .containsExactly(mail().messages(inbox.id(), UidSet.of(2)).getFirst().modSeq());
+    }
+
+    @Test
     default void appendStoresTheBytesMetadataAndParsedStructure() {
         Account a = newAccount();
         Mailbox inbox = inbox(a);

@@ -94,15 +94,16 @@ final class MessageRows {
      * UID, MODSEQ and flags of every message of the mailbox in UID order. Most messages of a big mailbox
      * share a handful of flag strings ("", "\\Seen", ...): each distinct string is decoded once and its
      * unmodifiable set shared, so 100,000 rows cost three arrays rather than 100,000 MessageMeta objects.
+     * {@code condition}: empty or a fixed SQL condition of this class's callers (" AND seen = 0").
      */
-    static FlagRows flagRows(Connection c, long mailboxId) throws SQLException {
+    static FlagRows flagRows(Connection c, long mailboxId, String condition) throws SQLException {
         long[] uids = new long[64];
         long[] modSeqs = new long[64];
         List<Set<String>> flags = new ArrayList<>();
         Map<String, Set<String>> decoded = new HashMap<>();
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ? ORDER BY uid")) {
+                "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ?" + condition + " ORDER BY uid")) {
             ps.setLong(1, mailboxId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

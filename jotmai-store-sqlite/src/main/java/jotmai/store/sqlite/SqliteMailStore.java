@@ -250,7 +250,21 @@ final class SqliteMailStore implements MailStore {
     public FlagRows flagRows(long mailboxId) {
         return db.read(c -> {
             MailboxRows.require(c, mailboxId);
-            return MessageRows.flagRows(c, mailboxId);
+            return MessageRows.flagRows(c, mailboxId, "");
+        });
+    }
+
+    /** \Seen and \Deleted are filtered in SQL on their columns; other flags by the default. */
+    @Override
+    public FlagRows flagRows(long mailboxId, String flag, boolean present) {
+        String column = flag.equalsIgnoreCase(jotmai.store.Flags.SEEN) ? "seen"
+                : flag.equalsIgnoreCase(jotmai.store.Flags.DELETED) ? "deleted" : null;
+        if (column == null) {
+            return MailStore.super.flagRows(mailboxId, flag, present);
+        }
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            return MessageRows.flagRows(c, mailboxId, " AND " + column + " = " + (present ? 1 : 0));
         });
     }
 
