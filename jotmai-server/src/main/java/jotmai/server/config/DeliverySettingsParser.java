@@ -1,6 +1,5 @@
 package jotmai.server.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +62,7 @@ final class DeliverySettingsParser {
                 resolver.isEmpty() ? Optional.empty() : Optional.of(hostPort(DeliveryKeys.RESOLVER, resolver, DNS_PORT)),
                 routes, relay.isEmpty() ? Optional.empty()
                         : Optional.of(hostPort(DeliveryKeys.RELAY_HOST, relay, SMTP_PORT)),
-                user, passwordFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(passwordFile)),
+                user, JotmaiConfig.path(passwordFile),
                 tls, tlsPolicies, v.get(DeliveryKeys.DKIM), selector, v.get(DeliveryKeys.POLL_INTERVAL));
     }
 

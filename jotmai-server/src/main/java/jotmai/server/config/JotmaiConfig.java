@@ -147,7 +147,8 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
         return listeners.stream().filter(l -> l.def().equals(def)).findFirst().orElseThrow();
     }
 
-    private static Optional<Path> path(String text) {
+    /** A path-valued setting; blank means unset, an impossible path is a {@link ConfigException}. */
+    static Optional<Path> path(String text) {
         if (text.isBlank()) {
             return Optional.empty();
         }
