@@ -312,7 +312,7 @@ final class ImapSession implements Runnable {
             case Command.Unselect u -> Outcome.of(new SessionState.Authenticated(selected().account()));
             case Command.Expunge e -> messages.expunge(selected(), e);
             case Command.Search s -> search.search(selected(), s, tag);
-            case Command.Sort s -> sort.sort(selected(), s);
+            case Command.Sort s -> sort.sort(selected(), s, tag);
             case Command.Thread t -> sort.thread(selected(), t);
             case Command.Fetch f -> fetch.fetch(selected(), f);
             case Command.Store s -> messages.store(selected(), s);
@@ -522,7 +522,7 @@ final class ImapSession implements Runnable {
                 "APPENDLIMIT=" + config.appendLimit(), "BINARY", "MULTIAPPEND", "CONDSTORE", "QRESYNC",
                 "QUOTA", "QUOTA=RES-STORAGE", "COMPRESS=DEFLATE",
                 "ACL", "RIGHTS=kxte",
-                "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
+                "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
         caps.addAll(MetadataCommands.capabilities());
         caps.addAll(List.of("OBJECTID", "SAVEDATE"));
         return caps;

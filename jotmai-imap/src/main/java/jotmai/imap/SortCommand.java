@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,7 @@ import jotmai.message.HeaderDecoder;
 import jotmai.message.HeaderField;
 import jotmai.message.ParsedMessage;
 import jotmai.store.MessageMeta;
+import jotmai.store.UidSet;
 
 /**
  * SORT and THREAD (RFC 5256), with SORT=DISPLAY (RFC 5957). The messages come from the same matching
@@ -53,7 +55,7 @@ final class SortCommand {
 
     // ---- SORT (RFC 5256 §3) ----
 
-    Outcome sort(SessionState.Selected session, Command.Sort command) {
+    Outcome sort(SessionState.Selected session, Command.Sort command, String tag) {
         List<Facts> facts = facts(session, command.charset(), command.key());
         Comparator<Facts> order = null;
         for (Command.SortKey key : command.criteria()) {
@@ -66,12 +68,90 @@ final class SortCommand {
         // ties: sequence number order (RFC 5256 §3); REVERSE does not apply to it
         order = order.thenComparingInt(Facts::seq);
         facts.sort(order);
+        List<Long> numbers = facts.stream().map(f -> command.uid() ? f.meta().uid() : (long) f.seq()).toList();
+        if (command.returns().isPresent()) {
+            esort(session.view(), command, tag, facts.stream().map(f -> f.meta().uid()).toList(), numbers);
+            return Outcome.of(session);
+        }
         ctx.out.star().atom("SORT");
-        for (Facts f : facts) {
-            ctx.out.sp().number(command.uid() ? f.meta().uid() : f.seq());
+        for (long n : numbers) {
+            ctx.out.sp().number(n);
         }
         ctx.out.crlf();
         return Outcome.of(session);
+    }
+
+    /**
+     * ESORT (RFC 5267 §3): the sorted result as an ESEARCH response. MIN and MAX are the first and last
+     * message in sort order (not the lowest and highest number); ALL lists every match in sort order.
+     * SAVE (RFC 5182 §2.4) keeps the matches (or, with only MIN/MAX, just those) as the saved result.
+     */
+    private void esort(MailboxView view, Command.Sort command, String tag, List<Long> uids, List<Long> numbers) {
+        Set<Command.SearchReturn> opts = command.returns().orElseThrow();
+        boolean min = opts.contains(Command.SearchReturn.MIN);
+        boolean max = opts.contains(Command.SearchReturn.MAX);
+        boolean count = opts.contains(Command.SearchReturn.COUNT);
+        boolean save = opts.contains(Command.SearchReturn.SAVE);
+        boolean all = opts.contains(Command.SearchReturn.ALL) || opts.isEmpty();
+        if (save) {
+            if ((min || max) && !all && !count) {
+                List<Long> kept = new ArrayList<>();
+                if (min && !uids.isEmpty()) {
+                    kept.add(uids.get(0));
+                }
+                if (max && !uids.isEmpty()) {
+                    kept.add(uids.get(uids.size() - 1));
+                }
+                view.save(UidSet.of(kept));
+            } else {
+                view.save(UidSet.of(uids));
+            }
+            if (opts.size() == 1) {
+                return; // RFC 5182 §2.4: SAVE alone produces no ESEARCH response
+            }
+        }
+        ctx.out.star().atom("ESEARCH (TAG ").string(tag).close();
+        if (command.uid()) {
+            ctx.out.atom(" UID");
+        }
+        if (min && !numbers.isEmpty()) {
+            ctx.out.atom(" MIN ").number(numbers.get(0));
+        }
+        if (max && !numbers.isEmpty()) {
+            ctx.out.atom(" MAX ").number(numbers.get(numbers.size() - 1));
+        }
+        if (count) {
+            ctx.out.atom(" COUNT ").number(numbers.size());
+        }
+        if (all && !numbers.isEmpty()) {
+            ctx.out.atom(" ALL ").atom(inOrder(numbers));
+        }
+        ctx.out.crlf();
+    }
+
+    /**
+     * A sequence-set that keeps the given order (RFC 5267 §3 ALL: "in the requested sort order").
+     * Only ascending runs of consecutive numbers become ranges ("4:6" = 4,5,6), so a client that reads
+     * the set in order and one that expands ranges see the same sequence; descending runs stay listed.
+     */
+    static String inOrder(List<Long> numbers) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < numbers.size()) {
+            int j = i;
+            while (j + 1 < numbers.size() && numbers.get(j + 1) == numbers.get(j) + 1) {
+                j++;
+            }
+            if (!sb.isEmpty()) {
+                sb.append(',');
+            }
+            sb.append(numbers.get(i));
+            if (j > i) {
+                sb.append(':').append(numbers.get(j));
+            }
+            i = j + 1;
+        }
+        return sb.toString();
     }
 
     private static Comparator<Facts> comparator(Command.SortCriterion criterion) {

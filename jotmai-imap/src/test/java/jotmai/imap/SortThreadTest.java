@@ -134,6 +134,40 @@ class SortThreadTest {
     }
 
     @Test
+    void esortReturnsMinMaxCountAndAllInSortOrder() throws Exception {
+        mailbox();
+        try (ImapTestClient c = selected()) {
+            // login is t1, SELECT t2; SORT (DATE) gives 4 1 2 3 5
+            assertThat(c.command("SORT RETURN (MIN MAX COUNT ALL) (DATE) UTF-8 ALL"))
+                    .contains("* ESEARCH (TAG \"t3\") MIN 4 MAX 5 COUNT 5 ALL 4,1:3,5");
+            assertThat(c.command("SORT RETURN () (REVERSE DATE) UTF-8 ALL"))
+                    .contains("* ESEARCH (TAG \"t4\") ALL 5,3,2,1,4");
+            assertThat(c.command("UID SORT RETURN (COUNT) (DATE) UTF-8 SUBJECT plan"))
+                    .contains("* ESEARCH (TAG \"t5\") UID COUNT 4");
+            assertThat(c.command("SORT RETURN (MIN ALL) (DATE) UTF-8 SUBJECT nothing"))
+                    .contains("* ESEARCH (TAG \"t6\")");
+            String caps = String.join(" ", c.command("CAPABILITY"));
+            assertThat(caps).contains(" ESORT");
+        }
+    }
+
+    @Test
+    void esortSaveKeepsTheSortedMatchesForSearchres() throws Exception {
+        mailbox();
+        try (ImapTestClient c = selected()) {
+            // RFC 5182 §2.4: with only MIN/MAX the saved result is just those messages (4 and 5 by DATE)
+            List<String> saved = c.command("SORT RETURN (SAVE MIN MAX) (DATE) UTF-8 ALL");
+            assertThat(saved).contains("* ESEARCH (TAG \"t3\") MIN 4 MAX 5");
+            assertThat(c.command("SEARCH RETURN (ALL) $")).contains("* ESEARCH (TAG \"t4\") ALL 4:5");
+            assertThat(c.command("SORT RETURN (SAVE) (DATE) UTF-8 SUBJECT plan"))
+                    .noneMatch(l -> l.startsWith("* ESEARCH"));
+            assertThat(c.command("UID SEARCH RETURN (ALL) $")).contains("* ESEARCH (TAG \"t6\") UID ALL 1:3,5");
+            assertThat(ImapTestClient.last(c.command("SORT RETURN (BOGUS) (DATE) UTF-8 ALL"))).contains("BAD");
+            assertThat(ImapTestClient.last(c.command("SORT RETURN (MIN) UTF-8 ALL"))).contains("BAD");
+        }
+    }
+
+    @Test
     void badSortAndThreadArgumentsAreRejected() throws Exception {
         mailbox();
         try (ImapTestClient c = selected()) {

@@ -164,7 +164,12 @@ public sealed interface Command {
 
     record SortKey(SortCriterion criterion, boolean reverse) {}
 
-    record Sort(boolean uid, List<SortKey> criteria, String charset, SearchKey key) implements Command {
+    /**
+     * SORT; {@code returns} is empty for a plain SORT (RFC 5256) and present for ESORT's
+     * "SORT RETURN (...)" (RFC 5267 §3; no options means ALL, as in ESEARCH).
+     */
+    record Sort(boolean uid, Optional<Set<SearchReturn>> returns, List<SortKey> criteria, String charset, SearchKey key)
+            implements Command {
         public String name() { return uid ? "UID SORT" : "SORT"; }
     }
 

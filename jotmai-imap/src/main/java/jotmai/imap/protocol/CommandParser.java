@@ -483,23 +483,7 @@ public final class CommandParser {
 
     private static Command search(Tokens t, boolean uid) {
         t.sp();
-        Optional<Set<Command.SearchReturn>> returns = Optional.empty();
-        if (t.peekWord("RETURN")) {
-            t.atom();
-            t.sp();
-            Set<Command.SearchReturn> opts = EnumSet.noneOf(Command.SearchReturn.class);
-            t.expect('(');
-            while (!t.skip(')')) {
-                t.skip(' ');
-                try {
-                    opts.add(Command.SearchReturn.valueOf(t.atom().toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    throw Tokens.error("unknown SEARCH return option");
-                }
-            }
-            returns = Optional.of(opts);
-            t.sp();
-        }
+        Optional<Set<Command.SearchReturn>> returns = searchReturn(t);
         String charset = "US-ASCII";
         if (t.peekWord("CHARSET")) {
             t.atom();
@@ -509,5 +493,29 @@ public final class CommandParser {
         }
         SearchKey key = SearchParser.keys(t);
         return new Command.Search(uid, returns, charset, key);
+    }
+
+    /**
+     * Optional "RETURN (" [return-opt *(SP return-opt)] ")" SP of SEARCH (RFC 4731 §3) and SORT
+     * (RFC 5267 §3), followed by the space before the next argument.
+     */
+    static Optional<Set<Command.SearchReturn>> searchReturn(Tokens t) {
+        if (!t.peekWord("RETURN")) {
+            return Optional.empty();
+        }
+        t.atom();
+        t.sp();
+        Set<Command.SearchReturn> opts = EnumSet.noneOf(Command.SearchReturn.class);
+        t.expect('(');
+        while (!t.skip(')')) {
+            t.skip(' ');
+            try {
+                opts.add(Command.SearchReturn.valueOf(t.atom().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw Tokens.error("unknown return option");
+            }
+        }
+        t.sp();
+        return Optional.of(opts);
     }
 }

@@ -3,6 +3,8 @@ package jotmai.imap.protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * SORT and THREAD arguments (RFC 5256 §4 grammar, RFC 5957 DISPLAYFROM/DISPLAYTO): sort criteria or a
@@ -14,9 +16,13 @@ final class SortParser {
 
     private SortParser() {}
 
-    /** "SORT" SP sort-criteria SP search-criteria; sort-criteria = "(" sort-criterion *(SP ...) ")". */
+    /**
+     * "SORT" SP [sort-return-opts SP] sort-criteria SP search-criteria (RFC 5256 §4, RFC 5267 §3);
+     * sort-criteria = "(" sort-criterion *(SP ...) ")".
+     */
     static Command sort(Tokens t, boolean uid) {
         t.sp();
+        Optional<Set<Command.SearchReturn>> returns = CommandParser.searchReturn(t);
         t.expect('(');
         List<Command.SortKey> criteria = new ArrayList<>();
         boolean reverse = false;
@@ -46,7 +52,7 @@ final class SortParser {
         t.sp();
         String charset = t.astring();
         t.sp();
-        return new Command.Sort(uid, criteria, charset, SearchParser.keys(t));
+        return new Command.Sort(uid, returns, criteria, charset, SearchParser.keys(t));
     }
 
     /** "THREAD" SP thread-alg SP search-charset 1*(SP search-key). */
