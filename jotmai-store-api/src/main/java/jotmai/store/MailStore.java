@@ -195,6 +195,32 @@ public interface MailStore {
      */
     Changes changesSince(long mailboxId, long modSeq);
 
+    // ---- per-user \Seen on mailboxes of other accounts (issue 7) ----
+    //
+    // The owner's \Seen is the message flag. Every other account ("reader") of a shared mailbox keeps
+    // its own \Seen as marks; the protocol layer shows a reader the message flags without \Seen, plus
+    // \Seen where the reader's mark says so. A mark change allocates a MODSEQ of the mailbox (so it
+    // sorts with every other change, RFC 7162 §3.1) but leaves the message's own MODSEQ alone: other
+    // users do not see it as a change. Marks go away with their message, their mailbox and the reader.
+
+    /** The reader's marks on messages of the mailbox whose UIDs are in {@code uids}, in UID order. */
+    List<SeenMark> seenMarks(long mailboxId, long readerId, UidSet uids);
+
+    /** The reader's marks changed after {@code modSeq} (exclusive), in MODSEQ order. */
+    List<SeenMark> seenChangesSince(long mailboxId, long readerId, long modSeq);
+
+    /** How many messages of the mailbox the reader has seen (for STATUS UNSEEN). */
+    long seenCount(long mailboxId, long readerId);
+
+    /**
+     * Sets ({@code seen}) or clears the reader's \Seen on the existing messages in {@code uids}; UIDs
+     * without a message are ignored. Messages already in that state are left alone. With
+     * {@code unchangedSince} (RFC 7162 §3.1.3) messages whose MODSEQ as the reader sees it (the larger
+     * of the message's and the mark's) is higher are skipped and reported as modified. Rings the
+     * mailbox when something changed. Throws {@link StoreException.NotFound} for an unknown mailbox.
+     */
+    SeenUpdate setSeen(long mailboxId, long readerId, UidSet uids, boolean seen, OptionalLong unchangedSince);
+
     /**
      * RFC 3501 \Recent: atomically claims the messages no session has seen yet. Returns the UIDs that
      * are recent for the calling session; later callers do not get them again.

@@ -212,6 +212,12 @@ final class MailboxRows {
         }
         jotmai.store.support.MetadataRows.deleteMailbox(tx.c(), mailbox.id()); // every user's entries
         try (PreparedStatement ps = tx.c().prepareStatement(
+                "DELETE FROM seen_marks WHERE account_id = ? AND mailbox_id = ?")) {
+            ps.setLong(1, mailbox.accountId());
+            ps.setLong(2, mailbox.id());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = tx.c().prepareStatement(
                 "DELETE FROM mailbox_acl WHERE account_id = ? AND mailbox_id = ?")) {
             ps.setLong(1, mailbox.accountId());
             ps.setLong(2, mailbox.id());

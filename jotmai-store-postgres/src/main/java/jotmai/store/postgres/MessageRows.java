@@ -166,6 +166,7 @@ final class MessageRows {
             ps.setArray(4, c.createArrayOf("bigint", uids));
             ps.executeUpdate();
         }
+        PgSeenMarks.removeMessages(c, mailboxId, uids); // every reader's \Seen (issue 7)
         return Removed.of(rows);
     }
 

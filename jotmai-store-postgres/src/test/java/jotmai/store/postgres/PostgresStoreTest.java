@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import jotmai.store.Store;
 import jotmai.store.contract.AccountStoreContract;
 import jotmai.store.contract.AclContract;
+import jotmai.store.contract.SeenMarksContract;
 import jotmai.store.contract.MetadataContract;
 import jotmai.store.contract.ChangeBusContract;
 import jotmai.store.contract.ChangesContract;
@@ -23,7 +24,7 @@ import jotmai.store.contract.ThrottleStoreContract;
  */
 class PostgresStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
         CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
-        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract {
+        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract {
 
     static PostgresConfig config;
     static PostgresStore store;

@@ -158,6 +158,7 @@ final class MailboxRows {
         Quotas.add(tx, mailbox.accountId(), -bytes, -count);
         for (String sql : List.of("DELETE FROM message WHERE mailbox_id = ?", "DELETE FROM tombstone WHERE mailbox_id = ?",
                 "DELETE FROM mailbox_acl WHERE mailbox_id = ?", "DELETE FROM metadata WHERE mailbox_id = ?",
+                "DELETE FROM seen_mark WHERE mailbox_id = ?",
                 "DELETE FROM mailbox WHERE id = ?")) {
             try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
                 ps.setLong(1, mailbox.id());

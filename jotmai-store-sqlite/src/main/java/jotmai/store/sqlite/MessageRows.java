@@ -217,6 +217,7 @@ final class MessageRows {
                 tomb.setLong(2, row.meta().uid());
                 tomb.setLong(3, modSeq);
                 tomb.executeUpdate();
+                SeenMarks.removeMessage(tx, mailboxId, row.meta().uid()); // every reader's \Seen (issue 7)
                 BlobTable.release(tx, row.blobId());
                 bytes += row.meta().size();
             }

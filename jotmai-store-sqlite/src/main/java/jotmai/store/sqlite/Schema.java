@@ -116,9 +116,23 @@ final class Schema {
             "CREATE TABLE search_pending(blob_id INTEGER PRIMARY KEY, skipped INTEGER NOT NULL DEFAULT 0)",
             "INSERT INTO search_pending(blob_id) SELECT id FROM blob WHERE length(structure) > 0");
 
+    /**
+     * Per-user \Seen on other accounts' mailboxes (issue 7, see {@link SeenMarks}): one row per message a
+     * reader marked seen or cleared again. Key: a reader's marks in a mailbox by UID (SELECT, STATUS);
+     * the MODSEQ index serves the reader's changesSince, the UID index the removal on EXPUNGE, the
+     * reader index the deletion of an account.
+     */
+    private static final List<String> V_SEEN_MARK = List.of(
+            """
+            CREATE TABLE seen_mark(mailbox_id INTEGER NOT NULL, reader_id INTEGER NOT NULL, uid INTEGER NOT NULL,
+              seen INTEGER NOT NULL, modseq INTEGER NOT NULL, PRIMARY KEY(mailbox_id, reader_id, uid)) WITHOUT ROWID""",
+            "CREATE INDEX seen_mark_modseq ON seen_mark(mailbox_id, reader_id, modseq)",
+            "CREATE INDEX seen_mark_uid ON seen_mark(mailbox_id, uid)",
+            "CREATE INDEX seen_mark_reader ON seen_mark(reader_id)");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
     private static final List<List<String>> MIGRATIONS =
-            List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA, V_SEARCH_INDEX);
+            List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA, V_SEARCH_INDEX, V_SEEN_MARK);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

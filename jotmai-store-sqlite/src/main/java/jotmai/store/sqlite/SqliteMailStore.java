@@ -29,6 +29,8 @@ import jotmai.store.MailboxStatus;
 import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
 import jotmai.store.QuotaUsage;
+import jotmai.store.SeenMark;
+import jotmai.store.SeenUpdate;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
@@ -409,6 +411,29 @@ final class SqliteMailStore implements MailStore {
             changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
             return new Changes(m.highestModSeq(), changes);
         });
+    }
+
+    // ---- per-user \Seen (issue 7), see SeenMarks ----
+
+    @Override
+    public List<SeenMark> seenMarks(long mailboxId, long readerId, UidSet uids) {
+        return db.read(c -> SeenMarks.marks(c, mailboxId, readerId, uids));
+    }
+
+    @Override
+    public List<SeenMark> seenChangesSince(long mailboxId, long readerId, long modSeq) {
+        return db.read(c -> SeenMarks.changesSince(c, mailboxId, readerId, modSeq));
+    }
+
+    @Override
+    public long seenCount(long mailboxId, long readerId) {
+        return db.read(c -> SeenMarks.seenCount(c, mailboxId, readerId));
+    }
+
+    @Override
+    public SeenUpdate setSeen(long mailboxId, long readerId, UidSet uids, boolean seen, OptionalLong unchangedSince) {
+        // flag-only, like updateFlags: acknowledged before the fsync (GroupCommitWriter, relaxed durability)
+        return writer.writeRelaxed(tx -> SeenMarks.set(tx, mailboxId, readerId, uids, seen, unchangedSince));
     }
 
     @Override

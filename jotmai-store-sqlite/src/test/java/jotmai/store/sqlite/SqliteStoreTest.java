@@ -12,7 +12,7 @@ import jotmai.store.contract.*;
 /** The SQLite backend runs the whole store contract suite on a fresh store per test. */
 class SqliteStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
         CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
-        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract {
+        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract {
     @TempDir Path dir;
     SqliteStore store;
 
