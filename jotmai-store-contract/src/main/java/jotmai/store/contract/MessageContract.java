@@ -399,5 +399,29 @@ public interface MessageContract extends StoreFixture {
                 OptionalLong.empty())).isInstanceOf(StoreException.NotFound.class);
         assertThatThrownBy(() -> mail().expunge(missing, Optional.empty())).isInstanceOf(StoreException.NotFound.class);
         assertThatThrownBy(() -> mail().changesSince(missing, 0)).isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> mail().flagRows(missing)).isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> mail().flagRows(missing, "\\Seen", false))
+                .isInstanceOf(StoreException.NotFound.class);
+        assertThatThrownBy(() -> mail().flagRows(missing, "$Work", true)).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
+    default void flagRowsFilteredByAKeywordFollowFlagChangesAndIgnoreCase() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one");
+        append(inbox, "two", "$Junk");
+        append(inbox, "three", "\\Flagged", "$junk");
+        append(inbox, "four", "$JunkMail");
+        mail().updateFlags(inbox.id(), UidSet.of(1), FlagOperation.ADD, Set.of("$JUNK"), OptionalLong.empty());
+        mail().updateFlags(inbox.id(), UidSet.of(3), FlagOperation.REMOVE, Set.of("$Junk"), OptionalLong.empty());
+        assertThat(mail().flagRows(inbox.id(), "$jUnK", true).uids()).containsExactly(1L, 2L);
+        assertThat(mail().flagRows(inbox.id(), "$Junk", false).uids()).containsExactly(3L, 4L);
+        assertThat(mail().flagRows(inbox.id(), "$Junk", false).flags())
+                .containsExactly(Set.of("\\Flagged"), Set.of("$JunkMail"));
+        // unseen after a STORE: the narrow read sees the flag change at once
+        mail().updateFlags(inbox.id(), UidSet.of(2, 4), FlagOperation.ADD, Set.of("\\Seen"), OptionalLong.empty());
+        assertThat(mail().flagRows(inbox.id(), "\\Seen", false).uids()).containsExactly(1L, 3L);
+        assertThat(mail().flagRows(inbox.id()).flags().get(3)).containsExactlyInAnyOrder("$JunkMail", "\\Seen");
     }
 }

@@ -147,6 +147,24 @@ final class Db implements AutoCloseable {
      * synchronous_commit on). StoreExceptions thrown by the work roll back and propagate.
      */
     <T> T tx(TxWork<T> work) {
+        return tx(work, false);
+    }
+
+    /**
+     * As {@link #tx}, but the commit returns before its WAL record is flushed ({@code SET LOCAL
+     * synchronous_commit = off}; PostgreSQL manual, "Asynchronous Commit"). Only for flag-only changes
+     * (STORE, \Recent claims): the promise SQLite's relaxed group commit makes. The transaction is
+     * visible at once and keeps its place in the WAL; the WAL writer flushes it within three times
+     * {@code wal_writer_delay} (0.6 s by default), and any later synchronous commit (an APPEND, a
+     * delivery) flushes it first. A database crash can so lose the last fraction of a second of flag
+     * changes, never a message, and never a flag change older than an acknowledged append. With a
+     * synchronous standby the transaction does not wait for the standby either.
+     */
+    <T> T txRelaxed(TxWork<T> work) {
+        return tx(work, config.synchronousCommit());
+    }
+
+    private <T> T tx(TxWork<T> work, boolean relax) {
         for (int attempt = 1; ; attempt++) {
             Set<Long> ring;
             T result;
@@ -154,6 +172,12 @@ final class Db implements AutoCloseable {
                 c.setAutoCommit(false);
                 Tx tx = new Tx(c);
                 try {
+                    if (relax) {
+                        // LOCAL: ends with this transaction, the pooled connection stays synchronous
+                        try (var s = c.createStatement()) {
+                            s.execute("SET LOCAL synchronous_commit TO off");
+                        }
+                    }
                     result = work.run(tx);
                     if (tx.rollbackOnly()) {
                         c.rollback();

@@ -9,12 +9,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jotmai.store.FlagRows;
 import jotmai.store.Flags;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageMeta;
@@ -26,7 +28,56 @@ final class MessageRows {
 
     static final String COLUMNS = "m.mailbox_id, m.uid, m.modseq, m.flags, m.internal_date, m.save_date, m.size, m.blob_id";
 
+    /** Distinct flag lists remembered by {@link #flagRows} (bounds the cache when keywords vary a lot). */
+    static final int MAX_SHARED_FLAG_SETS = 1024;
+
     private MessageRows() {}
+
+    /**
+     * UIDs, MODSEQs and flags of the mailbox's messages in UID order, optionally restricted by
+     * {@code condition} (SQL over the alias {@code m}, with at most one text parameter). Narrow on
+     * purpose: SELECT and flag-only SEARCH on 100,000 messages read three columns of the primary key
+     * range (or of a partial index), not dates, sizes and blob ids. The flags come as one string
+     * (flag names contain no space: {@link StoredFlags#canonical}), and equal strings share one
+     * unmodifiable set, so a big mailbox costs a few distinct sets, not one per message.
+     */
+    static FlagRows flagRows(Connection c, long mailboxId, String condition, String parameter) throws SQLException {
+        long[] uids = new long[64];
+        long[] modSeqs = new long[64];
+        List<Set<String>> flags = new ArrayList<>();
+        Map<String, Set<String>> shared = new HashMap<>();
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.uid, m.modseq, array_to_string(m.flags, ' ')"
+                + " FROM messages m WHERE m.account_id = ? AND m.mailbox_id = ?" + condition + " ORDER BY m.uid")) {
+            ps.setLong(1, MailboxIds.accountOf(mailboxId));
+            ps.setLong(2, mailboxId);
+            if (parameter != null) {
+                ps.setString(3, parameter);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (n == uids.length) {
+                        uids = Arrays.copyOf(uids, n * 2);
+                        modSeqs = Arrays.copyOf(modSeqs, n * 2);
+                    }
+                    uids[n] = rs.getLong(1);
+                    modSeqs[n] = rs.getLong(2);
+                    String stored = rs.getString(3);
+                    Set<String> set = shared.get(stored);
+                    if (set == null) {
+                        set = stored.isEmpty() ? Set.of()
+                                : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(stored.split(" "))));
+                        if (shared.size() < MAX_SHARED_FLAG_SETS) {
+                            shared.put(stored, set);
+                        }
+                    }
+                    flags.add(set);
+                    n++;
+                }
+            }
+        }
+        return new FlagRows(Arrays.copyOf(uids, n), Arrays.copyOf(modSeqs, n), Collections.unmodifiableList(flags));
+    }
 
     static MessageMeta map(ResultSet rs) throws SQLException {
         Array flags = rs.getArray(4);

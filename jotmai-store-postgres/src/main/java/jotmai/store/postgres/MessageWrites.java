@@ -177,7 +177,9 @@ final class MessageWrites {
     FlagResult updateFlags(long mailboxId, UidSet uids, FlagOperation operation, Set<String> flags,
                            OptionalLong unchangedSince) {
         Set<String> given = StoredFlags.canonical(flags);
-        return db.tx(tx -> {
+        // flag-only: acknowledged before the WAL flush (Db.txRelaxed: at most a short window of flag
+        // changes can be lost in a database crash, never mail)
+        return db.txRelaxed(tx -> {
             MailboxRows.lock(tx.c(), mailboxId);
             List<Long> modified = new ArrayList<>();
             List<MessageMeta> changing = new ArrayList<>();
@@ -232,7 +234,8 @@ final class MessageWrites {
 
     /** RFC 3501 §2.3.2 \Recent: the first session to claim a message gets it, atomically across nodes. */
     UidSet claimRecent(long mailboxId) {
-        return db.tx(tx -> {
+        // a crash that undoes a claim only shows the messages as recent once more: relaxed
+        return db.txRelaxed(tx -> {
             MailboxRows.require(tx.c(), mailboxId);
             List<Long> uids = new ArrayList<>();
             try (PreparedStatement ps = tx.c().prepareStatement("""
