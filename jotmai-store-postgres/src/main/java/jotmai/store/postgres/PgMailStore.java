@@ -244,7 +244,7 @@ final class PgMailStore implements MailStore {
 
     /**
      * \Seen and \Deleted are filtered on their boolean columns: UNSEEN and DELETED (the rare sides)
-     * read the partial indexes messages_unseen and messages_deleted (V9), so "UID SEARCH UNSEEN" on
+     * read the partial indexes messages_unseen and messages_deleted (V10), so "UID SEARCH UNSEEN" on
      * 100,000 mostly read messages reads only the unread ones. Keywords are filtered in SQL too
      * (case-insensitively, RFC 9051 §2.3.2), which saves the transfer but not the scan.
      */
