@@ -77,6 +77,8 @@ final class ImapSession implements Runnable {
     private final SortCommand sort;
     private final MetadataCommands metadata;
     private final SharedChanges sharedChanges;
+    /** RFC 5465 NOTIFY SET in force; null without one (no cost for sessions that do not use NOTIFY). */
+    private Notifier notifier;
     private SessionState state = new SessionState.NotAuthenticated();
 
     ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir,
@@ -112,6 +114,12 @@ final class ImapSession implements Runnable {
             while (!(state instanceof SessionState.Logout)) {
                 connection.setReadTimeout(state instanceof SessionState.NotAuthenticated
                         ? config.loginTimeout() : config.autologoutTimeout());
+                if (notifier != null && !inputPending()) {
+                    awaitCommand();
+                    if (state instanceof SessionState.Logout) {
+                        break;
+                    }
+                }
                 if (!step()) {
                     endReason = "client closed the connection";
                     break;
@@ -132,6 +140,9 @@ final class ImapSession implements Runnable {
         } catch (IOException | UncheckedIOException e) {
             endReason = "I/O: " + e.getMessage();
         } finally {
+            if (notifier != null) {
+                notifier.close();
+            }
             log.info("session {}: end ({})", ctx.sessionId, endReason);
         }
     }
@@ -304,6 +315,7 @@ final class ImapSession implements Runnable {
             case Command.MyRights a -> acl.myRights(loggedIn(), a);
             case Command.GetMetadata g -> metadata.get(loggedIn(), g);
             case Command.SetMetadata m -> metadata.set(loggedIn(), m);
+            case Command.Notify n -> notify(n);
             case Command.Idle i -> {
                 idle(tag, loggedIn());
                 yield Outcome.of(state);
@@ -319,6 +331,9 @@ final class ImapSession implements Runnable {
             case Command.Copy c -> messages.copy(selected(), c);
         };
         state = outcome.state();
+        if (notifier != null) {
+            notifier.absorbOwn(command); // RFC 5465 §5: not this client's own changes
+        }
         boolean condstoreJustEnabled = ctx.takeCondstoreJustEnabled();
         if (state instanceof SessionState.Selected sel && !(command instanceof Command.Select)) {
             sync.sync(sel.view(), command.allowsExpungeResponses());
@@ -430,6 +445,96 @@ final class ImapSession implements Runnable {
         return Outcome.of(state);
     }
 
+    // ---- NOTIFY (RFC 5465) ----
+
+    /** RFC 5465 §3.1: NOTIFY SET replaces the events of an earlier one (only once it succeeded); NONE ends them. */
+    private Outcome notify(Command.Notify command) {
+        SessionState.LoggedIn session = loggedIn();
+        Notifier next = command.groups().isEmpty() ? null
+                : Notifier.start(ctx, store.changes(), session.account(), command);
+        if (notifier != null) {
+            notifier.close();
+        }
+        notifier = next;
+        if (next != null && next.namesMissing()) {
+            // RFC 5465 §6.5/§6.6: names that do not exist (or are not visible) are ignored
+            return new Outcome(state, ResponseCode.of("CLIENTBUG"), "NOTIFY completed, unknown mailboxes ignored");
+        }
+        return Outcome.of(state);
+    }
+
+    /**
+     * Waits for the client's next command and meanwhile writes notifications (RFC 5465 §4: "at any time"
+     * while no command is in progress, also without IDLE). A helper thread only waits for input to
+     * arrive; this thread stays the only writer, and reads the command once the helper is done.
+     */
+    private void awaitCommand() throws IOException {
+        BlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        notifier.doorbell(() -> {
+            if (queued.compareAndSet(false, true)) { // coalesced: one pending wake-up is enough
+                wakeups.offer(new Wake.Changed(System.nanoTime()));
+            }
+        });
+        Thread.ofVirtual().name(ctx.sessionId + "-notify-read").start(() -> {
+            try {
+                in.awaitInput();
+                wakeups.add(new Wake.Line(""));
+            } catch (IOException e) {
+                wakeups.add(new Wake.ReadFailed(e));
+            } catch (RuntimeException e) {
+                wakeups.add(new Wake.ReadFailed(new IOException(e.getMessage())));
+            }
+        });
+        try {
+            while (true) {
+                queued.set(false);
+                deliverNotifications(false);
+                out.flush();
+                if (state instanceof SessionState.Logout) {
+                    return; // the client gets BYE; the helper ends when the socket closes
+                }
+                switch (wakeups.take()) {
+                    case Wake.Changed c -> { }
+                    case Wake.Line l -> {
+                        return;
+                    }
+                    case Wake.ReadFailed f -> throw f.cause();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.bye("server shutting down");
+            state = new SessionState.Logout();
+        } finally {
+            if (notifier != null) {
+                notifier.doorbell(null);
+            }
+        }
+    }
+
+    /** Pending NOTIFY events; errors end in BYE (a deleted selected mailbox) or are logged, never thrown. */
+    private void deliverNotifications(boolean inIdle) {
+        if (notifier == null) {
+            return;
+        }
+        try {
+            notifier.deliver(state, sync, fetch, inIdle);
+        } catch (ImapException.Bye e) {
+            if (inIdle) {
+                throw e; // IDLE's command answers it
+            }
+            out.bye(e.getMessage());
+            state = new SessionState.Logout();
+        } catch (ImapException | StoreException e) {
+            log.warn("session {}: notification failed: {}", ctx.sessionId, e.getMessage());
+        }
+        if (notifier != null && notifier.overflowed()) {
+            notifier.close();
+            notifier = null;
+        }
+    }
+
     // ---- IDLE (RFC 2177, RFC 9051 §6.3.13) ----
 
     private void idle(String tag, SessionState.LoggedIn session) throws IOException {
@@ -450,11 +555,16 @@ final class ImapSession implements Runnable {
         ChangeBus.Subscription subscription = session instanceof SessionState.Selected sel
                 ? store.changes().subscribe(sel.view().mailboxId, () -> wakeups.offer(new Wake.Changed(System.nanoTime())))
                 : null;
+        if (notifier != null) {
+            // RFC 5465 §4: during IDLE the same events as between commands
+            notifier.doorbell(() -> wakeups.offer(new Wake.Changed(System.nanoTime())));
+        }
         try {
+            deliverNotifications(true);
             if (session instanceof SessionState.Selected sel) {
                 sync.sync(sel.view(), true); // changes between the last command and the subscription
-                out.flush();
             }
+            out.flush();
             long deadline = System.nanoTime() + config.idleTimeout().toNanos();
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -470,6 +580,8 @@ final class ImapSession implements Runnable {
                             }
                         }
                         wakeups.removeIf(w -> w instanceof Wake.Changed);
+                        deliverNotifications(true);
+                        out.flush();
                         if (session instanceof SessionState.Selected sel) {
                             sync.syncAfterWake(sel.view(), sharedChanges, rung);
                             out.flush();
@@ -493,6 +605,9 @@ final class ImapSession implements Runnable {
         } finally {
             if (subscription != null) {
                 subscription.close();
+            }
+            if (notifier != null) {
+                notifier.doorbell(null);
             }
         }
     }
@@ -525,6 +640,7 @@ final class ImapSession implements Runnable {
                 "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
         caps.addAll(MetadataCommands.capabilities());
         caps.addAll(List.of("OBJECTID", "SAVEDATE"));
+        caps.add("NOTIFY"); // RFC 5465
         return caps;
     }
 

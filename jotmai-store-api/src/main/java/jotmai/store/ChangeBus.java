@@ -15,6 +15,22 @@ public interface ChangeBus {
     /** Rings every subscriber of the mailbox (called by backends after commit). */
     void ring(long mailboxId);
 
+    /**
+     * The bus key of an account's mailbox list: rung after a mailbox of the account was created,
+     * deleted or renamed and after its subscriptions changed (IMAP NOTIFY MailboxName and
+     * SubscriptionChange, RFC 5465 §5.4-5.5). Mailbox ids are positive, so a negative key never names a
+     * mailbox; the key travels like a mailbox id (the PostgreSQL payload carries it unchanged), and
+     * sessions that do not watch the list pay nothing for it.
+     */
+    static long mailboxListKey(long accountId) {
+        return -accountId;
+    }
+
+    /** Listens to {@link #mailboxListKey} of the account: a session then re-reads the list and compares. */
+    default Subscription subscribeMailboxList(long accountId, Runnable listener) {
+        return subscribe(mailboxListKey(accountId), listener);
+    }
+
     interface Subscription extends AutoCloseable {
         @Override
         void close();

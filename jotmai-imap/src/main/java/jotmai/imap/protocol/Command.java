@@ -215,6 +215,11 @@ public sealed interface Command {
 
     record MyRights(String mailbox) implements Command { public String name() { return "MYRIGHTS"; } }
 
+    /** RFC 5465 §3.1 NOTIFY SET [STATUS] groups, or NOTIFY NONE (no groups). */
+    record Notify(boolean status, List<NotifySpec.Group> groups) implements Command {
+        public String name() { return "NOTIFY"; }
+    }
+
     /**
      * Whether EXPUNGE responses may be sent while answering this command: not during FETCH, STORE,
      * SEARCH (RFC 9051 §7.4.1), nor COPY/MOVE with sequence numbers, so that numbers in pipelined

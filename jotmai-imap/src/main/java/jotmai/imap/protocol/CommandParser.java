@@ -130,6 +130,7 @@ public final class CommandParser {
                 yield new Command.ListRights(mailbox, mailboxArg(t));
             }
             case "MYRIGHTS" -> new Command.MyRights(mailboxArg(t));
+            case "NOTIFY" -> NotifyParser.notify(t); // RFC 5465
             case "STATUS" -> {
                 String mailbox = mailboxArg(t);
                 t.sp();

@@ -61,6 +61,24 @@ public final class ImapReader {
         return rest;
     }
 
+    /**
+     * Blocks until input is buffered, without consuming it; false at end of stream. Lets a helper thread
+     * wait for the next command while the session thread writes RFC 5465 notifications; the session
+     * reads the command only after the helper returned (one reader at a time).
+     */
+    public boolean awaitInput() throws IOException {
+        if (pos < limit) {
+            return true;
+        }
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            return false;
+        }
+        pos = 0;
+        limit = n;
+        return true;
+    }
+
     /** Whether bytes the client pipelined are already waiting (used to refuse pipelined STARTTLS data). */
     public boolean hasBufferedInput() {
         return pos < limit;

@@ -112,4 +112,28 @@ public interface ChangeBusContract extends StoreFixture {
             assertThat(rang(rings)).isTrue();
         }
     }
+
+    @Test
+    default void mailboxListChangesRingTheAccountsListKeyOnly() throws Exception {
+        Account a = newAccount();
+        Account other = newAccount();
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        BlockingQueue<String> otherRings = new LinkedBlockingQueue<>();
+        // RFC 5465 §5.4/§5.5: a NOTIFY session re-reads the list when the account's list key rings
+        try (ChangeBus.Subscription s = store().changes().subscribeMailboxList(a.id(), () -> rings.add("list"));
+             ChangeBus.Subscription o = store().changes().subscribeMailboxList(other.id(), () -> otherRings.add("x"))) {
+            mail().createMailbox(a.id(), "Projects", Optional.empty());
+            assertThat(rang(rings)).as("create").isTrue();
+            mail().renameMailbox(a.id(), "Projects", "Archive/Projects");
+            assertThat(rang(rings)).as("rename").isTrue();
+            mail().setSubscribed(a.id(), "Archive/Projects", true);
+            assertThat(rang(rings)).as("subscribe").isTrue();
+            mail().setSubscribed(a.id(), "Archive/Projects", false);
+            assertThat(rang(rings)).as("unsubscribe").isTrue();
+            mail().deleteMailbox(a.id(), "Archive/Projects");
+            assertThat(rang(rings)).as("delete").isTrue();
+            assertThat(otherRings.poll(NO_RING_MILLIS, TimeUnit.MILLISECONDS)).as("another account").isNull();
+        }
+        assertThat(ChangeBus.mailboxListKey(a.id())).as("never a mailbox id").isNegative();
+    }
 }

@@ -21,6 +21,7 @@ import java.util.Set;
 import jotmai.message.ParsedMessage;
 import jotmai.store.AppendResult;
 import jotmai.store.BlobRef;
+import jotmai.store.ChangeBus;
 import jotmai.store.Changes;
 import jotmai.store.CopyResult;
 import jotmai.store.FlagOperation;
@@ -91,7 +92,11 @@ final class PgMailStore implements MailStore {
     @Override
     public Mailbox createMailbox(long accountId, String name, Optional<SpecialUse> specialUse) {
         String n = MailboxNames.normalize(name);
-        long id = db.tx(tx -> MailboxRows.insert(tx, accountId, n, specialUse));
+        long id = db.tx(tx -> {
+            long created = MailboxRows.insert(tx, accountId, n, specialUse);
+            tx.ring(ChangeBus.mailboxListKey(accountId));
+            return created;
+        });
         return mailbox(id).orElseThrow(() -> MailboxRows.notFound(id));
     }
 
@@ -106,6 +111,7 @@ final class PgMailStore implements MailStore {
             Mailbox m = MailboxRows.byName(tx.c(), accountId, n)
                     .orElseThrow(() -> new StoreException.NotFound("no mailbox " + n));
             MailboxRows.deleteWithMessages(tx, m);
+            tx.ring(ChangeBus.mailboxListKey(accountId));
             return null;
         });
         afterRemoval.run();
@@ -128,6 +134,7 @@ final class PgMailStore implements MailStore {
             if (MailboxRows.byName(tx.c(), accountId, t).isPresent()) {
                 throw new StoreException.AlreadyExists("mailbox exists: " + t);
             }
+            tx.ring(ChangeBus.mailboxListKey(accountId)); // RFC 5465 §5.4 MailboxName
             if (MailboxNames.isInbox(f)) {
                 long id = MailboxRows.insert(tx, accountId, t, Optional.empty());
                 Mailbox inbox = MailboxRows.lock(tx.c(), source.id());
@@ -176,6 +183,7 @@ final class PgMailStore implements MailStore {
         String n = MailboxNames.normalize(name);
         db.tx(tx -> {
             MailboxRows.subscribe(tx.c(), accountId, n, subscribed);
+            tx.ring(ChangeBus.mailboxListKey(accountId));
             return null;
         });
     }

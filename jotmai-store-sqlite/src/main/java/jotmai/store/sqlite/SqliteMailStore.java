@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jotmai.message.ParsedMessage;
 import jotmai.store.AppendResult;
 import jotmai.store.BlobRef;
+import jotmai.store.ChangeBus;
 import jotmai.store.Changes;
 import jotmai.store.CopyResult;
 import jotmai.store.FlagOperation;
@@ -91,7 +92,9 @@ final class SqliteMailStore implements MailStore {
         String n = MailboxNames.normalize(name);
         long id = writer.write(tx -> {
             Quotas.usage(tx.c(), accountId); // NotFound for an unknown account
-            return MailboxRows.insert(tx, accountId, n, specialUse);
+            long created = MailboxRows.insert(tx, accountId, n, specialUse);
+            tx.ring(ChangeBus.mailboxListKey(accountId));
+            return created;
         });
         return mailbox(id).orElseThrow();
     }
@@ -107,6 +110,7 @@ final class SqliteMailStore implements MailStore {
                     .orElseThrow(() -> new StoreException.NotFound("no mailbox " + n));
             MailboxRows.deleteWithMessages(tx, m);
             BlobTable.purge(tx, tx.now() - blobGraceMs);
+            tx.ring(ChangeBus.mailboxListKey(accountId));
             return null;
         });
     }
@@ -128,6 +132,7 @@ final class SqliteMailStore implements MailStore {
             if (MailboxRows.byName(tx.c(), accountId, t).isPresent()) {
                 throw new StoreException.AlreadyExists("mailbox exists: " + t);
             }
+            tx.ring(ChangeBus.mailboxListKey(accountId)); // RFC 5465 §5.4 MailboxName
             if (MailboxNames.isInbox(f)) {
                 long id = MailboxRows.insert(tx, accountId, t, Optional.empty());
                 MessageWrites.copyInTx(tx, source, UidSet.ALL, MailboxRows.require(tx.c(), id), true);
@@ -173,6 +178,7 @@ final class SqliteMailStore implements MailStore {
         String n = MailboxNames.normalize(name);
         writer.write(tx -> {
             MailboxRows.subscribe(tx, accountId, n, subscribed);
+            tx.ring(ChangeBus.mailboxListKey(accountId));
             return null;
         });
     }
