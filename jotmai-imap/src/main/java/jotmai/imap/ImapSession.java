@@ -77,8 +77,7 @@ final class ImapSession implements Runnable {
     private final SortCommand sort;
     private final MetadataCommands metadata;
     private final SharedChanges sharedChanges;
-    /** RFC 5465 NOTIFY SET in force; null without one (no cost for sessions that do not use NOTIFY). */
-    private Notifier notifier;
+    private final NotifyHandler notify;
     private SessionState state = new SessionState.NotAuthenticated();
 
     ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir,
@@ -102,6 +101,7 @@ final class ImapSession implements Runnable {
         this.acl = new AclCommands(ctx);
         this.sort = new SortCommand(ctx, search);
         this.metadata = new MetadataCommands(ctx, store.metadata());
+        this.notify = new NotifyHandler(ctx, in, store.changes(), sync, fetch);
     }
 
     @Override
@@ -114,8 +114,8 @@ final class ImapSession implements Runnable {
             while (!(state instanceof SessionState.Logout)) {
                 connection.setReadTimeout(state instanceof SessionState.NotAuthenticated
                         ? config.loginTimeout() : config.autologoutTimeout());
-                if (notifier != null && !inputPending()) {
-                    awaitCommand();
+                if (notify.active() && !inputPending()) {
+                    state = notify.awaitCommand(state);
                     if (state instanceof SessionState.Logout) {
                         break;
                     }
@@ -140,9 +140,7 @@ final class ImapSession implements Runnable {
         } catch (IOException | UncheckedIOException e) {
             endReason = "I/O: " + e.getMessage();
         } finally {
-            if (notifier != null) {
-                notifier.close();
-            }
+            notify.close();
             log.info("session {}: end ({})", ctx.sessionId, endReason);
         }
     }
@@ -315,7 +313,7 @@ final class ImapSession implements Runnable {
             case Command.MyRights a -> acl.myRights(loggedIn(), a);
             case Command.GetMetadata g -> metadata.get(loggedIn(), g);
             case Command.SetMetadata m -> metadata.set(loggedIn(), m);
-            case Command.Notify n -> notify(n);
+            case Command.Notify n -> notify.notify(state, loggedIn(), n);
             case Command.Idle i -> {
                 idle(tag, loggedIn());
                 yield Outcome.of(state);
@@ -331,9 +329,7 @@ final class ImapSession implements Runnable {
             case Command.Copy c -> messages.copy(selected(), c);
         };
         state = outcome.state();
-        if (notifier != null) {
-            notifier.absorbOwn(command); // RFC 5465 §5: not this client's own changes
-        }
+        notify.absorbOwn(command); // RFC 5465 §5: not this client's own changes
         boolean condstoreJustEnabled = ctx.takeCondstoreJustEnabled();
         if (state instanceof SessionState.Selected sel && !(command instanceof Command.Select)) {
             sync.sync(sel.view(), command.allowsExpungeResponses());
@@ -445,96 +441,6 @@ final class ImapSession implements Runnable {
         return Outcome.of(state);
     }
 
-    // ---- NOTIFY (RFC 5465) ----
-
-    /** RFC 5465 §3.1: NOTIFY SET replaces the events of an earlier one (only once it succeeded); NONE ends them. */
-    private Outcome notify(Command.Notify command) {
-        SessionState.LoggedIn session = loggedIn();
-        Notifier next = command.groups().isEmpty() ? null
-                : Notifier.start(ctx, store.changes(), session.account(), command);
-        if (notifier != null) {
-            notifier.close();
-        }
-        notifier = next;
-        if (next != null && next.namesMissing()) {
-            // RFC 5465 §6.5/§6.6: names that do not exist (or are not visible) are ignored
-            return new Outcome(state, ResponseCode.of("CLIENTBUG"), "NOTIFY completed, unknown mailboxes ignored");
-        }
-        return Outcome.of(state);
-    }
-
-    /**
-     * Waits for the client's next command and meanwhile writes notifications (RFC 5465 §4: "at any time"
-     * while no command is in progress, also without IDLE). A helper thread only waits for input to
-     * arrive; this thread stays the only writer, and reads the command once the helper is done.
-     */
-    private void awaitCommand() throws IOException {
-        BlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
-        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
-        notifier.doorbell(() -> {
-            if (queued.compareAndSet(false, true)) { // coalesced: one pending wake-up is enough
-                wakeups.offer(new Wake.Changed(System.nanoTime()));
-            }
-        });
-        Thread.ofVirtual().name(ctx.sessionId + "-notify-read").start(() -> {
-            try {
-                in.awaitInput();
-                wakeups.add(new Wake.Line(""));
-            } catch (IOException e) {
-                wakeups.add(new Wake.ReadFailed(e));
-            } catch (RuntimeException e) {
-                wakeups.add(new Wake.ReadFailed(new IOException(e.getMessage())));
-            }
-        });
-        try {
-            while (true) {
-                queued.set(false);
-                deliverNotifications(false);
-                out.flush();
-                if (state instanceof SessionState.Logout) {
-                    return; // the client gets BYE; the helper ends when the socket closes
-                }
-                switch (wakeups.take()) {
-                    case Wake.Changed c -> { }
-                    case Wake.Line l -> {
-                        return;
-                    }
-                    case Wake.ReadFailed f -> throw f.cause();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            out.bye("server shutting down");
-            state = new SessionState.Logout();
-        } finally {
-            if (notifier != null) {
-                notifier.doorbell(null);
-            }
-        }
-    }
-
-    /** Pending NOTIFY events; errors end in BYE (a deleted selected mailbox) or are logged, never thrown. */
-    private void deliverNotifications(boolean inIdle) {
-        if (notifier == null) {
-            return;
-        }
-        try {
-            notifier.deliver(state, sync, fetch, inIdle);
-        } catch (ImapException.Bye e) {
-            if (inIdle) {
-                throw e; // IDLE's command answers it
-            }
-            out.bye(e.getMessage());
-            state = new SessionState.Logout();
-        } catch (ImapException | StoreException e) {
-            log.warn("session {}: notification failed: {}", ctx.sessionId, e.getMessage());
-        }
-        if (notifier != null && notifier.overflowed()) {
-            notifier.close();
-            notifier = null;
-        }
-    }
-
     // ---- IDLE (RFC 2177, RFC 9051 §6.3.13) ----
 
     private void idle(String tag, SessionState.LoggedIn session) throws IOException {
@@ -555,12 +461,9 @@ final class ImapSession implements Runnable {
         ChangeBus.Subscription subscription = session instanceof SessionState.Selected sel
                 ? store.changes().subscribe(sel.view().mailboxId, () -> wakeups.offer(new Wake.Changed(System.nanoTime())))
                 : null;
-        if (notifier != null) {
-            // RFC 5465 §4: during IDLE the same events as between commands
-            notifier.doorbell(() -> wakeups.offer(new Wake.Changed(System.nanoTime())));
-        }
+        notify.doorbell(() -> wakeups.offer(new Wake.Changed(System.nanoTime()))); // RFC 5465 §4: same events
         try {
-            deliverNotifications(true);
+            notify.deliver(state, true);
             if (session instanceof SessionState.Selected sel) {
                 sync.sync(sel.view(), true); // changes between the last command and the subscription
             }
@@ -580,7 +483,7 @@ final class ImapSession implements Runnable {
                             }
                         }
                         wakeups.removeIf(w -> w instanceof Wake.Changed);
-                        deliverNotifications(true);
+                        notify.deliver(state, true);
                         out.flush();
                         if (session instanceof SessionState.Selected sel) {
                             sync.syncAfterWake(sel.view(), sharedChanges, rung);
@@ -606,9 +509,7 @@ final class ImapSession implements Runnable {
             if (subscription != null) {
                 subscription.close();
             }
-            if (notifier != null) {
-                notifier.doorbell(null);
-            }
+            notify.doorbell(null);
         }
     }
 
