@@ -452,9 +452,12 @@ final class Notifier implements AutoCloseable {
             return;
         }
         boolean validity = now.uidValidity() != before.uidValidity();
-        boolean messages = now.messages() != before.messages() || now.uidNext() != before.uidNext();
-        boolean flags = now.highestModSeq() != before.highestModSeq() || now.unseen() != before.unseen();
-        if (validity || (messages && w.group.has(Event.MESSAGE_NEW)) || (flags && w.group.has(Event.FLAG_CHANGE))) {
+        long added = Math.max(0, now.uidNext() - before.uidNext());
+        boolean isNew = added > 0;
+        boolean expunged = now.messages() < before.messages() + added;
+        boolean flags = now.highestModSeq() != before.highestModSeq();
+        if (validity || (isNew && w.group.has(Event.MESSAGE_NEW)) || (expunged && w.group.has(Event.MESSAGE_EXPUNGE))
+                || (flags && w.group.has(Event.FLAG_CHANGE))) {
             writeStatus(w, now);
         }
     }
@@ -486,16 +489,27 @@ final class Notifier implements AutoCloseable {
     }
 
     /**
-     * RFC 5465 §5.2/§5.3: MESSAGES and UIDNEXT; §3.1: UIDVALIDITY; UNSEEN for flag changes without
-     * CONDSTORE; HIGHESTMODSEQ once CONDSTORE or QRESYNC is enabled (§5.1-§5.3).
+     * The STATUS items the group's events call for (RFC 5465 §3.1, §5.1-§5.3): MessageNew MESSAGES,
+     * UIDNEXT and UIDVALIDITY; MessageExpunge MESSAGES; FlagChange UIDVALIDITY and HIGHESTMODSEQ; and
+     * HIGHESTMODSEQ with every one once CONDSTORE or QRESYNC is enabled.
      */
     private void writeStatus(Watched w, MailboxStatus s) {
-        ctx.out.star().atom("STATUS ").astring(ctx.wireName(w.name)).atom(" (MESSAGES ").number(s.messages())
-                .atom(" UIDNEXT ").number(s.uidNext()).atom(" UIDVALIDITY ").number(s.uidValidity())
-                .atom(" UNSEEN ").number(s.unseen());
-        if (ctx.condstore()) {
-            ctx.out.atom(" HIGHESTMODSEQ ").number(s.highestModSeq());
+        boolean isNew = w.group.has(Event.MESSAGE_NEW);
+        boolean flags = w.group.has(Event.FLAG_CHANGE);
+        List<String> items = new ArrayList<>();
+        if (isNew || w.group.has(Event.MESSAGE_EXPUNGE)) {
+            items.add("MESSAGES " + s.messages());
         }
-        ctx.out.close().crlf();
+        if (isNew) {
+            items.add("UIDNEXT " + s.uidNext());
+        }
+        if (isNew || flags) {
+            items.add("UIDVALIDITY " + s.uidValidity());
+        }
+        if (flags || ctx.condstore()) {
+            items.add("HIGHESTMODSEQ " + s.highestModSeq());
+        }
+        ctx.out.star().atom("STATUS ").astring(ctx.wireName(w.name)).atom(" (").atom(String.join(" ", items)).close()
+                .crlf();
     }
 }
