@@ -38,6 +38,12 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
+    /** See {@link QueueRunner#IDLE_REUSE}; for tests. */
+    DeliveryService idleReuse(java.time.Duration d) {
+        runner.idleReuse(d);
+        return this;
+    }
+
     public void start() {
         runner.start();
     }

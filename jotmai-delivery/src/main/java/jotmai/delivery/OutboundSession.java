@@ -327,6 +327,18 @@ final class OutboundSession implements AutoCloseable {
         conn.readReply(timeouts.dataTermination());
     }
 
+    /**
+     * Before reusing a connection that sat idle: RSET (RFC 5321 §4.1.1.5) proves the peer is still there
+     * and the session clean, so a connection the peer closed meanwhile costs a reconnect, not a deferral.
+     */
+    boolean stillThere() {
+        try {
+            return conn.command("RSET", timeouts.command()).code() == 250;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void reset() throws IOException {
         conn.command("RSET", timeouts.command());
     }

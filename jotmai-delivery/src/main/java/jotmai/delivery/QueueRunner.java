@@ -35,9 +35,11 @@ import jotmai.store.Store;
  * <p>Implementation notes:
  * <ul>
  *   <li>One loop thread claims due messages (a lease), groups their open recipients by destination
- *       domain and starts one virtual thread per (domain, batch of up to maxMessagesPerConnection
- *       messages): one connection carries the whole batch. Permits bound connections overall and per
- *       domain; a stuck peer holds only its own permits until the RFC 5321 §4.5.3.2 timeouts fire.</li>
+ *       domain and queues them on that domain's {@link Destination}, which starts connection workers
+ *       (virtual threads) as the backlog needs, at most maxPerDomain. A worker carries one message after
+ *       the other over one connection (up to maxMessagesPerConnection) and keeps it open for
+ *       {@link #IDLE_REUSE} when nothing is left. A permit per open connection bounds connections
+ *       overall; a stuck peer holds only its own permits until the RFC 5321 §4.5.3.2 timeouts fire.</li>
  *   <li>Each recipient's outcome is committed right after the remote reply to the final dot
  *       ({@code recordOutcome}). At-least-once window: a crash between the remote 250 and that commit
  *       makes the recipient be sent again after restart; nothing else is ever sent twice.</li>
@@ -57,6 +59,13 @@ final class QueueRunner implements AutoCloseable {
     /** Most messages in flight at once (claimed, not yet finished). */
     static final int MAX_IN_FLIGHT = 1_000;
 
+    /**
+     * How long a connection with nothing left to send stays open for more mail to the same destination
+     * (Postfix's smtp_connection_cache_time_limit is 2 s); given up early when another destination
+     * waits for a connection permit.
+     */
+    static final Duration IDLE_REUSE = Duration.ofSeconds(1);
+
     private final DeliveryConfig config;
     private final Store store;
     private final Router router;
@@ -65,11 +74,12 @@ final class QueueRunner implements AutoCloseable {
     private final Supplier<SSLContext> tls;
     private final Clock clock;
     private final Semaphore connections;
-    private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
+    private final Map<String, Destination<Work>> destinations = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Boolean> wakeups = new LinkedBlockingQueue<>();
     private final AtomicLong sessionCounter = new AtomicLong();
     private volatile boolean running;
+    private volatile Duration idleReuse = IDLE_REUSE;
     private Thread loop;
     private Thread leaseKeeper;
 
@@ -192,12 +202,14 @@ final class QueueRunner implements AutoCloseable {
             }
             domains.forEach((d, rs) -> byDomain.computeIfAbsent(d, x -> new ArrayList<>()).add(new Work(job, rs)));
         }
-        byDomain.forEach((domain, works) -> {
-            for (int i = 0; i < works.size(); i += config.maxMessagesPerConnection()) {
-                List<Work> batch = works.subList(i, Math.min(works.size(), i + config.maxMessagesPerConnection()));
-                Thread.ofVirtual().name("delivery-" + domain).start(() -> runBatch(domain, List.copyOf(batch)));
+        byDomain.forEach((domain, works) -> destinations.compute(domain, (d, dest) -> {
+            Destination<Work> target = dest != null ? dest : new Destination<>();
+            int start = target.add(works, config.maxPerDomain(), config.maxMessagesPerConnection());
+            for (int i = 0; i < start; i++) {
+                Thread.ofVirtual().name("delivery-" + domain).start(() -> work(domain, target));
             }
-        });
+            return target;
+        }));
     }
 
     static String domainOf(String address) {
@@ -205,70 +217,143 @@ final class QueueRunner implements AutoCloseable {
         return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
-    private void runBatch(String domain, List<Work> batch) {
-        Semaphore domainPermits = perDomain.computeIfAbsent(domain, d -> new Semaphore(config.maxPerDomain(), true));
-        boolean gotDomain = false;
-        boolean gotGlobal = false;
+    /** An open connection of a worker, with the permit it holds. */
+    private record Connected(OutboundSession session, Router.Hop hop) {}
+
+    /**
+     * One connection worker for a destination (see {@link Destination}): takes the destination's work
+     * one message at a time, opening a connection when it needs one and keeping it for up to
+     * maxMessagesPerConnection messages; while it holds a connection it waits {@link #IDLE_REUSE} for
+     * more work before closing, unless another worker waits for a connection permit.
+     */
+    private void work(String domain, Destination<Work> dest) {
+        Connected open = null;
+        int sent = 0;
         try {
-            domainPermits.acquire();
-            gotDomain = true;
-            connections.acquire();
-            gotGlobal = true;
-            deliverBatch(domain, batch);
+            while (true) {
+                Destination.Taken<Work> taken = dest.next(open == null ? Duration.ZERO : idleReuse,
+                        () -> !running || connections.hasQueuedThreads());
+                if (taken == null) {
+                    return;
+                }
+                Work w = taken.work();
+                try {
+                    byte[] content = precheck(w);
+                    if (content == null) {
+                        continue;
+                    }
+                    if (open != null && taken.afterWait() && !open.session().stillThere()) {
+                        open = close(open, domain, sent);
+                    }
+                    if (open == null) {
+                        open = connect(domain, w, dest);
+                        sent = 0;
+                        if (open == null) {
+                            continue;
+                        }
+                    }
+                    try {
+                        transfer(open.session(), open.hop(), w, content);
+                    } catch (IOException e) {
+                        String reply = "451 4.4.2 connection to " + open.hop().host() + " lost: " + e.getMessage();
+                        log.warn("session {}: {}", open.session().sessionId(), reply);
+                        outcomeOpen(w, RecipientStatus.DEFERRED, reply, open.hop().host());
+                        open = close(open, domain, sent);
+                        continue;
+                    }
+                    if (++sent >= config.maxMessagesPerConnection()) {
+                        open = close(open, domain, sent);
+                    }
+                } catch (RuntimeException e) {
+                    log.error("delivery of queue {} to {} failed unexpectedly", w.job().message.id(), domain, e);
+                    if (open != null) {
+                        open = close(open, domain, sent);
+                    }
+                } finally {
+                    w.job().domainDone();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("delivery to {} failed unexpectedly", domain, e);
         } finally {
-            if (gotGlobal) {
-                connections.release();
+            if (open != null) {
+                close(open, domain, sent);
             }
-            if (gotDomain) {
-                domainPermits.release();
-            }
-            for (Work w : batch) {
-                w.job().domainDone();
-            }
+            destinations.computeIfPresent(domain, (d, dest2) -> dest2.unused() ? null : dest2);
         }
     }
 
-    private void deliverBatch(String domain, List<Work> batch) {
-        List<Work> todo = new ArrayList<>();
-        for (Work w : batch) {
-            if (!precheck(w)) {
-                continue;
-            }
-            todo.add(w);
+    private Connected close(Connected open, String domain, int sent) {
+        try {
+            open.session().close();
+        } finally {
+            connections.release();
         }
-        if (todo.isEmpty()) {
-            return;
-        }
-        Router.Routing routing = router.route(domain);
-        switch (routing) {
+        log.info("session {}: {} message(s) to {} done", open.session().sessionId(), sent, domain);
+        return null;
+    }
+
+    /**
+     * Routes the domain and opens a session to the first hop that answers, holding one overall
+     * connection permit. When that fails, {@code w} and everything pending for the destination get the
+     * failure (they were claimed together; trying each on its own would only repeat the timeouts).
+     */
+    private Connected connect(String domain, Work w, Destination<Work> dest) throws InterruptedException {
+        connections.acquire();
+        RecipientStatus status = RecipientStatus.DEFERRED;
+        String reply;
+        String sessionId = "out-" + sessionCounter.incrementAndGet();
+        switch (router.route(domain)) {
             case Router.Routing.Permanent p -> {
-                todo.forEach(w -> outcomeAll(w, RecipientStatus.FAILED, "550 5.1.2 " + p.reason(), ""));
-                return;
+                status = RecipientStatus.FAILED;
+                reply = "550 5.1.2 " + p.reason();
             }
-            case Router.Routing.Temporary t -> {
-                todo.forEach(w -> outcomeAll(w, RecipientStatus.DEFERRED, "451 4.4.3 " + t.reason(), ""));
-                return;
+            case Router.Routing.Temporary t -> reply = "451 4.4.3 " + t.reason();
+            case Router.Routing.Hops h -> {
+                String lastError = "451 4.4.1 no host reachable for " + domain;
+                for (Router.Hop hop : h.hops()) {
+                    try {
+                        return new Connected(openSession(domain, hop, sessionId), hop);
+                    } catch (OutboundSession.SessionFailure f) {
+                        lastError = f.reply.oneLine();
+                    } catch (IOException e) {
+                        lastError = "451 4.4.1 " + hop.host() + ": " + e.getMessage();
+                    } catch (RuntimeException e) {
+                        connections.release();
+                        throw e;
+                    }
+                }
+                reply = lastError.startsWith("5") ? "451 4.4.0 " + lastError : lastError;
+                log.warn("session {}: delivery to {} deferred: {}", sessionId, domain, reply);
             }
-            case Router.Routing.Hops h -> deliverVia(domain, h.hops(), todo);
         }
+        connections.release();
+        outcomeAll(w, status, reply, "");
+        for (Work rest : dest.drain()) {
+            try {
+                outcomeAll(rest, status, reply, "");
+            } finally {
+                rest.job().domainDone();
+            }
+        }
+        return null;
     }
 
-    /** Loop detection (RFC 5321 §6.3): too many Received fields → fail, do not deliver. */
-    private boolean precheck(Work w) {
+    /**
+     * The message content, or null when it must not be sent: unreadable (deferred) or a loop (RFC 5321
+     * §6.3: too many Received fields → fail, do not deliver).
+     */
+    private byte[] precheck(Work w) {
         byte[] content = content(w.job().message);
         if (content == null) {
             outcomeAll(w, RecipientStatus.DEFERRED, "451 4.3.0 queued message unreadable", "");
-            return false;
+            return null;
         }
         if (RawMessage.parse(content).count("Received") > config.maxReceivedHeaders()) {
             outcomeAll(w, RecipientStatus.FAILED, "554 5.4.6 mail loop: too many Received header fields", "");
-            return false;
+            return null;
         }
-        return true;
+        return content;
     }
 
     private byte[] content(QueuedMessage m) {
@@ -278,45 +363,6 @@ final class QueueRunner implements AutoCloseable {
             log.warn("queue {}: cannot read content: {}", m.id(), e.toString());
             return null;
         }
-    }
-
-    private void deliverVia(String domain, List<Router.Hop> hops, List<Work> todo) {
-        String sessionId = "out-" + sessionCounter.incrementAndGet();
-        String lastError = "451 4.4.1 no host reachable for " + domain;
-        for (Router.Hop hop : hops) {
-            OutboundSession session;
-            try {
-                session = openSession(domain, hop, sessionId);
-            } catch (OutboundSession.SessionFailure f) {
-                lastError = f.reply.oneLine();
-                continue;
-            } catch (IOException e) {
-                lastError = "451 4.4.1 " + hop.host() + ": " + e.getMessage();
-                continue;
-            }
-            try (session) {
-                int done = 0;
-                for (Work w : todo) {
-                    try {
-                        transfer(session, hop, w);
-                        done++;
-                    } catch (IOException e) {
-                        String reply = "451 4.4.2 connection to " + hop.host() + " lost: " + e.getMessage();
-                        log.warn("session {}: {}", sessionId, reply);
-                        for (Work rest : todo.subList(done, todo.size())) {
-                            outcomeOpen(rest, RecipientStatus.DEFERRED, reply, hop.host());
-                        }
-                        return;
-                    }
-                }
-            }
-            log.info("session {}: {} message(s) to {} done", sessionId, todo.size(), domain);
-            return;
-        }
-        String reply = lastError;
-        log.warn("session {}: delivery to {} deferred: {}", sessionId, domain, reply);
-        todo.forEach(w -> outcomeAll(w, RecipientStatus.DEFERRED,
-                reply.startsWith("5") ? "451 4.4.0 " + reply : reply, ""));
     }
 
     private OutboundSession openSession(String domain, Router.Hop hop, String sessionId)
@@ -335,13 +381,8 @@ final class QueueRunner implements AutoCloseable {
     }
 
     /** One message over an open session, with the checks that depend on the peer's extensions. */
-    private void transfer(OutboundSession session, Router.Hop hop, Work w) throws IOException {
+    private void transfer(OutboundSession session, Router.Hop hop, Work w, byte[] content) throws IOException {
         QueuedMessage m = w.job().message;
-        byte[] content = content(m);
-        if (content == null) {
-            outcomeAll(w, RecipientStatus.DEFERRED, "451 4.3.0 queued message unreadable", "");
-            return;
-        }
         if (m.dsn().smtputf8() && !session.supports("SMTPUTF8")) {
             // RFC 6531 §3.4: no downgrade; the message can not go to this server
             outcomeAll(w, RecipientStatus.FAILED, "553 5.6.7 " + hop.host()
@@ -455,6 +496,11 @@ final class QueueRunner implements AutoCloseable {
     private static boolean wantsNotice(QueuedMessage m, String address, Dsn.Action action) {
         return m.recipients().stream().filter(r -> r.address().equals(address)).findFirst()
                 .map(r -> Dsn.wanted(r.notifyOn(), action)).orElse(true);
+    }
+
+    /** Tests on a loaded machine keep idle connections longer than {@link #IDLE_REUSE}. */
+    void idleReuse(Duration d) {
+        idleReuse = d;
     }
 
     int inFlight() {

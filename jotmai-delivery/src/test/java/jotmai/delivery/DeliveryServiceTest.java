@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,6 +67,40 @@ class DeliveryServiceTest {
         }
         assertThat(sink.received).hasSize(5);
         assertThat(sink.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void messagesArrivingOneAtATimeForOneDomainReuseTheOpenConnection() {
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port()))).idleReuse(WAIT)) {
+            s.start();
+            for (int i = 0; i < 4; i++) {
+                fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("one" + i, "body\r\n"), "bob@remote.test");
+                s.wake();
+                int delivered = i + 1;
+                await().atMost(WAIT).until(() -> sink.received.size() == delivered);
+            }
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.received).hasSize(4);
+        assertThat(sink.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionThePeerClosedWhileIdleIsReplacedInsteadOfDeferringTheNextMessage() {
+        sink.hangUpAfterData = true;
+        DeliveryConfig c = fx.config(Map.of("remote.test", sink.port()))
+                .withRetries(List.of(Duration.ofHours(1)), Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO);
+        try (DeliveryService s = fx.service(c).idleReuse(WAIT)) {
+            s.start();
+            for (int i = 0; i < 2; i++) {
+                fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("idle" + i, "body\r\n"), "bob@remote.test");
+                s.wake();
+                int delivered = i + 1;
+                await().atMost(WAIT).until(() -> sink.received.size() == delivered);
+            }
+        }
+        assertThat(sink.connections.get()).isEqualTo(2);
+        assertThat(fx.store.queue().size()).isZero();
     }
 
     @Test

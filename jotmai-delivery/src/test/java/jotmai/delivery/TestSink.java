@@ -36,6 +36,8 @@ final class TestSink implements AutoCloseable {
     volatile Function<String, String> rcptReply = a -> "250 2.1.5 ok";
     volatile Function<Integer, String> dataReply = n -> "250 2.0.0 queued as " + n;
     volatile SSLContext tls;
+    /** Close the connection right after answering the final dot (a peer that ends idle sessions). */
+    volatile boolean hangUpAfterData;
     /** When set, AUTH PLAIN is offered and must carry exactly this "\0user\0password". */
     volatile String authPlain;
     final List<String> authenticated = new CopyOnWriteArrayList<>();
@@ -162,6 +164,9 @@ final class TestSink implements AutoCloseable {
                         received.add(new Received(from, List.copyOf(rcpts), data, tlsOn, connection));
                     }
                     reply(out, r);
+                    if (hangUpAfterData) {
+                        return;
+                    }
                 } else if (upper.equals("RSET")) {
                     rcpts.clear();
                     reply(out, "250 2.0.0 ok");
