@@ -8,19 +8,21 @@ import java.util.List;
 import jotmai.dkim.DkimKeys;
 import jotmai.dkim.DkimSigner;
 import jotmai.dkim.HeaderField;
+import jotmai.dkim.SigningKeys;
 
 /**
- * Signs outbound messages with every DKIM key stored for the From domain (see {@link DkimKeys}); does
- * nothing when DKIM signing is switched off or the domain has no key.
+ * Signs outbound messages with every DKIM key stored for the From domain (see {@link DkimKeys}; parsed
+ * keys are cached by {@link SigningKeys} until a key file changes); does nothing when DKIM signing is
+ * switched off or the domain has no key.
  */
 final class OutboundSigner {
 
-    private final Path dataDir;
+    private final SigningKeys keys;
     private final boolean enabled;
     private final DkimSigner signer;
 
     OutboundSigner(Path dataDir, boolean enabled, Clock clock) {
-        this.dataDir = dataDir;
+        this.keys = new SigningKeys(dataDir);
         this.enabled = enabled;
         this.signer = new DkimSigner(clock);
     }
@@ -36,7 +38,7 @@ final class OutboundSigner {
             header.add(new HeaderField(f.name(), f.raw(), 0));
         }
         RawMessage out = message;
-        for (DkimKeys.SigningKey key : DkimKeys.keysFor(dataDir, domain)) {
+        for (DkimKeys.SigningKey key : keys.forDomain(domain)) {
             out = out.withFieldFirst(signer.signatureField(header, message.body(), key));
         }
         return out;
