@@ -23,6 +23,7 @@ final class ExpungeWatch implements AutoCloseable {
     private final ChangeBus.Subscription subscription;
     private final Set<Long> expunged = new HashSet<>();
     private volatile boolean rang;
+    private volatile boolean everRang;
     private long modSeq;
 
     /**
@@ -36,7 +37,10 @@ final class ExpungeWatch implements AutoCloseable {
     private ExpungeWatch(MailStore mail, ChangeBus bus, long mailboxId) {
         this.mail = mail;
         this.mailboxId = mailboxId;
-        this.subscription = bus.subscribe(mailboxId, () -> rang = true);
+        this.subscription = bus.subscribe(mailboxId, () -> {
+            everRang = true;
+            rang = true;
+        });
     }
 
     /** The MODSEQ the snapshot was taken at; changes after it are what we look at. */
@@ -56,6 +60,14 @@ final class ExpungeWatch implements AutoCloseable {
             modSeq = Math.max(modSeq, changes.highestModSeq());
         }
         return expunged.contains(uid);
+    }
+
+    /**
+     * Whether anything in the mailbox changed since the snapshot (flags, expunges, new mail). When not,
+     * flags in the snapshot are still the stored ones.
+     */
+    boolean changedSinceSnapshot() {
+        return everRang;
     }
 
     @Override

@@ -36,45 +36,72 @@ final class LineReader {
         record Eof() implements Result {}
     }
 
+    /**
+     * Octets read from the connection at once. At least the connection's own input buffer, so that
+     * BufferedInputStream hands the read straight to the socket; one read usually brings a whole
+     * command (or a client's whole pipelined batch).
+     */
+    static final int READ_OCTETS = 4 * 1024;
+
     private final InputStream in;
-    private final byte[] buffer = new byte[MAX_LINE_OCTETS];
+    private final byte[] input = new byte[READ_OCTETS];
+    private int position;
+    private int limit;
+    private final byte[] line = new byte[MAX_LINE_OCTETS];
 
     LineReader(InputStream in) {
         this.in = in;
     }
 
+    /**
+     * Whether input is waiting here already (pipelined commands, RFC 2449 §6.6). When not, the next
+     * read blocks, so the session flushes its responses first. No system call, unlike available().
+     */
+    boolean hasBufferedInput() {
+        return position < limit;
+    }
+
     Result read() throws IOException {
         int length = 0;
         while (true) {
-            int b = in.read();
-            if (b < 0) {
+            if (position == limit && !fill()) {
                 return new Result.Eof();
             }
+            byte b = input[position++];
             if (b == '\n') {
-                if (length > 0 && buffer[length - 1] == '\r') {
+                if (length > 0 && line[length - 1] == '\r') {
                     length--;
                 }
-                return new Result.Line(new String(buffer, 0, length, StandardCharsets.UTF_8));
+                return new Result.Line(new String(line, 0, length, StandardCharsets.UTF_8));
             }
-            if (length == buffer.length) {
+            if (length == line.length) {
                 return discardRestOfLine(length);
             }
-            buffer[length++] = (byte) b;
+            line[length++] = b;
         }
     }
 
     private Result discardRestOfLine(int alreadyRead) throws IOException {
         long discarded = alreadyRead;
         while (discarded < MAX_DISCARD_OCTETS) {
-            int b = in.read();
-            if (b < 0) {
+            if (position == limit && !fill()) {
                 return new Result.Eof();
             }
-            if (b == '\n') {
+            if (input[position++] == '\n') {
                 return new Result.TooLong();
             }
             discarded++;
         }
         return new Result.Flood();
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(input, 0, input.length);
+        if (n <= 0) {
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
     }
 }

@@ -25,11 +25,14 @@ final class Maildrop {
     private final List<MessageMeta> messages;
     private final BitSet deleted = new BitSet();
     private final BitSet retrieved = new BitSet();
+    /** Downloaded over POP3 in an earlier session: the store already has their first retrieval time. */
+    private final BitSet retrievedBefore;
 
-    private Maildrop(long mailboxId, long uidValidity, List<MessageMeta> messages) {
+    private Maildrop(long mailboxId, long uidValidity, List<MessageMeta> messages, BitSet retrievedBefore) {
         this.mailboxId = mailboxId;
         this.uidValidity = uidValidity;
         this.messages = List.copyOf(messages);
+        this.retrievedBefore = retrievedBefore;
     }
 
     /**
@@ -41,13 +44,18 @@ final class Maildrop {
      */
     static Maildrop snapshot(Mailbox inbox, List<MessageMeta> all, Set<Long> retrieved, boolean hideSeenOverImap) {
         List<MessageMeta> visible = new ArrayList<>(all.size());
+        BitSet retrievedBefore = new BitSet();
         for (MessageMeta m : all) {
-            if (hideSeenOverImap && m.hasFlag(Flags.SEEN) && !retrieved.contains(m.uid())) {
+            boolean downloaded = retrieved.contains(m.uid());
+            if (hideSeenOverImap && m.hasFlag(Flags.SEEN) && !downloaded) {
                 continue;
+            }
+            if (downloaded) {
+                retrievedBefore.set(visible.size());
             }
             visible.add(m);
         }
-        return new Maildrop(inbox.id(), inbox.uidValidity(), visible);
+        return new Maildrop(inbox.id(), inbox.uidValidity(), visible, retrievedBefore);
     }
 
     long mailboxId() {
@@ -125,6 +133,16 @@ final class Maildrop {
     List<MessageMeta> retrievedKept() {
         List<MessageMeta> out = new ArrayList<>();
         retrieved.stream().filter(i -> !deleted.get(i)).forEach(i -> out.add(messages.get(i)));
+        return out;
+    }
+
+    /**
+     * Of {@link #retrievedKept()}, those whose first retrieval time is not in the store yet (a leave-on-
+     * server client downloading again would otherwise cost a durable write at every QUIT).
+     */
+    List<MessageMeta> retrievedFirstTime() {
+        List<MessageMeta> out = new ArrayList<>();
+        retrieved.stream().filter(i -> !deleted.get(i) && !retrievedBefore.get(i)).forEach(i -> out.add(messages.get(i)));
         return out;
     }
 }

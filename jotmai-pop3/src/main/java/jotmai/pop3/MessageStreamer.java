@@ -43,6 +43,10 @@ final class MessageStreamer {
         if (done) {
             return false;
         }
+        if (!limited) {
+            writeAll(chunk, offset, length);
+            return true;
+        }
         int runStart = offset;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
@@ -69,6 +73,32 @@ final class MessageStreamer {
         }
         out.write(chunk, runStart, end - runStart);
         return true;
+    }
+
+    /**
+     * RETR: the same stuffing without TOP's line counting. Only an octet right after an LF can need a
+     * stuffed dot, so the loop looks for LFs alone; a 1 MB message without dot lines goes out in as
+     * many writes as it came in chunks.
+     */
+    private void writeAll(byte[] chunk, int offset, int length) throws IOException {
+        if (length == 0) {
+            return;
+        }
+        int end = offset + length;
+        if (lineStart && chunk[offset] == '.') {
+            out.write('.'); // the original dot goes out with the run below
+        }
+        int runStart = offset;
+        int last = end - 1; // an LF in the last octet is handled by the next chunk (lineStart)
+        for (int i = offset; i < last; i++) {
+            if (chunk[i] == '\n' && chunk[i + 1] == '.') {
+                out.write(chunk, runStart, i + 1 - runStart);
+                out.write('.');
+                runStart = i + 1;
+            }
+        }
+        out.write(chunk, runStart, end - runStart);
+        lineStart = chunk[last] == '\n';
     }
 
     /** Called at each line end in TOP mode: whether this line was the last one to send. */

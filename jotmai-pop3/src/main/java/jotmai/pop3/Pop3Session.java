@@ -97,7 +97,9 @@ final class Pop3Session {
                         outcome = "client disconnected";
                     }
                 }
-                if (connection.in().available() == 0) {
+                // RFC 2449 §6.6: answers to pipelined commands may go out together; flush before
+                // the next read would wait for the client.
+                if (!in.hasBufferedInput()) {
                     out.flush();
                 }
             }
@@ -105,6 +107,7 @@ final class Pop3Session {
         } catch (IOException | UncheckedIOException e) {
             outcome = "connection lost: " + e;
         } finally {
+            transaction.close();
             held.ifPresent(Transaction::release);
             log.info("session {}: end ({})", connection.id(), outcome);
         }

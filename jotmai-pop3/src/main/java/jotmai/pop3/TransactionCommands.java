@@ -55,6 +55,11 @@ final class TransactionCommands {
         this.prefetch = new ContentPrefetch(context.mail());
     }
 
+    /** At the end of the session: drops messages read ahead. */
+    void close() {
+        prefetch.close();
+    }
+
     SessionState execute(Transaction state, Pop3Command command) throws IOException {
         Maildrop drop = state.maildrop();
         switch (command) {
@@ -189,7 +194,7 @@ final class TransactionCommands {
                 mail.updateFlags(mailboxId, deleted, FlagOperation.ADD, Set.of(Flags.DELETED), OptionalLong.empty());
                 removed = mail.expunge(mailboxId, Optional.of(deleted));
             }
-            markRetrieved(mailboxId, drop.retrievedKept());
+            markRetrieved(mailboxId, drop.retrievedKept(), drop.retrievedFirstTime(), state.watch().changedSinceSnapshot());
         } catch (StoreException e) {
             log.error("session {}: UPDATE failed for {}", connection.id(), state.account().address(), e);
             // RFC 1939 §6: "-ERR some deleted messages not removed"; RFC 3206 code says whether to retry.
@@ -204,17 +209,28 @@ final class TransactionCommands {
     /**
      * \Seen for IMAP users, and the first retrieval time in the store (drives EXPIRE and "hide messages
      * seen over IMAP"; the store keeps the first time, so a second download does not restart EXPIRE).
+     * Writes that would change nothing are left out: a leave-on-server client that downloads again
+     * would otherwise pay a durable store write at every QUIT. Snapshot flags are trusted only while
+     * the mailbox did not change during the session.
      */
-    private void markRetrieved(long mailboxId, List<MessageMeta> retrieved) {
-        if (retrieved.isEmpty()) {
-            return;
-        }
-        List<Long> uids = new ArrayList<>();
+    private void markRetrieved(long mailboxId, List<MessageMeta> retrieved, List<MessageMeta> firstTime,
+                               boolean mailboxChanged) {
+        List<Long> unseen = new ArrayList<>();
         for (MessageMeta m : retrieved) {
-            uids.add(m.uid());
+            if (mailboxChanged || !m.hasFlag(Flags.SEEN)) {
+                unseen.add(m.uid());
+            }
+        }
+        List<Long> first = new ArrayList<>();
+        for (MessageMeta m : firstTime) {
+            first.add(m.uid());
         }
         MailStore mail = context.mail();
-        mail.updateFlags(mailboxId, UidSet.of(uids), FlagOperation.ADD, Set.of(Flags.SEEN), OptionalLong.empty());
-        mail.markRetrieved(mailboxId, UidSet.of(uids), context.clock().instant());
+        if (!unseen.isEmpty()) {
+            mail.updateFlags(mailboxId, UidSet.of(unseen), FlagOperation.ADD, Set.of(Flags.SEEN), OptionalLong.empty());
+        }
+        if (!first.isEmpty()) {
+            mail.markRetrieved(mailboxId, UidSet.of(first), context.clock().instant());
+        }
     }
 }

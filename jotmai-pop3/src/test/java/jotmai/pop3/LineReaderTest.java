@@ -46,4 +46,14 @@ class LineReaderTest {
     void eofInTheMiddleOfALineIsEof() throws IOException {
         assertThat(reader("STA").read()).isInstanceOf(LineReader.Result.Eof.class);
     }
+
+    @Test
+    void pipelinedLinesAreReportedAsBufferedUntilTheLastIsRead() throws IOException {
+        LineReader r = reader("STAT\r\nNOOP\r\n");
+        assertThat(r.hasBufferedInput()).isFalse();
+        assertThat(r.read()).isEqualTo(new LineReader.Result.Line("STAT"));
+        assertThat(r.hasBufferedInput()).isTrue();
+        assertThat(r.read()).isEqualTo(new LineReader.Result.Line("NOOP"));
+        assertThat(r.hasBufferedInput()).isFalse();
+    }
 }

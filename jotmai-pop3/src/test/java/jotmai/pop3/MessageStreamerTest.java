@@ -66,4 +66,22 @@ class MessageStreamerTest {
     void anEmptyMessageIsJustTheTerminator() throws IOException {
         assertThat(stream("", MessageStreamer.ALL_LINES, 1)).isEqualTo(".\r\n");
     }
+
+    @Test
+    void retrStuffingMatchesLineByLineStuffingForAnyChunking() throws IOException {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 200; round++) {
+            StringBuilder sb = new StringBuilder();
+            int length = random.nextInt(300);
+            for (int i = 0; i < length; i++) {
+                sb.append(".\r\nx".charAt(random.nextInt(4)));
+            }
+            String msg = sb.toString();
+            // reference: a dot after every LF (and at the very start) gets doubled
+            String expected = (msg.startsWith(".") ? "." : "") + msg.replace("\n.", "\n..");
+            expected += (msg.isEmpty() || msg.endsWith("\n") ? "" : "\r\n") + ".\r\n";
+            int chunk = 1 + random.nextInt(20);
+            assertThat(stream(msg, MessageStreamer.ALL_LINES, chunk)).as("%s in chunks of %d", msg, chunk).isEqualTo(expected);
+        }
+    }
 }
