@@ -63,8 +63,14 @@ final class AppendCommand {
         try {
             for (Command.AppendMessage m : command.messages()) {
                 Set<String> flags = AclFlags.permitted(rights, Flags.canonical(new LinkedHashSet<>(m.flags())));
+                // issue 7: into another user's mailbox \Seen is the appending user's own mark
+                long reader = ctx.seenReader(session.account().id(), mailbox.accountId());
+                boolean ownSeen = reader != 0 && flags.removeIf(f -> f.equalsIgnoreCase(Flags.SEEN));
                 Instant date = m.internalDate().map(d -> d.toInstant()).orElseGet(Instant::now);
                 AppendResult result = ctx.mail.append(mailbox.id(), source(m.content()), flags, date);
+                if (ownSeen) {
+                    ctx.mail.setSeen(mailbox.id(), reader, UidSet.of(result.uid()), true, OptionalLong.empty());
+                }
                 uids.add(result.uid());
                 uidValidity = result.uidValidity();
             }

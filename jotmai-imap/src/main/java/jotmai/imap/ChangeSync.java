@@ -50,6 +50,8 @@ final class ChangeSync {
                 changes = r.changes();
                 queryStarted = r.startedNanos();
             }
+            // issue 7: the user's own \Seen on another user's mailbox; other readers' marks stay unseen
+            changes = ctx.seen.changes(view, changes, view.modSeq);
         } catch (StoreException.NotFound e) {
             // another session deleted the selected mailbox (revalidated before every completion)
             throw new ImapException.Bye("the selected mailbox was deleted");

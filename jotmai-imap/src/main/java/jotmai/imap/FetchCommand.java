@@ -79,11 +79,19 @@ final class FetchCommand {
                 || i instanceof FetchItem.Binary || i instanceof FetchItem.BinarySize || i instanceof FetchItem.Rfc822);
         Set<Long> seenNow = new HashSet<>();
         if (!view.readOnly && view.rights.has('s') && !uids.isEmpty() && items.stream().anyMatch(FetchItem::setsSeen)) {
-            FlagResult r = ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, Set.of(Flags.SEEN),
-                    OptionalLong.empty());
-            for (MessageMeta m : r.updated()) {
-                seenNow.add(m.uid());
-                view.ownFlagChanges.put(m.uid(), m.modSeq());
+            if (PrivateSeen.applies(view)) {
+                // issue 7: the reader's own \Seen on another user's mailbox
+                for (jotmai.store.SeenMark m : ctx.seen.setSeen(view, uids, true, OptionalLong.empty()).updated()) {
+                    seenNow.add(m.uid());
+                    view.ownFlagChanges.put(m.uid(), m.modSeq());
+                }
+            } else {
+                FlagResult r = ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, Set.of(Flags.SEEN),
+                        OptionalLong.empty());
+                for (MessageMeta m : r.updated()) {
+                    seenNow.add(m.uid());
+                    view.ownFlagChanges.put(m.uid(), m.modSeq());
+                }
             }
         }
         boolean hasFlags = items.stream().anyMatch(i -> i instanceof FetchItem.Flags);
@@ -91,7 +99,7 @@ final class FetchCommand {
         uids.stream().forEach(all::add);
         for (int from = 0; from < all.size(); from += BATCH) {
             List<Long> batch = all.subList(from, Math.min(all.size(), from + BATCH));
-            for (MessageMeta meta : ctx.mail.messages(view.mailboxId, UidSet.of(batch))) {
+            for (MessageMeta meta : ctx.seen.messages(view, UidSet.of(batch))) {
                 int seq = view.seqOf(meta.uid());
                 if (seq == 0 || meta.modSeq() <= changedSince) {
                     continue;

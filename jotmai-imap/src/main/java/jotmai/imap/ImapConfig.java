@@ -19,6 +19,8 @@ import jotmai.shared.net.ListenerConfig;
  * @param idleTimeout        longest IDLE before the server ends it with BYE (at least 30 min)
  * @param spoolDir           where literals above the memory threshold are streamed; null = system temp dir
  * @param serverName         name in the greeting and ID response
+ * @param perUserSeen        \Seen is kept per user on other users' mailboxes (issue 7; RFC 4314 §4 lets
+ *                           the server keep the "s" state per user); false: one \Seen shared by all
  */
 public record ImapConfig(
         ListenerConfig imap,
@@ -29,7 +31,8 @@ public record ImapConfig(
         Duration autologoutTimeout,
         Duration idleTimeout,
         Path spoolDir,
-        String serverName) {
+        String serverName,
+        boolean perUserSeen) {
 
     public static final long DEFAULT_APPEND_LIMIT = 50L * 1024 * 1024;
 
@@ -44,7 +47,8 @@ public record ImapConfig(
                 Duration.ofMinutes(30),
                 Duration.ofMinutes(30),
                 null,
-                "Jotmai");
+                "Jotmai",
+                true);
     }
 
     /** For tests: plain and TLS listeners on 127.0.0.1 with ephemeral ports. */
@@ -54,22 +58,27 @@ public record ImapConfig(
 
     public ImapConfig withListeners(ListenerConfig imap, ListenerConfig imaps) {
         return new ImapConfig(imap, imaps, allowPlaintextAuth, appendLimit, loginTimeout, autologoutTimeout,
-                idleTimeout, spoolDir, serverName);
+                idleTimeout, spoolDir, serverName, perUserSeen);
     }
 
     public ImapConfig withAllowPlaintextAuth(boolean allow) {
         return new ImapConfig(imap, imaps, allow, appendLimit, loginTimeout, autologoutTimeout, idleTimeout,
-                spoolDir, serverName);
+                spoolDir, serverName, perUserSeen);
     }
 
     public ImapConfig withTimeouts(Duration login, Duration autologout, Duration idle) {
         return new ImapConfig(imap, imaps, allowPlaintextAuth, appendLimit, login, autologout, idle, spoolDir,
-                serverName);
+                serverName, perUserSeen);
     }
 
     public ImapConfig withAppendLimit(long limit) {
         return new ImapConfig(imap, imaps, allowPlaintextAuth, limit, loginTimeout, autologoutTimeout, idleTimeout,
-                spoolDir, serverName);
+                spoolDir, serverName, perUserSeen);
+    }
+
+    public ImapConfig withPerUserSeen(boolean perUser) {
+        return new ImapConfig(imap, imaps, allowPlaintextAuth, appendLimit, loginTimeout, autologoutTimeout,
+                idleTimeout, spoolDir, serverName, perUser);
     }
 
     private static ListenerConfig listener(String name, InetSocketAddress address, boolean tls) {

@@ -57,11 +57,14 @@ final class MailboxCommands {
         MailboxStatus status = ctx.mail.status(mailbox.id());
         // UIDs and flags only (MailStore.flagRows): a 100,000-message mailbox is three arrays, not
         // 100,000 MessageMeta objects
-        FlagRows rows = ctx.mail.flagRows(mailbox.id());
+        // issue 7: on another user's mailbox the user's own \Seen (PrivateSeen), also for [UNSEEN]
+        long seenReader = ctx.seenReader(session.account().id(), mailbox.accountId());
+        FlagRows rows = ctx.seen.flagRows(mailbox.id(), seenReader);
         MailboxView view = new MailboxView(mailbox.id(), mailbox.name(), status.uidValidity(), readOnly,
                 rows.uids().clone(), status.highestModSeq());
         view.rights = access.rights();
         view.shared = !access.own();
+        view.seenReader = seenReader;
         long firstUnseen = 0;
         Set<Set<String>> seenFlagSets = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i = 0; i < rows.size(); i++) {
@@ -293,7 +296,9 @@ final class MailboxCommands {
                 case MESSAGES -> s.messages();
                 case UIDNEXT -> s.uidNext();
                 case UIDVALIDITY -> s.uidValidity();
-                case UNSEEN -> s.unseen();
+                // issue 7: per user on another user's mailbox
+                case UNSEEN -> ctx.seen.unseen(mailbox.id(), ctx.seenReader(session.account().id(),
+                        mailbox.accountId()), s.messages(), s.unseen());
                 case DELETED -> s.deleted();
                 case SIZE -> s.size();
                 case RECENT -> recent;

@@ -41,6 +41,11 @@ final class MailboxView {
     jotmai.store.Rights rights = jotmai.store.Rights.ALL;
     /** Another user's mailbox: {@link #rights} are read again before each command. */
     boolean shared;
+    /**
+     * The account whose own \Seen marks this view shows instead of the message's \Seen (issue 7, see
+     * {@link PrivateSeen}); 0 when the message flags are shown as they are.
+     */
+    long seenReader;
 
     MailboxView(long mailboxId, String name, long uidValidity, boolean readOnly, long[] initialUids, long modSeq) {
         this.mailboxId = mailboxId;

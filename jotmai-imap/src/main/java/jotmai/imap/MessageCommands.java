@@ -51,13 +51,14 @@ final class MessageCommands {
         if (uids.isEmpty()) {
             return Outcome.of(session);
         }
-        FlagResult result = AclFlags.all(view.rights)
+        FlagResult result = PrivateSeen.applies(view) ? storeAsReader(view, uids, command, flags)
+                : AclFlags.all(view.rights)
                 ? ctx.mail.updateFlags(view.mailboxId, uids, switch (command.mode()) {
                     case REPLACE -> FlagOperation.REPLACE;
                     case ADD -> FlagOperation.ADD;
                     case REMOVE -> FlagOperation.REMOVE;
                 }, flags, command.unchangedSince())
-                : storeRestricted(view, uids, command, flags);
+                : storeRestricted(view, view.rights, uids, command.mode(), flags, command.unchangedSince());
         Map<Long, MessageMeta> updated = new HashMap<>();
         for (MessageMeta m : result.updated()) {
             updated.put(m.uid(), m);
@@ -101,19 +102,20 @@ final class MessageCommands {
      * permitted flags not asked for" (the known keywords and system flags), so flags the user may not
      * touch keep their values.
      */
-    private FlagResult storeRestricted(MailboxView view, UidSet uids, Command.Store command, Set<String> flags) {
-        Set<String> permitted = AclFlags.permitted(view.rights, flags);
-        return switch (command.mode()) {
-            case ADD -> ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, permitted, command.unchangedSince());
+    private FlagResult storeRestricted(MailboxView view, jotmai.store.Rights rights, UidSet uids,
+                                       Command.StoreMode mode, Set<String> flags, OptionalLong unchangedSince) {
+        Set<String> permitted = AclFlags.permitted(rights, flags);
+        return switch (mode) {
+            case ADD -> ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, permitted, unchangedSince);
             case REMOVE -> ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.REMOVE, permitted,
-                    command.unchangedSince());
+                    unchangedSince);
             case REPLACE -> {
                 Set<String> clear = new java.util.LinkedHashSet<>(MailboxView.SYSTEM_FLAGS);
                 clear.addAll(view.keywords);
-                clear = AclFlags.permitted(view.rights, clear);
+                clear = AclFlags.permitted(rights, clear);
                 clear.removeIf(f -> permitted.stream().anyMatch(p -> p.equalsIgnoreCase(f)));
                 FlagResult added = ctx.mail.updateFlags(view.mailboxId, uids, FlagOperation.ADD, permitted,
-                        command.unchangedSince());
+                        unchangedSince);
                 UidSet rest = without(uids, added.modified());
                 FlagResult removed = rest.isEmpty() ? added
                         : ctx.mail.updateFlags(view.mailboxId, rest, FlagOperation.REMOVE, clear, OptionalLong.empty());
@@ -127,12 +129,56 @@ final class MessageCommands {
         };
     }
 
+    /**
+     * Issue 7: STORE by a user on another user's mailbox with per-user \Seen. \Seen goes to the user's
+     * own marks (needs "s", RFC 4314 §4), every other flag to the message as on any shared mailbox
+     * ({@link #storeRestricted}, without ever touching the owner's \Seen). UNCHANGEDSINCE (RFC 7162
+     * §3.1.3) is tested against the MODSEQ the user sees, the larger of the message's and its mark's.
+     * Two store calls: a crash between them may keep one half (flag changes are relaxed writes anyway).
+     */
+    private FlagResult storeAsReader(MailboxView view, UidSet uids, Command.Store command, Set<String> flags) {
+        boolean seenAsked = flags.stream().anyMatch(f -> f.equalsIgnoreCase(Flags.SEEN));
+        Set<String> others = new java.util.LinkedHashSet<>(flags);
+        others.removeIf(f -> f.equalsIgnoreCase(Flags.SEEN));
+        OptionalLong since = command.unchangedSince();
+        List<Long> modified = new ArrayList<>();
+        UidSet targets = uids;
+        if (since.isPresent()) {
+            for (MessageMeta m : ctx.seen.messages(view, uids)) {
+                if (m.modSeq() > since.getAsLong()) {
+                    modified.add(m.uid());
+                }
+            }
+            targets = without(uids, UidSet.of(modified));
+        }
+        java.util.SortedSet<Long> changed = new java.util.TreeSet<>();
+        jotmai.store.Rights othersRights = view.rights.minus(jotmai.store.Rights.of("s"));
+        boolean touchOthers = command.mode() == Command.StoreMode.REPLACE
+                ? othersRights.has('w') || othersRights.has('t') : !AclFlags.permitted(othersRights, others).isEmpty();
+        if (!targets.isEmpty() && touchOthers) {
+            FlagResult r = storeRestricted(view, othersRights, targets, command.mode(), others, since);
+            r.updated().forEach(m -> changed.add(m.uid()));
+            r.modified().stream().forEach(modified::add);
+            targets = without(targets, r.modified());
+        }
+        // ADD sets \Seen if asked, REMOVE clears it if asked, REPLACE sets it to whether it was asked
+        boolean touchSeen = view.rights.has('s') && (seenAsked || command.mode() == Command.StoreMode.REPLACE);
+        if (!targets.isEmpty() && touchSeen) {
+            boolean seen = command.mode() != Command.StoreMode.REMOVE && seenAsked;
+            jotmai.store.SeenUpdate s = ctx.seen.setSeen(view, targets, seen, since);
+            s.updated().forEach(m -> changed.add(m.uid()));
+            s.modified().stream().forEach(modified::add);
+        }
+        List<MessageMeta> updated = changed.isEmpty() ? List.of() : ctx.seen.messages(view, UidSet.of(changed));
+        return new FlagResult(updated, UidSet.of(modified));
+    }
+
     private void writeFlagsOf(MailboxView view, UidSet uids, Map<Long, MessageMeta> known, boolean withUid) {
         List<Long> missing = new ArrayList<>();
         uids.stream().filter(u -> !known.containsKey(u)).limit(10_000_000).forEach(missing::add);
         Map<Long, MessageMeta> all = new HashMap<>(known);
         for (int i = 0; i < missing.size(); i += BATCH) {
-            for (MessageMeta m : ctx.mail.messages(view.mailboxId, UidSet.of(missing.subList(i,
+            for (MessageMeta m : ctx.seen.messages(view, UidSet.of(missing.subList(i,
                     Math.min(missing.size(), i + BATCH))))) {
                 all.put(m.uid(), m);
             }
@@ -171,10 +217,16 @@ final class MessageCommands {
         if (uids.isEmpty()) {
             return new Outcome(session, null, "no messages");
         }
+        // issue 7: the copies keep \Seen as this user saw it (read before a MOVE removes the marks)
+        long targetReader = ctx.seenReader(session.account().id(), target.accountId());
+        Set<Long> seenBefore = PrivateSeen.applies(view) || targetReader != 0 ? seenAsUserSees(view, uids) : null;
         CopyResult result = command.move() ? ctx.mail.move(view.mailboxId, uids, target.id())
                 : ctx.mail.copy(view.mailboxId, uids, target.id());
         if (result.mappings().isEmpty()) {
             return new Outcome(session, null, "no messages");
+        }
+        if (seenBefore != null) {
+            carrySeen(view, target, targetReader, targetAccess.rights(), result, seenBefore);
         }
         List<Long> sources = result.mappings().stream().map(CopyResult.UidMapping::sourceUid).toList();
         List<Long> destinations = result.mappings().stream().map(CopyResult.UidMapping::destinationUid).toList();
@@ -206,6 +258,49 @@ final class MessageCommands {
         }
         if (!forbidden.isEmpty()) {
             ctx.mail.updateFlags(target.id(), UidSet.of(uids), FlagOperation.REMOVE, forbidden, OptionalLong.empty());
+        }
+    }
+
+    private Set<Long> seenAsUserSees(MailboxView view, UidSet uids) {
+        Set<Long> seen = new java.util.HashSet<>();
+        List<Long> all = new ArrayList<>();
+        uids.stream().limit(10_000_000).forEach(all::add);
+        for (int i = 0; i < all.size(); i += BATCH) {
+            for (MessageMeta m : ctx.seen.messages(view, UidSet.of(all.subList(i, Math.min(all.size(), i + BATCH))))) {
+                if (m.hasFlag(Flags.SEEN)) {
+                    seen.add(m.uid());
+                }
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * Issue 7: into another user's mailbox with per-user \Seen the user's \Seen becomes its own mark
+     * there (with "s" on the target; the copies' message flags stay as copied, the target owner's). Out
+     * of a mailbox where the user had its own \Seen into its own mailbox, the copies' \Seen flag is
+     * set to what the user saw.
+     */
+    private void carrySeen(MailboxView view, Mailbox target, long targetReader, jotmai.store.Rights targetRights,
+                           CopyResult result, Set<Long> seenBefore) {
+        List<Long> seen = new ArrayList<>();
+        List<Long> unseen = new ArrayList<>();
+        for (CopyResult.UidMapping m : result.mappings()) {
+            (seenBefore.contains(m.sourceUid()) ? seen : unseen).add(m.destinationUid());
+        }
+        if (targetReader != 0) {
+            if (targetRights.has('s') && !seen.isEmpty()) {
+                ctx.mail.setSeen(target.id(), targetReader, UidSet.of(seen), true, OptionalLong.empty());
+            }
+        } else if (PrivateSeen.applies(view)) {
+            if (!seen.isEmpty()) {
+                ctx.mail.updateFlags(target.id(), UidSet.of(seen), FlagOperation.ADD, Set.of(Flags.SEEN),
+                        OptionalLong.empty());
+            }
+            if (!unseen.isEmpty()) {
+                ctx.mail.updateFlags(target.id(), UidSet.of(unseen), FlagOperation.REMOVE, Set.of(Flags.SEEN),
+                        OptionalLong.empty());
+            }
         }
     }
 

@@ -29,7 +29,8 @@ final class Resync {
 
     /** RFC 7162 §3.2.5.1: after the usual SELECT responses, before the tagged OK. */
     void afterSelect(MailboxView view, Command.Qresync q) {
-        Changes changes = ctx.mail.changesSince(view.mailboxId, q.modSeq());
+        // issue 7: a reader's own \Seen changes count as changes of its view (PrivateSeen)
+        Changes changes = ctx.seen.changes(view, ctx.mail.changesSince(view.mailboxId, q.modSeq()), q.modSeq());
         List<Long> vanished = new ArrayList<>();
         List<MessageMeta> changed = new ArrayList<>();
         for (StoreChange change : changes.changes()) {

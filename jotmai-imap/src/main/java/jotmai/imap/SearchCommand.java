@@ -65,8 +65,8 @@ final class SearchCommand {
         if (FlagSearch.answers(command.key())) {
             // flags, UIDs, sequence numbers, MODSEQ: answered from UIDs and flags only (MailStore.flagRows)
             FlagRows rows = FlagSearch.implied(command.key())
-                    .map(f -> ctx.mail.flagRows(view.mailboxId, f.flag(), f.present()))
-                    .orElseGet(() -> ctx.mail.flagRows(view.mailboxId));
+                    .map(f -> ctx.seen.flagRows(view, f.flag(), f.present()))
+                    .orElseGet(() -> ctx.seen.flagRows(view)); // issue 7: a reader's own \Seen
             for (int i = 0; i < rows.size(); i++) {
                 long uid = rows.uids()[i];
                 if (view.seqOf(uid) > 0 && FlagSearch.matches(command.key(), rows, i, view, sets)) {
@@ -111,8 +111,8 @@ final class SearchCommand {
     private List<MessageMeta> select(MailboxView view, SearchKey key, Map<SearchKey, UidSet> sets) {
         TextLookups text = TextLookups.resolve(ctx.mail, view.mailboxId, key);
         List<MessageMeta> candidates = text.restriction(key)
-                .map(uids -> ctx.mail.messages(view.mailboxId, uids))
-                .orElseGet(() -> ctx.mail.messages(view.mailboxId));
+                .map(uids -> ctx.seen.messages(view, uids))
+                .orElseGet(() -> ctx.seen.messages(view));
         List<MessageMeta> result = new ArrayList<>();
         for (MessageMeta meta : candidates) {
             int seq = view.seqOf(meta.uid());

@@ -14,12 +14,15 @@ final class SessionContext {
     final ImapConfig config;
     /** RFC 2342 namespaces and RFC 4314 rights (issue 7). */
     final SharedNamespace shared;
+    /** Per-user \Seen on other users' mailboxes (issue 7): every flag read of a selected mailbox. */
+    final PrivateSeen seen;
     /** ENABLE IMAP4rev2 was sent (RFC 9051 §6.3.1): UTF-8 names, no \Recent, ESEARCH for SEARCH. */
     private boolean rev2;
 
     SessionContext(MailStore mail, ResponseWriter out, String sessionId, ImapConfig config, SharedNamespace shared) {
         this.shared = shared;
         this.mail = mail;
+        this.seen = new PrivateSeen(mail);
         this.out = out;
         this.sessionId = sessionId;
         this.config = config;
@@ -84,6 +87,14 @@ final class SessionContext {
 
     String wireName(String storeName) {
         return MailboxNames.toWire(storeName, rev2);
+    }
+
+    /**
+     * Whose \Seen marks a session of {@code accountId} uses on a mailbox of {@code ownerId}: its own on
+     * another user's mailbox when \Seen is per user (imap.shared-seen), else 0 (the message flags).
+     */
+    long seenReader(long accountId, long ownerId) {
+        return config.perUserSeen() && accountId != ownerId ? accountId : 0;
     }
 
     /** The mailbox of an existing name, else NO [NONEXISTENT] (or [TRYCREATE] for COPY/APPEND targets). */

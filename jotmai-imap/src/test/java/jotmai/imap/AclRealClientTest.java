@@ -90,10 +90,16 @@ class AclRealClientTest {
             Folder teamFolder = sharedNs[0].getFolder("Team");
             inbox.copyMessages(new Message[] {first}, teamFolder); // "i" on the shared folder
             inbox.close(false);
-            assertThat(fx.store.mail().messages(fx.inbox(bob).id()).get(0).flags()).containsExactly("\\Seen");
+            // issue 7: Alice's \Seen is her own; Bob's flags stay as they were, and STATUS counts per user
+            assertThat(fx.store.mail().messages(fx.inbox(bob).id()).get(0).flags()).isEmpty();
+            assertThat(fx.store.mail().seenMarks(fx.inbox(bob).id(), alice.id(), jotmai.store.UidSet.ALL))
+                    .extracting(jotmai.store.SeenMark::uid).containsExactly(1L);
+            assertThat(inbox.getUnreadMessageCount()).isEqualTo(1);
+            assertThat(bobInbox.getUnreadMessageCount()).isEqualTo(2);
             teamFolder.open(Folder.READ_ONLY);
             assertThat(teamFolder.getMessageCount()).isEqualTo(1);
             assertThat(teamFolder.getMessage(1).getSubject()).isEqualTo("message 1");
+            assertThat(teamFolder.getMessage(1).isSet(Flags.Flag.SEEN)).as("the copy keeps Alice's view").isTrue();
             teamFolder.close(false);
         } finally {
             aliceStore.close();

@@ -210,8 +210,11 @@ class AclTest {
                 jotmai.store.FlagOperation.ADD, java.util.Set.of("\\Seen"), java.util.OptionalLong.empty());
         try (ImapTestClient a = login("alice")) {
             a.command("SELECT " + BOB_INBOX);
+            // issue 7: Bob's \Seen is his (per-user \Seen); Alice's replace leaves it alone
             assertThat(a.command("STORE 1 FLAGS (\\Flagged)")).containsExactly(
-                    "* 1 FETCH (FLAGS (\\Seen \\Flagged))", "t3 OK STORE completed");
+                    "* 1 FETCH (FLAGS (\\Flagged))", "t3 OK STORE completed");
+            assertThat(fx.store.mail().messages(fx.inbox(bob).id()).get(0).flags())
+                    .containsExactlyInAnyOrder("\\Seen", "\\Flagged");
             assertThat(ImapTestClient.last(a.command("APPEND " + BOB_INBOX + " (\\Seen \\Answered) {"
                     + ImapFixture.message(2).length() + "+}\r\n" + ImapFixture.message(2))))
                     .contains("OK [APPENDUID");

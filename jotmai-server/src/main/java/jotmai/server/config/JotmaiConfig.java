@@ -55,7 +55,7 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
 
     /** IMAP settings beyond the listeners (see docs/CONFIG.md for each). */
     public record ImapSettings(long appendLimit, Duration loginTimeout, Duration autologoutTimeout,
-                               Duration idleTimeout) {}
+                               Duration idleTimeout, boolean perUserSeen) {}
 
     /** POP3 settings beyond the listeners (see docs/CONFIG.md for each). */
     public record Pop3Settings(boolean hideSeenOverImap, OptionalInt expireDays, Duration loginDelay, boolean apop) {}
@@ -137,7 +137,8 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                         v.get(ProtocolKeys.SMTP_COMMAND_TIMEOUT), v.get(ProtocolKeys.SMTP_DATA_TIMEOUT),
                         v.get(ProtocolKeys.SMTP_DKIM_VERIFY), v.get(ProtocolKeys.SMTP_AUTHSERV_ID).trim()),
                 new ImapSettings(v.get(ProtocolKeys.IMAP_APPEND_LIMIT), v.get(ProtocolKeys.IMAP_LOGIN_TIMEOUT),
-                        v.get(ProtocolKeys.IMAP_AUTOLOGOUT), v.get(ProtocolKeys.IMAP_IDLE_TIMEOUT)),
+                        v.get(ProtocolKeys.IMAP_AUTOLOGOUT), v.get(ProtocolKeys.IMAP_IDLE_TIMEOUT),
+                        perUserSeen(v.get(ProtocolKeys.IMAP_SHARED_SEEN))),
                 new Pop3Settings(v.get(ProtocolKeys.POP3_HIDE_SEEN_OVER_IMAP), v.get(ProtocolKeys.POP3_EXPIRE_DAYS),
                         v.get(ProtocolKeys.POP3_LOGIN_DELAY), v.get(ProtocolKeys.POP3_APOP)),
                 DeliverySettingsParser.parse(v));
@@ -145,6 +146,16 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
 
     public ListenerSettings listener(ListenerDef def) {
         return listeners.stream().filter(l -> l.def().equals(def)).findFirst().orElseThrow();
+    }
+
+    /** imap.shared-seen: per-user (issue 7 default) or shared. */
+    private static boolean perUserSeen(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "per-user" -> true;
+            case "shared" -> false;
+            default -> throw new ConfigException("imap.shared-seen = '" + value
+                    + "' is not supported (use per-user or shared)");
+        };
     }
 
     /** A path-valued setting; blank means unset, an impossible path is a {@link ConfigException}. */

@@ -64,10 +64,15 @@ final class ProtocolKeys {
     static final ConfigKey<Duration> IMAP_IDLE_TIMEOUT = new ConfigKey<>("imap.idle-timeout", ValueType.DURATION,
             "30m", "Longest IDLE before the server ends it (clients re-issue IDLE; at least 30 minutes).");
 
+    static final ConfigKey<String> IMAP_SHARED_SEEN = new ConfigKey<>("imap.shared-seen", ValueType.STRING,
+            "per-user", "\\Seen on mailboxes shared with other users (RFC 4314): `per-user` (each user who is not "
+                    + "the owner keeps its own read state; the other flags are shared) or `shared` (one \\Seen "
+                    + "for everyone, as the owner sees it).");
+
     static final List<ConfigKey<?>> ALL = List.of(AUTH_ALLOW_PLAINTEXT, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS,
             SMTP_TRUSTED_NETWORKS, SMTP_RESTRICT_SENDERS, SMTP_MESSAGES_PER_HOUR, SMTP_GREETING_DELAY,
             SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, SMTP_DKIM_VERIFY, SMTP_AUTHSERV_ID, IMAP_APPEND_LIMIT,
-            IMAP_LOGIN_TIMEOUT, IMAP_AUTOLOGOUT, IMAP_IDLE_TIMEOUT, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS,
+            IMAP_LOGIN_TIMEOUT, IMAP_AUTOLOGOUT, IMAP_IDLE_TIMEOUT, IMAP_SHARED_SEEN, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS,
             POP3_LOGIN_DELAY, POP3_APOP);
 
     private ProtocolKeys() {

@@ -104,6 +104,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sharedSeenIsPerUserByDefaultAndCanBeShared() {
+        assertThat(ConfigLoader.load(Optional.empty(), List.of()).imap().perUserSeen()).isTrue();
+        assertThat(ConfigLoader.load(Optional.empty(), List.of("imap.shared-seen = shared")).imap().perUserSeen())
+                .isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("imap.shared-seen=everyone")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("per-user or shared");
+    }
+
+    @Test
     void certificateWithoutKeyIsRejected() {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("tls.cert=/etc/cert.pem")))
                 .isInstanceOf(ConfigException.class).hasMessage("tls.cert and tls.key must be set together");
