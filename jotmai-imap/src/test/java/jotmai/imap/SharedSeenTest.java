@@ -133,6 +133,28 @@ class SharedSeenTest {
     }
 
     @Test
+    void aReadersSeenChangeWakesOnlyThatReadersIdlingSessions() throws Exception {
+        start(ImapConfig.loopback(), "lrswite");
+        try (ImapTestClient b = open("bob"); ImapTestClient a1 = open("alice"); ImapTestClient a2 = open("alice");
+             ImapTestClient c = open("carol")) {
+            a2.send("i1 IDLE");
+            assertThat(a2.readLine()).startsWith("+ ");
+            c.send("i1 IDLE");
+            assertThat(c.readLine()).startsWith("+ ");
+            a1.command("STORE 1 +FLAGS.SILENT (\\Seen)");
+            assertThat(a2.readLine()).isEqualTo("* 1 FETCH (UID 1 FLAGS (\\Seen))");
+            // Carol's first wake-up is Bob's shared change, nothing about Alice's \Seen before it
+            b.command("STORE 2 +FLAGS.SILENT (\\Flagged)");
+            assertThat(c.readLine()).isEqualTo("* 2 FETCH (UID 2 FLAGS (\\Flagged))");
+            assertThat(a2.readLine()).isEqualTo("* 2 FETCH (UID 2 FLAGS (\\Flagged))");
+            for (ImapTestClient idler : List.of(a2, c)) {
+                idler.send("DONE");
+                assertThat(idler.readLine()).isEqualTo("i1 OK IDLE completed");
+            }
+        }
+    }
+
+    @Test
     void selectReportsTheUsersOwnFirstUnseenMessage() throws Exception {
         start(ImapConfig.loopback(), "lrswite");
         try (ImapTestClient b = open("bob"); ImapTestClient a = open("alice")) {

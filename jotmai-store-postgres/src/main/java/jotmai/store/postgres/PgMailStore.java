@@ -434,7 +434,8 @@ final class PgMailStore implements MailStore {
 
     @Override
     public SeenUpdate setSeen(long mailboxId, long readerId, UidSet uids, boolean seen, OptionalLong unchangedSince) {
-        return db.tx(tx -> PgSeenMarks.set(tx, mailboxId, readerId, uids, seen, unchangedSince));
+        // flag-only, like updateFlags: acknowledged before the WAL flush (Db.txRelaxed)
+        return db.txRelaxed(tx -> PgSeenMarks.set(tx, mailboxId, readerId, uids, seen, unchangedSince));
     }
 
     @Override
