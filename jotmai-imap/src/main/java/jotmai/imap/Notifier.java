@@ -143,9 +143,13 @@ final class Notifier implements AutoCloseable {
      */
     void deliver(SessionState state, ChangeSync sync, FetchCommand fetch, boolean inIdle) {
         watchSelected(state);
-        if (rung.isEmpty()) {
-            return;
+        // a list change may add mailboxes to look at in the same delivery: a bounded second pass
+        for (int pass = 0; pass < 3 && !rung.isEmpty(); pass++) {
+            deliverOnce(state, sync, fetch, inIdle);
         }
+    }
+
+    private void deliverOnce(SessionState state, ChangeSync sync, FetchCommand fetch, boolean inIdle) {
         Set<Long> keys = new HashSet<>(rung);
         rung.removeAll(keys);
         if (keys.stream().anyMatch(k -> k < 0)) {
@@ -312,6 +316,13 @@ final class Notifier implements AutoCloseable {
                 }
             }
             Watched w = watched.getOrDefault(v.mailbox().id(), new Watched(v.mailbox().id(), v.name(), g.get()));
+            if (!initial && w.last == null && !lastNames.containsKey(w.id)) {
+                // created since the last look: compare with an empty mailbox, so that a message appended
+                // right after the CREATE (before this session read the list) is still announced
+                Mailbox m = v.mailbox();
+                w.last = new MailboxStatus(0, 0, 0, 0, 1, m.uidValidity(), m.highestModSeq());
+                rung.add(w.id);
+            }
             w.name = v.name();
             w.group = g.get();
             next.put(w.id, w);
