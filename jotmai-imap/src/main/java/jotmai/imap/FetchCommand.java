@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -95,10 +96,13 @@ final class FetchCommand {
             }
         }
         boolean hasFlags = items.stream().anyMatch(i -> i instanceof FetchItem.Flags);
+        boolean hasThreadId = items.stream().anyMatch(i -> i instanceof FetchItem.ThreadId);
         List<Long> all = new ArrayList<>();
         uids.stream().forEach(all::add);
         for (int from = 0; from < all.size(); from += BATCH) {
             List<Long> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+            // RFC 8474 §5.2: one store read per batch for the thread ids
+            Map<Long, Long> threads = hasThreadId ? ctx.mail.threadIds(view.mailboxId, UidSet.of(batch)) : Map.of();
             for (MessageMeta meta : ctx.seen.messages(view, UidSet.of(batch))) {
                 int seq = view.seqOf(meta.uid());
                 if (seq == 0 || meta.modSeq() <= changedSince) {
@@ -106,14 +110,14 @@ final class FetchCommand {
                 }
                 ParsedMessage structure = needsStructure ? ctx.mail.structure(meta.blob()) : null;
                 boolean addFlags = !hasFlags && seenNow.contains(meta.uid());
-                writeMessage(view, seq, meta, structure, items, addFlags);
+                writeMessage(view, seq, meta, structure, items, addFlags, threads.get(meta.uid()));
             }
         }
         return Outcome.of(session);
     }
 
     private void writeMessage(MailboxView view, int seq, MessageMeta meta, ParsedMessage structure,
-                              List<FetchItem> items, boolean addFlags) {
+                              List<FetchItem> items, boolean addFlags, Long threadId) {
         sync.noteKeywords(view, meta.flags());
         // BINARY content is decoded before the line starts, so a decoding failure can still become a NO
         List<Object> prepared = new ArrayList<>(items.size());
@@ -127,7 +131,7 @@ final class FetchCommand {
                 if (i > 0) {
                     out.sp();
                 }
-                writeItem(view, meta, structure, items.get(i), (Decoded) prepared.get(i));
+                writeItem(view, meta, structure, items.get(i), (Decoded) prepared.get(i), threadId);
             }
             if (addFlags) {
                 out.sp().atom("FLAGS ");
@@ -146,12 +150,15 @@ final class FetchCommand {
         }
     }
 
-    private void writeItem(MailboxView view, MessageMeta meta, ParsedMessage structure, FetchItem item, Decoded decoded) {
+    private void writeItem(MailboxView view, MessageMeta meta, ParsedMessage structure, FetchItem item, Decoded decoded,
+                           Long threadId) {
         switch (item) {
             case FetchItem.Uid u -> out.atom("UID ").number(meta.uid());
             case FetchItem.ModSeq m -> out.atom("MODSEQ (").number(meta.modSeq()).atom(")");
             case FetchItem.EmailId e -> out.atom("EMAILID ").atom(ObjectIds.parenthesized(ObjectIds.emailId(meta.blob())));
-            case FetchItem.ThreadId t -> out.atom("THREADID NIL"); // RFC 8474 §5.2: no thread ids kept
+            // RFC 8474 §5.2: NIL only if the message vanished between the two reads
+            case FetchItem.ThreadId t -> out.atom("THREADID ")
+                    .atom(threadId == null ? "NIL" : ObjectIds.parenthesized(ObjectIds.threadId(threadId)));
             case FetchItem.SaveDate d -> out.atom("SAVEDATE \"") // RFC 8514 §4
                     .atom(Dates.formatDateTime(meta.saveDate().atZone(ZoneOffset.UTC))).atom("\"");
             case FetchItem.Flags f -> {

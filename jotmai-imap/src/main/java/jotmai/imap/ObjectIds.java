@@ -16,7 +16,8 @@ import jotmai.store.Mailbox;
  *       a backend might reuse after a DELETE never names two different mailboxes (§4.1).</li>
  *   <li>EMAILID: the stored blob, shared by COPY, MOVE and multi-recipient delivery of the same bytes
  *       (§5.1 allows, and MOVE requires, the same id for the same immutable message).</li>
- *   <li>THREADID: NIL, which §5.2 allows for servers that do not keep thread ids.</li>
+ *   <li>THREADID: "T" and the store's thread id, assigned when the message is stored from its
+ *       In-Reply-To/References (see {@code MailStore.threadIds}); COPY and MOVE keep it (§5.2).</li>
  * </ul>
  */
 final class ObjectIds {
@@ -39,6 +40,23 @@ final class ObjectIds {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String threadId(long threadId) {
+        return "T" + threadId;
+    }
+
+    /** The store's thread id named by a THREADID the client sent (§5.3 SEARCH THREADID); -1 if none. */
+    static long parseThreadId(String objectId) {
+        if (objectId.length() < 2 || objectId.length() > 19 || objectId.charAt(0) != 'T') {
+            return -1;
+        }
+        for (int i = 1; i < objectId.length(); i++) {
+            if (objectId.charAt(i) < '0' || objectId.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(objectId, 1, objectId.length(), 10);
     }
 
     /** RFC 8474 §4: "(" objectid ")" as in MAILBOXID and EMAILID responses. */

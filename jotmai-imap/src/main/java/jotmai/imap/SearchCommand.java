@@ -210,6 +210,11 @@ final class SearchCommand {
         switch (key) {
             case SearchKey.Sequence s -> sets.put(key, resolveLenient(view, s.set(), false));
             case SearchKey.Uid u -> sets.put(key, resolveLenient(view, u.set(), true));
+            case SearchKey.ObjectId o when o.thread() -> {
+                // RFC 8474 §5.3 THREADID: one indexed read of the thread's members in this mailbox
+                long threadId = ObjectIds.parseThreadId(o.id());
+                sets.put(key, threadId < 0 ? UidSet.EMPTY : ctx.mail.threadMembers(view.mailboxId, threadId));
+            }
             case SearchKey.Not n -> resolveSets(n.key(), view, sets);
             case SearchKey.Or o -> {
                 resolveSets(o.left(), view, sets);
@@ -274,7 +279,8 @@ final class SearchCommand {
             case SearchKey.Sequence s -> sets.get(key).contains(c.meta.uid());
             case SearchKey.Uid u -> sets.get(key).contains(c.meta.uid());
             case SearchKey.ModSeq m -> c.meta.modSeq() >= m.modSeq();
-            case SearchKey.ObjectId o -> !o.thread() && ObjectIds.emailId(c.meta.blob()).equals(o.id());
+            case SearchKey.ObjectId o -> o.thread() ? sets.get(key).contains(c.meta.uid())
+                    : ObjectIds.emailId(c.meta.blob()).equals(o.id());
             case SearchKey.Size s -> s.larger() ? c.meta.size() > s.octets() : c.meta.size() < s.octets();
             case SearchKey.Date d -> compare(d, dateOf(d.field(), c));
             case SearchKey.Header h -> c.indexed(key) != TextLookups.Decision.NO_MATCH

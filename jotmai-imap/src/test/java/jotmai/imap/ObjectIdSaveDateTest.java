@@ -67,20 +67,47 @@ class ObjectIdSaveDateTest {
     }
 
     @Test
-    void emailIdFollowsACopyAndIsSearchableAndThreadIdIsNil() throws Exception {
+    void emailIdFollowsACopyAndIsSearchable() throws Exception {
         try (ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test")) {
             c.command("SELECT INBOX");
             List<String> fetch = c.command("FETCH 1:2 (EMAILID THREADID)");
             String first = find(EMAILID, fetch.subList(0, 1));
             String second = find(EMAILID, fetch.subList(1, 2));
             assertThat(first).isNotEqualTo(second);
-            assertThat(fetch.get(0)).contains("THREADID NIL");
+            assertThat(fetch.get(0)).containsPattern("THREADID \\(T[0-9]+\\)");
             c.command("COPY 2 Trash");
             c.command("SELECT Trash");
             assertThat(find(EMAILID, c.command("FETCH 1 (EMAILID)"))).isEqualTo(second);
             c.command("SELECT INBOX");
             assertThat(c.command("SEARCH EMAILID " + second)).contains("* SEARCH 2");
-            assertThat(c.command("SEARCH THREADID T1")).contains("* SEARCH");
+            assertThat(c.command("SEARCH THREADID Tbogus")).contains("* SEARCH");
+        }
+    }
+
+    private static final Pattern THREADID = Pattern.compile("THREADID \\(([A-Za-z0-9_-]+)\\)");
+
+    private static String mail(String id, String inReplyTo) {
+        return "From: a@example.org\r\nTo: alice@example.test\r\nSubject: t\r\nMessage-ID: <" + id + ">\r\n"
+                + (inReplyTo == null ? "" : "In-Reply-To: <" + inReplyTo + ">\r\n") + "\r\nbody\r\n";
+    }
+
+    @Test
+    void aReplyGetsTheThreadIdOfItsParentWhichCopyKeepsAndSearchFinds() throws Exception {
+        fx.deliver(alice, mail("root@x", null));        // 3
+        fx.deliver(alice, mail("reply@x", "root@x"));   // 4
+        fx.deliver(alice, mail("other@x", null));       // 5
+        try (ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test")) {
+            c.command("SELECT INBOX");
+            List<String> fetch = c.command("FETCH 3:5 (THREADID)");
+            String root = find(THREADID, fetch.subList(0, 1));
+            assertThat(find(THREADID, fetch.subList(1, 2))).isEqualTo(root);
+            assertThat(find(THREADID, fetch.subList(2, 3))).isNotEqualTo(root);
+            assertThat(c.command("SEARCH THREADID " + root)).contains("* SEARCH 3 4");
+            assertThat(c.command("UID SEARCH NOT THREADID " + root)).contains("* SEARCH 1 2 5");
+            c.command("MOVE 4 Trash");
+            c.command("SELECT Trash");
+            assertThat(find(THREADID, c.command("UID FETCH 1 (THREADID)"))).isEqualTo(root);
+            assertThat(c.command("SEARCH THREADID " + root)).contains("* SEARCH 1");
         }
     }
 

@@ -222,6 +222,18 @@ public interface MailStore {
     SeenUpdate setSeen(long mailboxId, long readerId, UidSet uids, boolean seen, OptionalLong unchangedSince);
 
     /**
+     * RFC 8474 §5.2 THREADID: the thread id of each message of the mailbox whose UID is in the set
+     * (absent UIDs are left out). A message gets its thread id when it is stored (delivery, APPEND):
+     * the thread of a message of the same account that it references (In-Reply-To, References, see
+     * {@link jotmai.store.support.ThreadKeys}), else a new one; COPY and MOVE keep it. Ids are
+     * positive and never name two threads.
+     */
+    Map<Long, Long> threadIds(long mailboxId, UidSet uids);
+
+    /** RFC 8474 §5.3 SEARCH THREADID: the UIDs of the mailbox's messages in the thread (one indexed read). */
+    UidSet threadMembers(long mailboxId, long threadId);
+
+    /**
      * RFC 3501 \Recent: atomically claims the messages no session has seen yet. Returns the UIDs that
      * are recent for the calling session; later callers do not get them again.
      */

@@ -133,17 +133,21 @@ final class MessageRows {
     }
 
     static MessageMeta insert(Tx tx, long mailboxId, long uid, long modSeq, Set<String> flags, Instant internalDate,
-                              long size, String blobId) throws SQLException {
-        return insert(tx, mailboxId, uid, modSeq, flags, internalDate, size, blobId, true);
+                              long size, String blobId, long threadId) throws SQLException {
+        return insert(tx, mailboxId, uid, modSeq, flags, internalDate, size, blobId, true, threadId);
     }
 
-    /** As above; {@code recent} false only for imported messages a session already saw (RFC 3501 §2.3.2). */
+    /**
+     * As above; {@code recent} false only for imported messages a session already saw (RFC 3501 §2.3.2).
+     * {@code threadId}: see {@link Threads}.
+     */
     static MessageMeta insert(Tx tx, long mailboxId, long uid, long modSeq, Set<String> flags, Instant internalDate,
-                              long size, String blobId, boolean recent) throws SQLException {
+                              long size, String blobId, boolean recent, long threadId) throws SQLException {
         Instant internal = internalDate.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         try (PreparedStatement ps = tx.c().prepareStatement("""
                 INSERT INTO messages(account_id, mailbox_id, uid, modseq, added_modseq, flags, seen, deleted, recent,
-                  internal_date, save_date, size, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                  internal_date, save_date, size, blob_id, thread_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setLong(1, MailboxIds.accountOf(mailboxId));
             ps.setLong(2, mailboxId);
             ps.setLong(3, uid);
@@ -157,6 +161,7 @@ final class MessageRows {
             ps.setObject(11, BlobRows.timestamp(tx.now()));
             ps.setLong(12, size);
             ps.setString(13, blobId);
+            ps.setLong(14, threadId);
             ps.executeUpdate();
         }
         return new MessageMeta(mailboxId, uid, modSeq, flags, internal, tx.now(), size, BlobRows.ref(blobId));

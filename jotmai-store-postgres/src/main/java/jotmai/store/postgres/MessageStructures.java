@@ -12,6 +12,7 @@ import jotmai.message.ParsedMessage;
 import jotmai.message.StructureCodec;
 import jotmai.store.MessageSource;
 import jotmai.store.StoreException;
+import jotmai.store.support.ThreadKeys;
 
 /**
  * Parse once at append: one pass over the message computes its structure ({@link MessageParser},
@@ -22,8 +23,11 @@ final class MessageStructures {
 
     private MessageStructures() {}
 
-    /** A message ready to store: blob id, size and encoded structure. */
-    record Prepared(String blobId, long size, byte[] structure) {}
+    /**
+     * A message ready to store: blob id, size, encoded structure and the ids that place it in a thread
+     * (RFC 8474 §5.2; {@link ThreadKeys#NONE} for queue-only blobs).
+     */
+    record Prepared(String blobId, long size, byte[] structure, ThreadKeys threadKeys) {}
 
     static Prepared prepare(MessageSource source) {
         MessageDigest sha = sha256();
@@ -37,7 +41,8 @@ final class MessageStructures {
             throw new StoreException.Invalid("message size " + parsed.size() + " differs from the announced "
                     + source.size());
         }
-        return new Prepared(HexFormat.of().formatHex(sha.digest()), parsed.size(), StructureCodec.encode(parsed));
+        return new Prepared(HexFormat.of().formatHex(sha.digest()), parsed.size(), StructureCodec.encode(parsed),
+                ThreadKeys.of(parsed));
     }
 
     /** Hash only (queued messages are not parsed). */
@@ -49,7 +54,7 @@ final class MessageStructures {
         } catch (IOException e) {
             throw new StoreException.Unavailable("cannot read the message", e);
         }
-        return new Prepared(HexFormat.of().formatHex(sha.digest()), size, null);
+        return new Prepared(HexFormat.of().formatHex(sha.digest()), size, null, ThreadKeys.NONE);
     }
 
     static MessageDigest sha256() {

@@ -84,11 +84,14 @@ final class MessageWrites {
                 AccountRows.charge(tx.c(), e.getKey(), size * e.getValue(), e.getValue(), size);
             }
             AppendResult[] results = new AppendResult[targets.size()];
+            Map<Long, Long> threadPerAccount = new HashMap<>();
             for (int i : order) {
                 long mailboxId = targets.get(i).mailboxId();
+                long threadId = Threads.assignOnce(tx.c(), threadPerAccount, MailboxIds.accountOf(mailboxId),
+                        prepared.threadKeys());
                 MailboxRows.Allocation a = MailboxRows.allocate(tx.c(), mailboxId, 1, Counts.of(flags.get(i), size));
                 MessageMeta meta = MessageRows.insert(tx, mailboxId, a.firstUid(), a.modSeq(), flags.get(i),
-                        internalDate, size, prepared.blobId());
+                        internalDate, size, prepared.blobId(), threadId);
                 results[i] = new AppendResult(mailboxId, a.uidValidity(), a.firstUid(), a.modSeq(), meta);
                 tx.ring(mailboxId);
             }
@@ -151,11 +154,14 @@ final class MessageWrites {
             AccountRows.charge(tx.c(), target.accountId(), bytes, rows.size(), largest);
         }
         Counts counts = Counts.of(rows);
+        // RFC 8474 §5.2: a copy stays in its thread
+        Map<Long, Long> threads = Threads.of(tx.c(), source.id(), UidSet.of(rows.stream().map(MessageMeta::uid).toList()));
         MailboxRows.Allocation a = MailboxRows.allocate(tx.c(), target.id(), rows.size(), counts);
         List<CopyResult.UidMapping> mappings = new ArrayList<>();
         long uid = a.firstUid();
         for (MessageMeta m : rows) {
-            MessageRows.insert(tx, target.id(), uid, a.modSeq(), m.flags(), m.internalDate(), m.size(), m.blob().id());
+            MessageRows.insert(tx, target.id(), uid, a.modSeq(), m.flags(), m.internalDate(), m.size(), m.blob().id(),
+                    threads.get(m.uid()));
             mappings.add(new CopyResult.UidMapping(m.uid(), uid));
             uid++;
         }

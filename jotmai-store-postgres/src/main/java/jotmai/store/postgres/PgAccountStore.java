@@ -250,6 +250,7 @@ final class PgAccountStore implements AccountStore {
             for (String sql : List.of("DELETE FROM subscriptions WHERE account_id = ?",
                     "DELETE FROM account_state WHERE account_id = ?", "DELETE FROM login_records WHERE account_id = ?",
                     "DELETE FROM metadata WHERE account_id = ?", "DELETE FROM seen_marks WHERE reader_id = ?",
+                    "DELETE FROM thread_refs WHERE account_id = ?",
                     "DELETE FROM accounts WHERE id = ?")) {
                 try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
                     ps.setLong(1, accountId);

@@ -443,6 +443,22 @@ final class PgMailStore implements MailStore {
         return writes.claimRecent(mailboxId);
     }
 
+    @Override
+    public Map<Long, Long> threadIds(long mailboxId, UidSet uids) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            return Threads.of(c, mailboxId, uids);
+        });
+    }
+
+    @Override
+    public UidSet threadMembers(long mailboxId, long threadId) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            return Threads.members(c, mailboxId, threadId);
+        });
+    }
+
     /** Reads the unclaimed \Recent UIDs; a plain read, so EXAMINE and STATUS never claim them. */
     @Override
     public UidSet recent(long mailboxId) {

@@ -109,8 +109,9 @@ final class PgStoreImport implements StoreImport {
                 throw new StoreException.AlreadyExists("UID " + uid + " exists in mailbox " + mailboxId);
             }
             long modSeq = MailboxRows.allocate(tx.c(), mailboxId, 0, Counts.of(canonical, size)).modSeq();
+            long threadId = Threads.assign(tx.c(), accountId, prepared.threadKeys());
             MessageMeta meta = MessageRows.insert(tx, mailboxId, uid, modSeq, canonical, internalDate, size,
-                    prepared.blobId(), recent);
+                    prepared.blobId(), recent, threadId);
             try (PreparedStatement ps = tx.c().prepareStatement("""
                     UPDATE mailboxes SET uid_next = greatest(uid_next, ?) WHERE account_id = ? AND id = ?""")) {
                 ps.setLong(1, uid + 1);

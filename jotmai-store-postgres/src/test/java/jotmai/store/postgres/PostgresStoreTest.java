@@ -16,6 +16,7 @@ import jotmai.store.contract.MessageContract;
 import jotmai.store.contract.QueueStoreContract;
 import jotmai.store.contract.RecipientResolverContract;
 import jotmai.store.contract.SearchTextContract;
+import jotmai.store.contract.ThreadIdContract;
 import jotmai.store.contract.ThrottleStoreContract;
 
 /**
@@ -24,7 +25,8 @@ import jotmai.store.contract.ThrottleStoreContract;
  */
 class PostgresStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
         CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
-        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract {
+        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract,
+        ThreadIdContract {
 
     static PostgresConfig config;
     static PostgresStore store;

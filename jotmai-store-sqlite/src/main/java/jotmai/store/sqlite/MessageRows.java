@@ -35,7 +35,7 @@ final class MessageRows {
     private MessageRows() {}
 
     /** One stored message with the columns that writes need besides its meta. */
-    record Row(MessageMeta meta, long blobId, String storedFlags) {}
+    record Row(MessageMeta meta, long blobId, String storedFlags, long threadId) {}
 
     static MessageMeta map(ResultSet rs) throws SQLException {
         return new MessageMeta(rs.getLong(1), rs.getLong(2), rs.getLong(3), FlagCodec.decode(rs.getString(4)),
@@ -45,7 +45,8 @@ final class MessageRows {
 
     /** Messages of the mailbox in {@code uids} (all when null), in UID order, optionally only \Deleted. */
     static List<Row> select(Connection c, long mailboxId, UidSet uids, boolean onlyDeleted) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ?");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + Threads.THREAD_ID
+                + " FROM message WHERE mailbox_id = ?");
         if (onlyDeleted) {
             sql.append(" AND deleted = 1");
         }
@@ -82,7 +83,7 @@ final class MessageRows {
                 while (rs.next()) {
                     MessageMeta meta = map(rs);
                     if (!filterInJava || uids.contains(meta.uid())) {
-                        out.add(new Row(meta, rs.getLong(8), rs.getString(4)));
+                        out.add(new Row(meta, rs.getLong(8), rs.getString(4), rs.getLong(9)));
                     }
                 }
             }
@@ -166,10 +167,10 @@ final class MessageRows {
     }
 
     static MessageMeta insert(Tx tx, long mailboxId, long uid, long modSeq, Set<String> flags, long internalMs,
-                              long size, long blobId) throws SQLException {
+                              long size, long blobId, long threadId) throws SQLException {
         try (PreparedStatement ps = tx.c().prepareStatement("""
                 INSERT INTO message(mailbox_id, uid, modseq, added_modseq, flags, seen, deleted, recent,
-                  internal_ms, save_ms, size, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""")) {
+                  internal_ms, save_ms, size, blob_id, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)""")) {
             ps.setLong(1, mailboxId);
             ps.setLong(2, uid);
             ps.setLong(3, modSeq);
@@ -181,6 +182,7 @@ final class MessageRows {
             ps.setLong(9, tx.now());
             ps.setLong(10, size);
             ps.setLong(11, blobId);
+            ps.setLong(12, threadId);
             ps.executeUpdate();
         }
         return new MessageMeta(mailboxId, uid, modSeq, flags, Instant.ofEpochMilli(internalMs),

@@ -48,7 +48,8 @@ final class MessageWrites {
             flags.add(StoredFlags.canonical(t.flags()));
         }
         long size = source.size();
-        byte[] structure = MessageStructures.parseAndEncode(source);
+        MessageStructures.Parsed parsed = MessageStructures.parse(source);
+        byte[] structure = parsed.structure();
         long internalMs = internalDate.toEpochMilli();
         return writer.write(tx -> {
             Map<Long, Long> bytesPerAccount = new LinkedHashMap<>();
@@ -63,11 +64,13 @@ final class MessageWrites {
             }
             long blobId = BlobTable.insert(tx, source, size, structure, targets.size());
             List<AppendResult> results = new ArrayList<>();
+            Map<Long, Long> threadPerAccount = new HashMap<>();
             for (int i = 0; i < targets.size(); i++) {
                 long mailboxId = targets.get(i).mailboxId();
+                long threadId = Threads.assignOnce(tx, threadPerAccount, accountIds.get(i), parsed.threadKeys(), blobId);
                 MessageRows.Allocation a = MessageRows.allocate(tx, mailboxId, 1);
                 MessageMeta meta = MessageRows.insert(tx, mailboxId, a.firstUid(), a.modSeq(), flags.get(i),
-                        internalMs, size, blobId);
+                        internalMs, size, blobId, threadId);
                 Quotas.add(tx, accountIds.get(i), size, 1);
                 tx.ring(mailboxId);
                 results.add(new AppendResult(mailboxId, a.uidValidity(), a.firstUid(), a.modSeq(), meta));
@@ -108,7 +111,7 @@ final class MessageWrites {
         long uid = a.firstUid();
         for (MessageRows.Row r : rows) {
             MessageRows.insert(tx, target.id(), uid, a.modSeq(), r.meta().flags(), r.meta().internalDate().toEpochMilli(),
-                    r.meta().size(), r.blobId());
+                    r.meta().size(), r.blobId(), r.threadId()); // RFC 8474 §5.2: a copy stays in its thread
             mappings.add(new CopyResult.UidMapping(r.meta().uid(), uid));
             refs.merge(r.blobId(), 1, Integer::sum);
             uid++;

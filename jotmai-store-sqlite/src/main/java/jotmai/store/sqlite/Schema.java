@@ -130,9 +130,23 @@ final class Schema {
             "CREATE INDEX seen_mark_uid ON seen_mark(mailbox_id, uid)",
             "CREATE INDEX seen_mark_reader ON seen_mark(reader_id)");
 
+    /**
+     * RFC 8474 §5.2 THREADID (see {@link Threads}): a thread id per message row (copies keep it) and the
+     * per-account Message-ID → thread table that delivery looks up. Existing messages each get the id
+     * of their blob (copies of one message share it), which starts a thread of their own: their
+     * Message-IDs are not in thread_ref, so replies to mail stored before this migration start new threads.
+     */
+    private static final List<String> V_THREAD_ID = List.of(
+            "ALTER TABLE message ADD COLUMN thread_id INTEGER",
+            "UPDATE message SET thread_id = blob_id",
+            "CREATE INDEX message_thread ON message(mailbox_id, thread_id)",
+            """
+            CREATE TABLE thread_ref(account_id INTEGER NOT NULL, message_id TEXT NOT NULL,
+              thread_id INTEGER NOT NULL, PRIMARY KEY(account_id, message_id)) WITHOUT ROWID""");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
     private static final List<List<String>> MIGRATIONS =
-            List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA, V_SEARCH_INDEX, V_SEEN_MARK);
+            List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA, V_SEARCH_INDEX, V_SEEN_MARK, V_THREAD_ID);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

@@ -234,6 +234,7 @@ final class SqliteAccountStore implements AccountStore {
             for (String sql : List.of("DELETE FROM subscription WHERE account_id = ?",
                     "DELETE FROM login_record WHERE account_id = ?", "DELETE FROM metadata WHERE account_id = ?",
                     "DELETE FROM seen_mark WHERE reader_id = ?",
+                    "DELETE FROM thread_ref WHERE account_id = ?",
                     "DELETE FROM account WHERE id = ?")) {
                 try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
                     ps.setLong(1, accountId);

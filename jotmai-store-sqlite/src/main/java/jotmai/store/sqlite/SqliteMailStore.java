@@ -253,6 +253,37 @@ final class SqliteMailStore implements MailStore {
         });
     }
 
+    @Override
+    public Map<Long, Long> threadIds(long mailboxId, UidSet uids) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            Map<Long, Long> out = new java.util.LinkedHashMap<>();
+            for (MessageRows.Row r : MessageRows.select(c, mailboxId, uids, false)) {
+                out.put(r.meta().uid(), r.threadId());
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public UidSet threadMembers(long mailboxId, long threadId) {
+        return db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            List<Long> uids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT uid FROM message WHERE mailbox_id = ? AND thread_id = ? ORDER BY uid")) {
+                ps.setLong(1, mailboxId);
+                ps.setLong(2, threadId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        uids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return UidSet.of(uids);
+        });
+    }
+
     /** One narrow scan of the primary key range; see {@link MessageRows#flagRows}. */
     @Override
     public FlagRows flagRows(long mailboxId) {

@@ -12,7 +12,8 @@ import jotmai.store.contract.*;
 /** The SQLite backend runs the whole store contract suite on a fresh store per test. */
 class SqliteStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
         CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
-        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract {
+        ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract,
+        ThreadIdContract {
     @TempDir Path dir;
     SqliteStore store;
 
