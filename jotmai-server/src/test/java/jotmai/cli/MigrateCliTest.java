@@ -97,6 +97,8 @@ class MigrateCliTest {
             // RFC 4314 grants, also to an account a partial run has not migrated yet (issue 7)
             s.acl().setRights(projects.id(), "bob@example.org", jotmai.store.Rights.of("lrs"));
             s.acl().setRights(inbox.id(), "anyone", jotmai.store.Rights.of("l"));
+            // per-user \Seen of a reader (issue 7)
+            s.mail().setSeen(projects.id(), bob.id(), UidSet.of(1), true, java.util.OptionalLong.empty());
             // RFC 5464 entries on the server and on a mailbox (issue 7)
             jotmai.store.MetadataStore.Limits limits = new jotmai.store.MetadataStore.Limits(100, 100_000);
             s.metadata().set(alice.id(), jotmai.store.MetadataStore.SERVER,
@@ -138,6 +140,19 @@ class MigrateCliTest {
                 .map(e -> e.name() + "=" + new String(e.value(), StandardCharsets.UTF_8)).toList();
     }
 
+    /** Per-user \Seen (issue 7): other accounts' seen UIDs on the mailbox, by address. */
+    private static Map<String, List<Long>> seenByOthers(Store s, Account owner, Mailbox m) {
+        Map<String, List<Long>> out = new TreeMap<>();
+        for (Account r : s.accounts().accounts()) {
+            List<Long> seen = r.id() == owner.id() ? List.of() : s.mail().seenMarks(m.id(), r.id(), UidSet.ALL)
+                    .stream().filter(jotmai.store.SeenMark::seen).map(jotmai.store.SeenMark::uid).toList();
+            if (!seen.isEmpty()) {
+                out.put(r.address(), seen);
+            }
+        }
+        return out;
+    }
+
     /** Everything a client caches, per "account mailbox": uidvalidity, uids with flags, dates and bytes. */
     private static Map<String, String> snapshot(Store s) throws IOException {
         Map<String, String> all = new TreeMap<>();
@@ -146,7 +161,8 @@ class MigrateCliTest {
                     + " server-metadata=" + metadata(s, a.id(), jotmai.store.MetadataStore.SERVER));
             for (Mailbox m : s.mail().mailboxes(a.id())) {
                 StringBuilder b = new StringBuilder("uidvalidity=" + m.uidValidity() + " use=" + m.specialUse()
-                        + " acl=" + s.acl().acl(m.id()) + " metadata=" + metadata(s, a.id(), m.id()));
+                        + " acl=" + s.acl().acl(m.id()) + " metadata=" + metadata(s, a.id(), m.id())
+                        + " seen-by-others=" + seenByOthers(s, a, m));
                 for (MessageMeta msg : s.mail().messages(m.id())) {
                     try (InputStream in = s.mail().openContent(msg.blob())) {
                         b.append("\n").append(msg.uid()).append(' ').append(new java.util.TreeSet<>(msg.flags()))

@@ -129,6 +129,7 @@ public final class Migrator {
             }
         }
         copyAcls();
+        copySeenMarks();
         copyMetadata();
         Copied copied = new Copied(domains, accounts, aliases, mailboxes, messages, skipped);
         log.info("migration copied {}", copied);
@@ -158,6 +159,36 @@ public final class Migrator {
                 for (AclStore.AclEntry e : tm.isPresent() ? entries : List.<AclStore.AclEntry>of()) {
                     if (e.identifier().equals(AclStore.ANYONE) || target.accounts().account(e.identifier()).isPresent()) {
                         target.acl().setRights(tm.get().id(), e.identifier(), e.rights());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Per-user \Seen (issue 7) of accounts on other accounts' shared mailboxes (those with an ACL entry),
+     * for owner and reader both in the target; UIDs are kept, so the marks keep their messages. Setting
+     * \Seen again changes nothing, so a rerun changes nothing. Cleared marks are not copied (they only
+     * matter for MODSEQs, which the target allocates anew).
+     */
+    private void copySeenMarks() {
+        List<Account> all = source.accounts().accounts();
+        for (Account a : all) {
+            Optional<Account> owner = target.accounts().account(a.address());
+            if (owner.isEmpty()) {
+                continue;
+            }
+            for (Mailbox m : source.mail().mailboxes(a.id())) {
+                Optional<Mailbox> tm = source.acl().acl(m.id()).isEmpty() ? Optional.empty()
+                        : target.mail().mailbox(owner.get().id(), m.name());
+                for (Account r : tm.isPresent() ? all : List.<Account>of()) {
+                    List<Long> seen = r.id() == a.id() ? List.of() : source.mail()
+                            .seenMarks(m.id(), r.id(), UidSet.ALL).stream()
+                            .filter(jotmai.store.SeenMark::seen).map(jotmai.store.SeenMark::uid).toList();
+                    Optional<Account> reader = seen.isEmpty() ? Optional.empty() : target.accounts().account(r.address());
+                    if (reader.isPresent()) {
+                        target.mail().setSeen(tm.get().id(), reader.get().id(), UidSet.of(seen), true,
+                                java.util.OptionalLong.empty());
                     }
                 }
             }
