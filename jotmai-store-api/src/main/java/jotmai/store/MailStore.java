@@ -98,7 +98,7 @@ public interface MailStore {
      * UIDs, MODSEQs and flags of all messages of the mailbox in UID order: the same messages and values
      * as {@link #messages(long)}, without the other columns, for SELECT and flag-only SEARCH on large
      * mailboxes. The default builds it from {@link #messages(long)}; backends override it with a narrow
-     * read (SQLite does; PostgreSQL uses this default).
+     * read (SQLite and PostgreSQL do).
      */
     default FlagRows flagRows(long mailboxId) {
         return FlagRows.of(messages(mailboxId));
@@ -107,7 +107,7 @@ public interface MailStore {
     /**
      * {@link #flagRows(long)} restricted to the messages that have ({@code present}) or lack
      * {@code flag} (case-insensitive): "UID SEARCH UNSEEN" on 100,000 mostly read messages then reads
-     * only the unread ones where the backend can filter (SQLite: \Seen and \Deleted are columns).
+     * only the unread ones where the backend can filter (both backends: \Seen and \Deleted are columns).
      */
     default FlagRows flagRows(long mailboxId, String flag, boolean present) {
         return flagRows(mailboxId).filter(flag, present);
