@@ -19,6 +19,8 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TXTRecord;
 
+import jotmai.testkit.DnsStub;
+
 /** dnsjava lookups against a DNS stub on loopback, and a whole delivery routed by MX. */
 class DnsjavaDnsTest {
     @TempDir Path dir;

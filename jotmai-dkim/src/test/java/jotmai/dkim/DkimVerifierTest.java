@@ -19,6 +19,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TXTRecord;
 
 import jotmai.dkim.DkimResult.Result;
+import jotmai.testkit.DnsStub;
 
 /** Verification per RFC 6376 §6.1 with signatures made here with chosen tags (c=, l=, x=). */
 class DkimVerifierTest {

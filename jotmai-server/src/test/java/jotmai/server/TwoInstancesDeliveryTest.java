@@ -36,6 +36,7 @@ import jotmai.store.Account;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageMeta;
 import jotmai.store.Store;
+import jotmai.testkit.DnsStub;
 
 /**
  * End to end on loopback, two Jotmai instances as {@code jotmai serve} wires them: alice submits on A
