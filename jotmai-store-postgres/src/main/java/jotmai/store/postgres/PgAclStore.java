@@ -5,10 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jotmai.store.Account;
@@ -16,7 +13,7 @@ import jotmai.store.AclStore;
 import jotmai.store.Mailbox;
 import jotmai.store.Rights;
 import jotmai.store.StoreException;
-import jotmai.store.support.AddressNames;
+import jotmai.store.support.AclRules;
 
 /**
  * RFC 4314 access control lists in {@code mailbox_acl}. Every query on one mailbox filters on the
@@ -32,17 +29,14 @@ final class PgAclStore implements AclStore {
 
     @Override
     public void setRights(long mailboxId, String identifier, Rights rights) {
-        String lookup = AddressNames.lookupKey(identifier);
-        String id = lookup.equals(ANYONE) ? ANYONE : AddressNames.address(lookup);
+        String id = AclRules.identifier(identifier);
         long owner = MailboxIds.accountOf(mailboxId);
         db.tx(tx -> {
             MailboxRows.lock(tx.c(), mailboxId); // a concurrent DELETE of the mailbox waits or we fail
             if (!id.equals(ANYONE)) {
                 long account = accountId(tx.c(), id)
                         .orElseThrow(() -> new StoreException.NotFound("no account " + id));
-                if (account == owner) {
-                    throw new StoreException.Invalid("the owner always has all rights");
-                }
+                AclRules.checkGrantee(owner, account);
             }
             if (rights.isEmpty()) {
                 delete(tx.c(), mailboxId, id);
@@ -127,8 +121,7 @@ final class PgAclStore implements AclStore {
     @Override
     public List<SharedMailbox> sharedWith(Account account) {
         return db.read(c -> {
-            record Row(long mailboxId, String owner, Rights rights) {}
-            Map<Long, Row> rows = new LinkedHashMap<>();
+            AclRules.SharedRows rows = new AclRules.SharedRows();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT acl.mailbox_id, a.address, acl.rights FROM mailbox_acl acl JOIN accounts a ON a.id = acl.account_id
                     WHERE acl.account_id <> ? AND (acl.identifier = ? OR (acl.identifier = 'anyone' AND a.domain = ?))""")) {
@@ -137,19 +130,11 @@ final class PgAclStore implements AclStore {
                 ps.setString(3, account.domain());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Row row = new Row(rs.getLong(1), rs.getString(2), Rights.of(rs.getString(3)));
-                        rows.merge(row.mailboxId(), row,
-                                (x, y) -> new Row(x.mailboxId(), x.owner(), x.rights().plus(y.rights())));
+                        rows.add(rs.getLong(1), rs.getString(2), rs.getString(3));
                     }
                 }
             }
-            List<SharedMailbox> shared = new ArrayList<>();
-            for (Row row : rows.values()) {
-                MailboxRows.byId(c, row.mailboxId())
-                        .ifPresent(m -> shared.add(new SharedMailbox(m, row.owner(), row.rights())));
-            }
-            shared.sort(Comparator.comparing(SharedMailbox::ownerAddress).thenComparing(s -> s.mailbox().name()));
-            return shared;
+            return rows.resolve(id -> MailboxRows.byId(c, id));
         });
     }
 

@@ -5,9 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jotmai.store.Account;
@@ -15,6 +13,7 @@ import jotmai.store.AclStore;
 import jotmai.store.Mailbox;
 import jotmai.store.Rights;
 import jotmai.store.StoreException;
+import jotmai.store.support.AclRules;
 import jotmai.store.support.AddressNames;
 
 /**
@@ -30,23 +29,15 @@ final class SqliteAclStore implements AclStore {
         this.writer = writer;
     }
 
-    /** "anyone" or a lower-case address. */
-    static String identifier(String identifier) {
-        String id = AddressNames.lookupKey(identifier);
-        return id.equals(ANYONE) ? ANYONE : AddressNames.address(id);
-    }
-
     @Override
     public void setRights(long mailboxId, String identifier, Rights rights) {
-        String id = identifier(identifier);
+        String id = AclRules.identifier(identifier);
         writer.write(tx -> {
             Mailbox mailbox = MailboxRows.require(tx.c(), mailboxId);
             if (!id.equals(ANYONE)) {
                 long account = accountId(tx.c(), id)
                         .orElseThrow(() -> new StoreException.NotFound("no account " + id));
-                if (account == mailbox.accountId()) {
-                    throw new StoreException.Invalid("the owner always has all rights");
-                }
+                AclRules.checkGrantee(mailbox.accountId(), account);
             }
             if (rights.isEmpty()) {
                 delete(tx.c(), mailboxId, id);
@@ -127,8 +118,7 @@ final class SqliteAclStore implements AclStore {
     @Override
     public List<SharedMailbox> sharedWith(Account account) {
         return db.read(c -> {
-            record Row(long mailboxId, String owner, Rights rights) {}
-            Map<Long, Row> rows = new LinkedHashMap<>();
+            AclRules.SharedRows rows = new AclRules.SharedRows();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT acl.mailbox_id, a.address, acl.rights FROM mailbox_acl acl JOIN account a ON a.id = acl.account_id
                     WHERE acl.account_id <> ? AND (acl.identifier = ? OR (acl.identifier = 'anyone' AND a.domain = ?))
@@ -138,19 +128,11 @@ final class SqliteAclStore implements AclStore {
                 ps.setString(3, account.domain());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Row row = new Row(rs.getLong(1), rs.getString(2), Rights.of(rs.getString(3)));
-                        rows.merge(row.mailboxId(), row, (x, y) -> new Row(x.mailboxId(), x.owner(), x.rights().plus(y.rights())));
+                        rows.add(rs.getLong(1), rs.getString(2), rs.getString(3));
                     }
                 }
             }
-            List<SharedMailbox> shared = new ArrayList<>();
-            for (Row row : rows.values()) {
-                MailboxRows.byId(c, row.mailboxId())
-                        .ifPresent(m -> shared.add(new SharedMailbox(m, row.owner(), row.rights())));
-            }
-            shared.sort(java.util.Comparator.comparing(SharedMailbox::ownerAddress)
-                    .thenComparing(s -> s.mailbox().name()));
-            return shared;
+            return rows.resolve(id -> MailboxRows.byId(c, id));
         });
     }
 
