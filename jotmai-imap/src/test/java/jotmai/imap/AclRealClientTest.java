@@ -2,56 +2,31 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 import org.eclipse.angus.mail.imap.ACL;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
-import jakarta.mail.Session;
 import jotmai.store.Account;
 import jotmai.store.Rights;
 
 /** Angus Mail (a real client) finds and reads shared folders through the namespaces NAMESPACE announces. */
-class AclRealClientTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
+class AclRealClientTest extends ImapServerTestBase {
     Account bob;
 
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
+    @Override
+    void beforeStart() {
         bob = fx.account("bob");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
     }
 
     private IMAPStore connect(String user) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.imap.host", "127.0.0.1");
-        props.put("mail.imap.port", String.valueOf(fx.port()));
-        props.put("mail.imap.connectiontimeout", "30000");
-        props.put("mail.imap.timeout", "60000");
-        IMAPStore store = (IMAPStore) Session.getInstance(props).getStore("imap");
-        store.connect(user, ImapFixture.PASSWORD);
-        return store;
+        return fx.angus(user);
     }
 
     @Test

@@ -2,14 +2,10 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jotmai.store.Account;
 import jotmai.store.Rights;
@@ -19,29 +15,17 @@ import jotmai.store.Rights;
  * mailbox and message commands on another user's mailbox, and three users' sessions on one shared
  * mailbox seeing each other's changes.
  */
-class AclTest {
+class AclTest extends ImapServerTestBase {
     static final String BOB_INBOX = "\"Other Users/bob@example.test/INBOX\"";
     static final String BOB_SALES = "\"Other Users/bob@example.test/Sales\"";
 
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
     Account bob;
     Account carol;
 
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
+    @Override
+    void beforeStart() {
         bob = fx.account("bob");
         carol = fx.account("carol");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
     }
 
     /** A logged-in IMAP4rev2 session (no \\Recent in the transcripts); the next command's tag is t2. */

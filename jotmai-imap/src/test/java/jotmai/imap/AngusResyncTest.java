@@ -2,16 +2,13 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
 
 import jakarta.mail.Folder;
-import jakarta.mail.Session;
 import jakarta.mail.event.MailEvent;
 import jakarta.mail.event.MessageChangedEvent;
 
@@ -19,46 +16,22 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.MessageVanishedEvent;
 import org.eclipse.angus.mail.imap.ResyncData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import jotmai.store.Account;
 import jotmai.store.FlagOperation;
 import jotmai.store.UidSet;
 
 /** A real client's offline resync: Angus Mail IMAPFolder.open with ResyncData (RFC 7162 QRESYNC). */
-class AngusResyncTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir.resolve("data"));
-        alice = fx.account("alice");
+class AngusResyncTest extends ImapServerTestBase {
+    @Override
+    void beforeStart() {
         for (int i = 1; i <= 10; i++) {
             fx.deliver(alice, ImapFixture.message(i));
         }
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
     }
 
     private IMAPStore connect() throws Exception {
-        Properties props = new Properties();
-        props.put("mail.imap.host", "127.0.0.1");
-        props.put("mail.imap.port", String.valueOf(fx.port()));
-        props.put("mail.imap.connectiontimeout", "30000");
-        props.put("mail.imap.timeout", "60000");
-        IMAPStore store = (IMAPStore) Session.getInstance(props).getStore("imap");
-        store.connect("alice@example.test", ImapFixture.PASSWORD);
-        return store;
+        return fx.angus("alice@example.test");
     }
 
     @Test

@@ -5,39 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
 import javax.net.ssl.SSLSocket;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jotmai.shared.tls.InsecureClientTls;
-import jotmai.store.Account;
 
 /** Hostile and broken clients: the session answers correctly or ends cleanly; others are unaffected. */
-class BadInputTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
-
+class BadInputTest extends ImapServerTestBase {
     private void assertServerStillServes() throws Exception {
         try (ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test")) {
             assertThat(ImapTestClient.last(c.command("SELECT INBOX"))).contains("OK");

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -23,33 +22,15 @@ import jakarta.mail.Session;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import jotmai.store.Account;
 
 /** RFC 4978 COMPRESS=DEFLATE: raw-socket transcripts with a client-side zlib, and Angus Mail. */
-class CompressTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir.resolve("data"));
-        alice = fx.account("alice");
+class CompressTest extends ImapServerTestBase {
+    @Override
+    void beforeStart() {
         for (int i = 1; i <= 20; i++) {
             fx.deliver(alice, ImapFixture.message(i));
         }
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
     }
 
     /** A client speaking raw deflate after COMPRESS, as RFC 4978 §3 describes. */

@@ -2,41 +2,18 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import jotmai.store.Account;
 
 /**
  * CONDSTORE and QRESYNC (RFC 7162) and QUOTA (RFC 9208) over loopback against a real SQLite store,
  * with two sessions where one must see the other's changes.
  */
-class CondstoreQresyncQuotaTest {
+class CondstoreQresyncQuotaTest extends ImapServerTestBase {
     private static final Pattern HIGHESTMODSEQ = Pattern.compile("\\[HIGHESTMODSEQ (\\d+)]");
-
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
 
     private ImapTestClient client() throws Exception {
         return new ImapTestClient(fx.port()).login("alice@example.test");

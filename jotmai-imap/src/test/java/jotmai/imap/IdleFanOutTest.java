@@ -2,40 +2,17 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import jotmai.store.Account;
 
 /**
  * Several sessions IDLE on one mailbox (their wake-ups share the store work, see SharedChanges):
  * every one of them gets each EXISTS, and \Recent (RFC 3501 §2.3.2) goes to exactly one of them.
  */
-class IdleFanOutTest {
+class IdleFanOutTest extends ImapServerTestBase {
     static final int IDLERS = 6;
-
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
 
     @Test
     void everyIdlerSeesEachDeliveryAndExactlyOneGetsItAsRecent() throws Exception {

@@ -96,6 +96,18 @@ final class ImapFixture implements AutoCloseable {
         return server.listeners().get(1).port();
     }
 
+    /** A real client (Angus Mail) logged in as {@code address} over plain IMAP, generous timeouts. */
+    org.eclipse.angus.mail.imap.IMAPStore angus(String address) throws jakarta.mail.MessagingException {
+        java.util.Properties props = new java.util.Properties();
+        props.put("mail.imap.host", "127.0.0.1");
+        props.put("mail.imap.port", String.valueOf(port()));
+        props.put("mail.imap.connectiontimeout", "30000");
+        props.put("mail.imap.timeout", "60000");
+        var store = (org.eclipse.angus.mail.imap.IMAPStore) jakarta.mail.Session.getInstance(props).getStore("imap");
+        store.connect(address, PASSWORD);
+        return store;
+    }
+
     @Override
     public void close() {
         if (server != null) {

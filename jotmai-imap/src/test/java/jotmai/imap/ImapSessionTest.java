@@ -2,35 +2,12 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import jotmai.store.Account;
 
 /** Transcript tests over loopback against a real SQLite store: one command group per test. */
-class ImapSessionTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
-
+class ImapSessionTest extends ImapServerTestBase {
     private ImapTestClient client() throws Exception {
         return new ImapTestClient(fx.port()).login("alice@example.test");
     }

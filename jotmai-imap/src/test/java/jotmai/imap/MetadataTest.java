@@ -3,31 +3,15 @@ package jotmai.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Transcripts of GETMETADATA / SETMETADATA (RFC 5464) on the server and on mailboxes. */
-class MetadataTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir.resolve("data"));
-        fx.account("alice");
+class MetadataTest extends ImapServerTestBase {
+    @Override
+    void beforeStart() {
         fx.account("bob");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
     }
 
     private ImapTestClient login(String user) throws Exception {

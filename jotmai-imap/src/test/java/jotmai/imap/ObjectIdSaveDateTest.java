@@ -2,42 +2,23 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import jotmai.store.Account;
 
 /** RFC 8474 OBJECTID (MAILBOXID, EMAILID, THREADID) and RFC 8514 SAVEDATE transcripts. */
-class ObjectIdSaveDateTest {
+class ObjectIdSaveDateTest extends ImapServerTestBase {
     private static final Pattern MAILBOXID = Pattern.compile("MAILBOXID \\(([A-Za-z0-9_-]+)\\)");
     private static final Pattern EMAILID = Pattern.compile("EMAILID \\(([A-Za-z0-9_-]+)\\)");
 
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir.resolve("data"));
-        alice = fx.account("alice");
+    @Override
+    void beforeStart() {
         fx.deliver(alice, ImapFixture.message(1));
         fx.deliver(alice, ImapFixture.message(2));
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
     }
 
     private static String find(Pattern p, List<String> lines) {

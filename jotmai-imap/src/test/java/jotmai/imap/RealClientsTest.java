@@ -27,43 +27,16 @@ import jakarta.mail.search.SubjectTerm;
 
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jotmai.store.Account;
 import jotmai.store.MailStore;
 import jotmai.store.MessageSource;
 
 /** Real clients against the real server: Angus Mail (jakarta.mail), python3 imaplib, isync's mbsync. */
-class RealClientsTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir.resolve("data"));
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
-
+class RealClientsTest extends ImapServerTestBase {
     private IMAPStore angus() throws Exception {
-        Properties props = new Properties();
-        props.put("mail.imap.host", "127.0.0.1");
-        props.put("mail.imap.port", String.valueOf(fx.port()));
-        props.put("mail.imap.connectiontimeout", "30000");
-        props.put("mail.imap.timeout", "60000");
-        IMAPStore store = (IMAPStore) Session.getInstance(props).getStore("imap");
-        store.connect("alice@example.test", ImapFixture.PASSWORD);
-        return store;
+        return fx.angus("alice@example.test");
     }
 
     @Test

@@ -2,38 +2,15 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import jotmai.store.Account;
 
 /**
  * \Recent for EXAMINE/STATUS (RFC 3501 §6.3.2, §6.3.10), APPEND's early NO [TRYCREATE] (RFC 9051
  * §6.3.12) and all-or-nothing MULTIAPPEND (RFC 3502), over loopback against a real SQLite store.
  */
-class RecentAndAppendTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
-
+class RecentAndAppendTest extends ImapServerTestBase {
     private ImapTestClient client() throws Exception {
         return new ImapTestClient(fx.port()).login("alice@example.test");
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -12,12 +11,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import jotmai.store.Account;
 import jotmai.store.Mailbox;
 import jotmai.store.TextField;
 
@@ -26,24 +21,7 @@ import jotmai.store.TextField;
  * §6.4.4): every command is run once with the index and once with the index disabled (all messages
  * marked as not indexable, so SEARCH scans them), over a corpus with Thai in UTF-8 and TIS-620.
  */
-class SearchIndexTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir);
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
-
+class SearchIndexTest extends ImapServerTestBase {
     private static String b64(byte[] bytes) {
         return Base64.getMimeEncoder().encodeToString(bytes) + "\r\n";
     }
@@ -77,7 +55,7 @@ class SearchIndexTest {
 
     /** Makes every message "not indexable": the store then reports them all unverified and SEARCH scans. */
     private void disableIndex() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("jotmai.db"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + fx.dataDir.resolve("jotmai.db"));
              Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = 10000");
             s.execute("INSERT OR REPLACE INTO search_pending(blob_id, skipped) SELECT id, 1 FROM blob");

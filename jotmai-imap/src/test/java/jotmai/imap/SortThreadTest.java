@@ -3,38 +3,16 @@ package jotmai.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import jotmai.store.Account;
 import jotmai.store.MessageSource;
 
 /** Transcripts of SORT, UID SORT, SORT=DISPLAY and THREAD (RFC 5256, RFC 5957). */
-class SortThreadTest {
-    @TempDir
-    Path dir;
-    ImapFixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new ImapFixture(dir.resolve("data"));
-        alice = fx.account("alice");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
-
+class SortThreadTest extends ImapServerTestBase {
     private void add(String from, String to, String subject, String date, String id, String refs, String body,
                      String arrival) {
         String msg = "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n"
