@@ -39,7 +39,7 @@ import jotmai.store.UidSet;
 public final class FlagBench {
 
     static final int BASE = 1000;
-    static final int STORES = 200;
+    static final int STORES = Integer.getInteger("stores", 200);
     static final int THREADS = 8;
 
     public static void main(String[] args) throws Exception {

@@ -3,7 +3,7 @@
 # PostgreSQL, through the store API (bench/store/FlagBench.java), in one run: only the ratios count.
 #
 #   bench/store/flags.sh           # needs: root (initdb/pg_ctl as user postgres), postgresql-15, a JDK 21+
-# Env: COUNT=100000 RUNS=5 WORK=/tmp/jotmai-flag-bench PGPORT=12832
+# Env: COUNT=100000 RUNS=5 STORES=200 (STOREs timed one after another; 8 threads then do twice as many) WORK=/tmp/jotmai-flag-bench PGPORT=12832
 #      BEFORE=<commit>: also runs PostgreSQL with jotmai-store-postgres as of that commit (compiled here
 #      with javac against the current store API), labelled pg-old, for a before/after in the same run.
 # PostgreSQL: a throwaway cluster of its own with the default durability (fsync on, synchronous_commit
@@ -11,10 +11,10 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-COUNT=${COUNT:-100000}; RUNS=${RUNS:-5}
+COUNT=${COUNT:-100000}; RUNS=${RUNS:-5}; STORES=${STORES:-200}
 WORK=${WORK:-/tmp/jotmai-flag-bench}; PGPORT=${PGPORT:-12832}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -Xmx1g -Dlogback.configurationFile=$HERE/logback-bench.xml"
+JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -Xmx1g -Dlogback.configurationFile=$HERE/logback-bench.xml -Dstores=$STORES"
 PGBIN=/usr/lib/postgresql/15/bin
 PGDIR=$WORK/pg
 mkdir -p "$WORK"
