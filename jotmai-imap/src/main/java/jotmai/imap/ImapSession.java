@@ -101,7 +101,7 @@ final class ImapSession implements Runnable {
         this.acl = new AclCommands(ctx);
         this.sort = new SortCommand(ctx, search);
         this.metadata = new MetadataCommands(ctx, store.metadata());
-        this.notify = new NotifyHandler(ctx, in, store.changes(), sync, fetch);
+        this.notify = new NotifyHandler(ctx, in, store.changes(), store.metadata(), sync, fetch);
     }
 
     @Override

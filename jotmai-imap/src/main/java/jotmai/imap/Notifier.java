@@ -21,6 +21,7 @@ import jotmai.store.Account;
 import jotmai.store.ChangeBus;
 import jotmai.store.Mailbox;
 import jotmai.store.MailboxStatus;
+import jotmai.store.MetadataStore;
 import jotmai.store.Rights;
 import jotmai.store.StoreException;
 
@@ -47,7 +48,7 @@ final class Notifier implements AutoCloseable {
     static final int MAX_WATCHED_MAILBOXES = 1_000;
     /** Events this server can deliver (RFC 5465 §3.1 BADEVENT lists them). */
     static final List<Event> SUPPORTED = List.of(Event.MESSAGE_NEW, Event.MESSAGE_EXPUNGE, Event.FLAG_CHANGE,
-            Event.MAILBOX_NAME, Event.SUBSCRIPTION_CHANGE);
+            Event.MAILBOX_NAME, Event.SUBSCRIPTION_CHANGE, Event.MAILBOX_METADATA_CHANGE, Event.SERVER_METADATA_CHANGE);
 
     /** A non-selected mailbox being watched, with the counters last reported or seen. */
     private static final class Watched {
@@ -65,6 +66,9 @@ final class Notifier implements AutoCloseable {
 
     private final SessionContext ctx;
     private final ChangeBus bus;
+    private final MetadataStore metadata;
+    /** METADATA entry name to value hash per mailbox id ({@link MetadataStore#SERVER} for the server). */
+    private Map<Long, Map<String, Integer>> lastMetadata = Map.of();
     private final Account account;
     private final List<NotifySpec.Group> groups;
     private final Optional<NotifySpec.Group> selectedGroup;
@@ -77,9 +81,11 @@ final class Notifier implements AutoCloseable {
     private Set<String> lastSubscriptions = Set.of();
     private long selectedWatched;
 
-    private Notifier(SessionContext ctx, ChangeBus bus, Account account, List<NotifySpec.Group> groups) {
+    private Notifier(SessionContext ctx, ChangeBus bus, MetadataStore metadata, Account account,
+                     List<NotifySpec.Group> groups) {
         this.ctx = ctx;
         this.bus = bus;
+        this.metadata = metadata;
         this.account = account;
         this.groups = groups;
         this.selectedGroup = groups.stream().filter(g -> g.filter() instanceof Filter.Selected).findFirst();
@@ -90,7 +96,8 @@ final class Notifier implements AutoCloseable {
      * reports each watched mailbox. Throws NO [BADEVENT] or NO [NOTIFICATIONOVERFLOW] before anything
      * is subscribed. Returns whether some named mailbox was ignored (missing or not accessible).
      */
-    static Notifier start(SessionContext ctx, ChangeBus bus, Account account, Command.Notify command) {
+    static Notifier start(SessionContext ctx, ChangeBus bus, MetadataStore metadata, Account account,
+                          Command.Notify command) {
         for (NotifySpec.Group g : command.groups()) {
             boolean unsupported = !g.unknownEvents().isEmpty() || g.events().stream().anyMatch(e -> !SUPPORTED.contains(e));
             if (unsupported) {
@@ -99,10 +106,11 @@ final class Notifier implements AutoCloseable {
                         "unsupported event");
             }
         }
-        Notifier n = new Notifier(ctx, bus, account, command.groups());
+        Notifier n = new Notifier(ctx, bus, metadata, account, command.groups());
         try {
             n.subscribeLists();
             n.resolve(command.status(), true);
+            n.lastMetadata = n.readMetadata();
         } catch (RuntimeException e) {
             n.close();
             throw e;
@@ -177,6 +185,7 @@ final class Notifier implements AutoCloseable {
             case Command.Delete d -> listChanged(false);
             case Command.Rename r -> listChanged(false);
             case Command.Subscribe s -> listChanged(false);
+            case Command.SetMetadata m -> lastMetadata = readMetadata();
             case Command.Append a -> refresh(a.mailbox());
             case Command.Copy c -> refresh(c.mailbox());
             default -> { }
@@ -370,9 +379,12 @@ final class Notifier implements AutoCloseable {
             overflowed = true;
             return;
         }
+        Map<Long, Map<String, Integer>> metaBefore = lastMetadata;
+        lastMetadata = readMetadata();
         if (!announce) {
             return;
         }
+        announceMetadata(metaBefore);
         Set<String> subscribed = lastSubscriptions;
         for (Map.Entry<Long, String> e : lastNames.entrySet()) {
             String old = before.get(e.getKey());
@@ -409,6 +421,59 @@ final class Notifier implements AutoCloseable {
                     || wants(name, Event.SUBSCRIPTION_CHANGE, subsBefore))) {
                 writeList(name, null, subscribed.contains(name));
             }
+        }
+    }
+
+    /**
+     * The METADATA entries of the mailboxes whose group asks for MailboxMetadataChange, and of the
+     * server when a group asks for ServerMetadataChange (RFC 5465 §5.6-5.7); empty otherwise.
+     */
+    private Map<Long, Map<String, Integer>> readMetadata() {
+        Map<Long, Map<String, Integer>> all = new HashMap<>();
+        if (groups.stream().anyMatch(g -> g.has(Event.SERVER_METADATA_CHANGE))) {
+            all.put(MetadataStore.SERVER, hashes(metadata.entries(account.id(), MetadataStore.SERVER)));
+        }
+        if (groups.stream().anyMatch(g -> g.has(Event.MAILBOX_METADATA_CHANGE))) {
+            for (Map.Entry<Long, String> e : lastNames.entrySet()) {
+                if (wants(e.getValue(), Event.MAILBOX_METADATA_CHANGE, lastSubscriptions)) {
+                    all.put(e.getKey(), hashes(metadata.entries(account.id(), e.getKey())));
+                }
+            }
+        }
+        return all;
+    }
+
+    private static Map<String, Integer> hashes(List<MetadataStore.Entry> entries) {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        for (MetadataStore.Entry e : entries) {
+            m.put(e.name(), java.util.Arrays.hashCode(e.value()));
+        }
+        return m;
+    }
+
+    /** RFC 5464 §4.4.2 unsolicited METADATA with the names of changed (set or removed) entries only. */
+    private void announceMetadata(Map<Long, Map<String, Integer>> before) {
+        for (Map.Entry<Long, Map<String, Integer>> e : lastMetadata.entrySet()) {
+            Map<String, Integer> was = before.get(e.getKey());
+            if (was == null) {
+                continue; // newly watched: nothing to compare with
+            }
+            java.util.TreeSet<String> changed = new java.util.TreeSet<>();
+            e.getValue().forEach((name, hash) -> {
+                if (!hash.equals(was.get(name))) {
+                    changed.add(name);
+                }
+            });
+            was.keySet().stream().filter(n -> !e.getValue().containsKey(n)).forEach(changed::add);
+            if (changed.isEmpty()) {
+                continue;
+            }
+            String mailbox = e.getKey() == MetadataStore.SERVER ? "" : ctx.wireName(lastNames.get(e.getKey()));
+            ctx.out.star().atom("METADATA ").astring(mailbox);
+            for (String name : changed) {
+                ctx.out.sp().astring(name);
+            }
+            ctx.out.crlf();
         }
     }
 

@@ -25,14 +25,17 @@ final class NotifyHandler {
     private final SessionContext ctx;
     private final ImapReader in;
     private final ChangeBus bus;
+    private final jotmai.store.MetadataStore metadata;
     private final ChangeSync sync;
     private final FetchCommand fetch;
     private Notifier notifier;
 
-    NotifyHandler(SessionContext ctx, ImapReader in, ChangeBus bus, ChangeSync sync, FetchCommand fetch) {
+    NotifyHandler(SessionContext ctx, ImapReader in, ChangeBus bus, jotmai.store.MetadataStore metadata,
+                  ChangeSync sync, FetchCommand fetch) {
         this.ctx = ctx;
         this.in = in;
         this.bus = bus;
+        this.metadata = metadata;
         this.sync = sync;
         this.fetch = fetch;
     }
@@ -43,7 +46,7 @@ final class NotifyHandler {
 
     /** RFC 5465 §3.1: NOTIFY SET replaces the events of an earlier one (only once it succeeded); NONE ends them. */
     Outcome notify(SessionState state, SessionState.LoggedIn session, Command.Notify command) {
-        Notifier next = command.groups().isEmpty() ? null : Notifier.start(ctx, bus, session.account(), command);
+        Notifier next = command.groups().isEmpty() ? null : Notifier.start(ctx, bus, metadata, session.account(), command);
         close();
         notifier = next;
         if (next != null && next.namesMissing()) {

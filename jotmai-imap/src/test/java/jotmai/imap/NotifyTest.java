@@ -160,6 +160,50 @@ class NotifyTest {
     }
 
     @Test
+    void metadataChangesOfWatchedMailboxesAndOfTheServerAreAnnounced() throws Exception {
+        try (ImapTestClient watcher = client(); ImapTestClient changer = client()) {
+            assertThat(ImapTestClient.last(watcher.command(
+                    "NOTIFY SET (PERSONAL (MailboxMetadataChange ServerMetadataChange))"))).startsWith("t2 OK");
+            changer.command("SETMETADATA INBOX (/private/comment \"hello\")");
+            // RFC 5465 §5.6, RFC 5464 §4.4.2: the names of the changed entries, without values
+            assertThat(watcher.readLine()).isEqualTo("* METADATA INBOX /private/comment");
+            changer.command("SETMETADATA \"\" (/private/vendor/jotmai/x \"1\")");
+            assertThat(watcher.readLine()).isEqualTo("* METADATA \"\" /private/vendor/jotmai/x");
+            changer.command("SETMETADATA INBOX (/private/comment NIL)");
+            assertThat(watcher.readLine()).isEqualTo("* METADATA INBOX /private/comment");
+            // its own change is not echoed
+            assertThat(watcher.command("SETMETADATA Sent (/private/comment \"mine\")")).hasSize(1);
+            assertThat(watcher.command("NOOP")).containsExactly("t4 OK NOOP completed");
+        }
+    }
+
+    @Test
+    void sharedMailboxesAreWatchedWithReadRightAndOnlyListedWithout() throws Exception {
+        Account bob = fx.account("bob");
+        long sales = fx.store.mail().createMailbox(bob.id(), "Sales", java.util.Optional.empty()).id();
+        long secret = fx.store.mail().createMailbox(bob.id(), "Secret", java.util.Optional.empty()).id();
+        long hidden = fx.store.mail().createMailbox(bob.id(), "Hidden", java.util.Optional.empty()).id();
+        fx.store.acl().setRights(sales, alice.address(), jotmai.store.Rights.of("lr"));
+        fx.store.acl().setRights(secret, alice.address(), jotmai.store.Rights.of("l"));
+        try (ImapTestClient watcher = client();
+             ImapTestClient owner = new ImapTestClient(fx.port()).login("bob@example.test")) {
+            List<String> set = watcher.command("NOTIFY SET STATUS (SUBTREE \"Other Users/bob@example.test\" "
+                    + "(MessageNew MessageExpunge))");
+            assertThat(set).contains("* STATUS \"Other Users/bob@example.test/Sales\" (MESSAGES 0 UIDNEXT 1 UIDVALIDITY "
+                    + fx.store.mail().status(sales).uidValidity() + ")");
+            // RFC 5465 §3.1: listable but not readable
+            assertThat(set).contains("* LIST (\\NoAccess) \"/\" \"Other Users/bob@example.test/Secret\"");
+            assertThat(set).noneMatch(l -> l.contains("Hidden"));
+            owner.command(append("Hidden"));
+            owner.command(append("Secret"));
+            owner.command(append("Sales"));
+            // only the readable mailbox speaks; the others stay silent
+            assertThat(watcher.readLine()).startsWith("* STATUS \"Other Users/bob@example.test/Sales\" (MESSAGES 1 ");
+            assertThat(hidden).isPositive();
+        }
+    }
+
+    @Test
     void notifyNoneStopsNotifications() throws Exception {
         try (ImapTestClient watcher = client(); ImapTestClient changer = client()) {
             watcher.command("NOTIFY SET (PERSONAL (MessageNew MessageExpunge))");
@@ -190,7 +234,8 @@ class NotifyTest {
             assertThat(c.command("NOTIFY SET (NOWHERE (MessageNew MessageExpunge))").get(0)).startsWith("t7 BAD");
             // §3.1: unsupported events are NO [BADEVENT (the supported ones)], not BAD
             assertThat(c.command("NOTIFY SET (PERSONAL (MessageNew MessageExpunge AnnotationChange))").get(0))
-                    .startsWith("t8 NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)]");
+                    .startsWith("t8 NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange "
+                            + "MailboxMetadataChange ServerMetadataChange)]");
             assertThat(c.command("NOTIFY SET (PERSONAL (SomethingElse))").get(0)).startsWith("t9 NO [BADEVENT");
             // names that do not exist are ignored, and the client is told
             assertThat(c.command("NOTIFY SET (MAILBOXES (Nope INBOX) (MessageNew MessageExpunge))").get(0))

@@ -17,8 +17,9 @@ public interface ChangeBus {
 
     /**
      * The bus key of an account's mailbox list: rung after a mailbox of the account was created,
-     * deleted or renamed and after its subscriptions changed (IMAP NOTIFY MailboxName and
-     * SubscriptionChange, RFC 5465 §5.4-5.5). Mailbox ids are positive, so a negative key never names a
+     * deleted or renamed, after its subscriptions changed and after METADATA entries it set or owns
+     * changed (IMAP NOTIFY MailboxName, SubscriptionChange, MailboxMetadataChange and
+     * ServerMetadataChange, RFC 5465 §5.4-5.7). Mailbox ids are positive, so a negative key never names a
      * mailbox; the key travels like a mailbox id (the PostgreSQL payload carries it unchanged), and
      * sessions that do not watch the list pay nothing for it.
      */

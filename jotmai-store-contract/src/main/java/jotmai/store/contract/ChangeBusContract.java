@@ -132,6 +132,12 @@ public interface ChangeBusContract extends StoreFixture {
             assertThat(rang(rings)).as("unsubscribe").isTrue();
             mail().deleteMailbox(a.id(), "Archive/Projects");
             assertThat(rang(rings)).as("delete").isTrue();
+            store().metadata().set(a.id(), inbox(a).id(), java.util.Map.of("/private/comment", new byte[] {'x'}),
+                    new jotmai.store.MetadataStore.Limits(10, 1000));
+            assertThat(rang(rings)).as("mailbox metadata").isTrue();
+            store().metadata().set(a.id(), jotmai.store.MetadataStore.SERVER,
+                    java.util.Map.of("/private/vendor/x", new byte[] {'y'}), new jotmai.store.MetadataStore.Limits(10, 1000));
+            assertThat(rang(rings)).as("server metadata").isTrue();
             assertThat(otherRings.poll(NO_RING_MILLIS, TimeUnit.MILLISECONDS)).as("another account").isNull();
         }
         assertThat(ChangeBus.mailboxListKey(a.id())).as("never a mailbox id").isNegative();

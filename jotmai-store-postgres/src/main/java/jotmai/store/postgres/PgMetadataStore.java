@@ -3,6 +3,7 @@ package jotmai.store.postgres;
 import java.util.List;
 import java.util.Map;
 
+import jotmai.store.ChangeBus;
 import jotmai.store.MetadataStore;
 import jotmai.store.support.MetadataRows;
 
@@ -39,7 +40,13 @@ final class PgMetadataStore implements MetadataStore {
             if (mailboxId != SERVER) {
                 MailboxRows.lock(tx.c(), mailboxId); // NotFound for a deleted mailbox
             }
-            return MetadataRows.set(tx.c(), accountId, mailboxId, owner, changes, limits);
+            SetResult r = MetadataRows.set(tx.c(), accountId, mailboxId, owner, changes, limits);
+            // RFC 5465 §5.6-5.7 (NOTIFY metadata events): the setter's and the owner's list keys ring
+            tx.ring(ChangeBus.mailboxListKey(accountId));
+            if (owner != SERVER && owner != accountId) {
+                tx.ring(ChangeBus.mailboxListKey(owner));
+            }
+            return r;
         });
     }
 }

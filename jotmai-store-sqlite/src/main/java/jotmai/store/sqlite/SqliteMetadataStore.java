@@ -3,6 +3,7 @@ package jotmai.store.sqlite;
 import java.util.List;
 import java.util.Map;
 
+import jotmai.store.ChangeBus;
 import jotmai.store.MetadataStore;
 import jotmai.store.support.MetadataRows;
 
@@ -29,7 +30,13 @@ final class SqliteMetadataStore implements MetadataStore {
     public SetResult set(long accountId, long mailboxId, Map<String, byte[]> changes, Limits limits) {
         return writer.write(tx -> {
             long owner = mailboxId == SERVER ? SERVER : MailboxRows.require(tx.c(), mailboxId).accountId();
-            return MetadataRows.set(tx.c(), accountId, mailboxId, owner, changes, limits);
+            SetResult r = MetadataRows.set(tx.c(), accountId, mailboxId, owner, changes, limits);
+            // RFC 5465 §5.6-5.7 (NOTIFY metadata events): the setter's and the owner's list keys ring
+            tx.ring(ChangeBus.mailboxListKey(accountId));
+            if (owner != SERVER && owner != accountId) {
+                tx.ring(ChangeBus.mailboxListKey(owner));
+            }
+            return r;
         });
     }
 }
