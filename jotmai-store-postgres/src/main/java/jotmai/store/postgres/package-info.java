@@ -67,7 +67,9 @@
  * any it lost to another node.
  *
  * <h2>Failure behaviour</h2>
- * Writes commit before returning ({@code synchronous_commit = on} unless configured off). Any failure to
+ * Writes commit before returning ({@code synchronous_commit = on} unless configured off); flag-only
+ * transactions (STORE, \Recent claims, per-user \Seen) commit asynchronously ({@code Db.txRelaxed}: a crash
+ * can lose the last fraction of a second of flag changes, never mail). Any failure to
  * reach the database becomes {@link jotmai.store.StoreException.Unavailable} (after waiting at most
  * {@code connectionTimeout} for a connection), which protocols answer with 451 4.3.0 / NO [UNAVAILABLE]
  * / -ERR [SYS/TEMP]; nothing crashes, and the pool, the LISTEN connection and the lock connection
