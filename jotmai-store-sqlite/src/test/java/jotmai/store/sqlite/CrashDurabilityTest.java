@@ -29,8 +29,14 @@ import jotmai.store.MessageSource;
  */
 class CrashDurabilityTest {
 
-    /** How long the child appends before it is killed. */
-    static final long RUN_MILLIS = 1_500;
+    /** How long the child goes on appending after it has acknowledged {@link #MIN_ACKS} appends. */
+    static final long RUN_MILLIS = 500;
+
+    /**
+     * Acknowledgements to wait for before the kill: a fixed run time alone killed the child before its
+     * first fsync when the machine was loaded, and the test then had nothing to check.
+     */
+    static final int MIN_ACKS = 10;
 
     @Test
     void everyAcknowledgedAppendSurvivesKillNine(@TempDir Path dir) throws Exception {
@@ -41,10 +47,13 @@ class CrashDurabilityTest {
                 .start();
         Map<Long, Integer> acknowledged = new ConcurrentHashMap<>();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = Thread.ofVirtual().start(() -> readAcks(child.getInputStream(), acknowledged, ready));
+        CountDownLatch firstAcks = new CountDownLatch(MIN_ACKS);
+        Thread reader = Thread.ofVirtual().start(
+                () -> readAcks(child.getInputStream(), acknowledged, ready, firstAcks));
         try {
             assertThat(ready.await(30, TimeUnit.SECONDS))
                     .as("child started; stderr: %s", childErr(dir)).isTrue();
+            firstAcks.await(60, TimeUnit.SECONDS); // bounded; an empty ack set is reported below
             Thread.sleep(RUN_MILLIS);
         } finally {
             child.destroyForcibly(); // SIGKILL on Linux
@@ -81,7 +90,8 @@ class CrashDurabilityTest {
         }
     }
 
-    private static void readAcks(InputStream out, Map<Long, Integer> acknowledged, CountDownLatch ready) {
+    private static void readAcks(InputStream out, Map<Long, Integer> acknowledged, CountDownLatch ready,
+            CountDownLatch firstAcks) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(out, StandardCharsets.US_ASCII))) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -91,6 +101,7 @@ class CrashDurabilityTest {
                     String[] parts = line.split(" ");
                     if (parts.length == 3) { // a line cut by the kill is not an acknowledgement
                         acknowledged.put(Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
+                        firstAcks.countDown();
                     }
                 }
             }
