@@ -204,6 +204,25 @@ class NotifyTest {
     }
 
     @Test
+    void aMailboxSharedOrUnsharedWhileWatchingAppearsAndDisappears() throws Exception {
+        Account bob = fx.account("bob");
+        long sales = fx.store.mail().createMailbox(bob.id(), "Sales", java.util.Optional.empty()).id();
+        try (ImapTestClient watcher = client();
+             ImapTestClient owner = new ImapTestClient(fx.port()).login("bob@example.test")) {
+            assertThat(ImapTestClient.last(watcher.command("NOTIFY SET (SUBTREE \"Other Users/bob@example.test\" "
+                    + "(MessageNew MessageExpunge MailboxName))"))).startsWith("t2 OK");
+            owner.command("SETACL Sales alice@example.test lr");
+            // RFC 5465 §5.9: a mailbox the user may now list is announced like a created one
+            assertThat(watcher.readLine()).isEqualTo("* LIST (\\HasNoChildren) \"/\" \"Other Users/bob@example.test/Sales\"");
+            owner.command(append("Sales"));
+            assertThat(watcher.readLine()).startsWith("* STATUS \"Other Users/bob@example.test/Sales\" (MESSAGES 1 ");
+            owner.command("DELETEACL Sales alice@example.test");
+            assertThat(watcher.readLine()).isEqualTo("* LIST (\\NonExistent) \"/\" \"Other Users/bob@example.test/Sales\"");
+            assertThat(sales).isPositive();
+        }
+    }
+
+    @Test
     void notifyNoneStopsNotifications() throws Exception {
         try (ImapTestClient watcher = client(); ImapTestClient changer = client()) {
             watcher.command("NOTIFY SET (PERSONAL (MessageNew MessageExpunge))");

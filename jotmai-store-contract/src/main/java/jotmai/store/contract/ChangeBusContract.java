@@ -142,4 +142,19 @@ public interface ChangeBusContract extends StoreFixture {
         }
         assertThat(ChangeBus.mailboxListKey(a.id())).as("never a mailbox id").isNegative();
     }
+
+    @Test
+    default void grantingAndWithdrawingRightsRingsTheGranteesListKey() throws Exception {
+        Account owner = newAccount();
+        Account grantee = newAccount();
+        long mailbox = inbox(owner).id();
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        // RFC 5465 §5.9: a mailbox that becomes visible (or invisible) to a NOTIFY session
+        try (ChangeBus.Subscription s = store().changes().subscribeMailboxList(grantee.id(), () -> rings.add("acl"))) {
+            store().acl().setRights(mailbox, grantee.address(), jotmai.store.Rights.of("lr"));
+            assertThat(rang(rings)).as("grant").isTrue();
+            store().acl().removeRights(mailbox, grantee.address());
+            assertThat(rang(rings)).as("withdraw").isTrue();
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import jotmai.store.Account;
 import jotmai.store.AclStore;
+import jotmai.store.ChangeBus;
 import jotmai.store.Mailbox;
 import jotmai.store.Rights;
 import jotmai.store.StoreException;
@@ -37,6 +38,7 @@ final class PgAclStore implements AclStore {
                 long account = accountId(tx.c(), id)
                         .orElseThrow(() -> new StoreException.NotFound("no account " + id));
                 AclRules.checkGrantee(owner, account);
+                tx.ring(ChangeBus.mailboxListKey(account)); // RFC 5465 §5.9: the grantee's NOTIFY looks again
             }
             if (rights.isEmpty()) {
                 delete(tx.c(), mailboxId, id);
@@ -58,7 +60,10 @@ final class PgAclStore implements AclStore {
     @Override
     public boolean removeRights(long mailboxId, String identifier) {
         String id = Names.key(identifier);
-        return db.tx(tx -> delete(tx.c(), mailboxId, id));
+        return db.tx(tx -> {
+            accountId(tx.c(), id).ifPresent(a -> tx.ring(ChangeBus.mailboxListKey(a))); // RFC 5465 §5.9
+            return delete(tx.c(), mailboxId, id);
+        });
     }
 
     private static boolean delete(Connection c, long mailboxId, String id) throws SQLException {

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import jotmai.store.Account;
 import jotmai.store.AclStore;
+import jotmai.store.ChangeBus;
 import jotmai.store.Mailbox;
 import jotmai.store.Rights;
 import jotmai.store.StoreException;
@@ -38,6 +39,7 @@ final class SqliteAclStore implements AclStore {
                 long account = accountId(tx.c(), id)
                         .orElseThrow(() -> new StoreException.NotFound("no account " + id));
                 AclRules.checkGrantee(mailbox.accountId(), account);
+                tx.ring(ChangeBus.mailboxListKey(account)); // RFC 5465 §5.9: the grantee's NOTIFY looks again
             }
             if (rights.isEmpty()) {
                 delete(tx.c(), mailboxId, id);
@@ -59,7 +61,10 @@ final class SqliteAclStore implements AclStore {
     @Override
     public boolean removeRights(long mailboxId, String identifier) {
         String id = AddressNames.lookupKey(identifier);
-        return writer.write(tx -> delete(tx.c(), mailboxId, id));
+        return writer.write(tx -> {
+            accountId(tx.c(), id).ifPresent(a -> tx.ring(ChangeBus.mailboxListKey(a))); // RFC 5465 §5.9
+            return delete(tx.c(), mailboxId, id);
+        });
     }
 
     private static boolean delete(Connection c, long mailboxId, String id) throws SQLException {
