@@ -16,7 +16,8 @@ import jotmai.store.QueueStore.QueuedMessage;
 /** Builds RFC 3464 delivery status notifications (multipart/report, RFC 6522). */
 final class Dsn {
 
-    enum Action { FAILED, DELAYED }
+    /** RFC 3464 §2.3.3 actions we report; RELAYED: handed to a server without DSN (RFC 3461 §4.1). */
+    enum Action { FAILED, DELAYED, RELAYED }
 
     /** One recipient line of the report. */
     record Entry(String address, String orcpt, String reply, String remoteMta) {}
@@ -45,8 +46,11 @@ final class Dsn {
         StringBuilder b = new StringBuilder();
         b.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append(">\r\n");
         b.append("To: <").append(sender).append(">\r\n");
-        b.append("Subject: ").append(action == Action.FAILED ? "Undelivered Mail Returned to Sender"
-                : "Delayed Mail (still being retried)").append("\r\n");
+        b.append("Subject: ").append(switch (action) {
+            case FAILED -> "Undelivered Mail Returned to Sender";
+            case DELAYED -> "Delayed Mail (still being retried)";
+            case RELAYED -> "Successful Mail Delivery Report (relayed)";
+        }).append("\r\n");
         b.append("Date: ").append(DATE.format(now)).append("\r\n");
         b.append("Message-ID: <").append(UUID.randomUUID()).append('@').append(reportingMta).append(">\r\n");
         b.append("Auto-Submitted: auto-replied\r\n"); // RFC 3834 §5: no auto-replies to this
@@ -59,10 +63,14 @@ final class Dsn {
             b.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n")
                     .append("Your message could not be delivered to one or more recipients.\r\n")
                     .append("It is attached below.\r\n\r\n");
-        } else {
+        } else if (action == Action.DELAYED) {
             b.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n")
                     .append("Your message could not be delivered yet; delivery is still being retried.\r\n")
                     .append("You do not need to send it again.\r\n\r\n");
+        } else {
+            b.append("This is the mail system at host ").append(reportingMta).append(".\r\n\r\n")
+                    .append("Your message was passed on to a mail server that does not support delivery\r\n")
+                    .append("notifications; you will not get a further notice about its delivery.\r\n\r\n");
         }
         for (Entry e : entries) {
             b.append("<").append(e.address()).append(">: ").append(e.reply()).append("\r\n");
@@ -113,15 +121,22 @@ final class Dsn {
         return out.toByteArray();
     }
 
-    /** RFC 3461 §4.1: does the recipient's NOTIFY ask for this action? Absent = FAILURE and DELAY. */
+    /**
+     * RFC 3461 §4.1: does the recipient's NOTIFY ask for this action? Absent = FAILURE and DELAY (§4.1:
+     * the MTA's default, never SUCCESS); a "relayed" notice answers SUCCESS (§4.1, §6.2.3.3).
+     */
     static boolean wanted(String notifyOn, Action action) {
         String n = notifyOn.toUpperCase(Locale.ROOT);
         if (n.isEmpty()) {
-            return true;
+            return action != Action.RELAYED;
         }
         if (n.contains("NEVER")) {
             return false;
         }
-        return n.contains(action == Action.FAILED ? "FAILURE" : "DELAY");
+        return n.contains(switch (action) {
+            case FAILED -> "FAILURE";
+            case DELAYED -> "DELAY";
+            case RELAYED -> "SUCCESS";
+        });
     }
 }

@@ -383,13 +383,17 @@ final class QueueRunner implements AutoCloseable {
     /** One message over an open session, with the checks that depend on the peer's extensions. */
     private void transfer(OutboundSession session, Router.Hop hop, Work w, byte[] content) throws IOException {
         QueuedMessage m = w.job().message;
-        if (m.dsn().smtputf8() && !session.supports("SMTPUTF8")) {
-            // RFC 6531 §3.4: no downgrade; the message can not go to this server
+        RawMessage raw = RawMessage.parse(content);
+        // RFC 6531 §3.4: a message needs SMTPUTF8 when the client asked for it, or when the envelope or
+        // the header carries UTF-8 (RFC 6532 §3); there is no downgrade, so such a message can not go to a
+        // server without SMTPUTF8.
+        boolean utf8 = m.dsn().smtputf8() || !ascii(m.envelopeFrom())
+                || w.recipients().stream().anyMatch(r -> !ascii(r.address())) || raw.headerHas8Bit();
+        if (utf8 && !session.supports("SMTPUTF8")) {
             outcomeAll(w, RecipientStatus.FAILED, "553 5.6.7 " + hop.host()
                     + " does not support SMTPUTF8, which this message needs", hop.host());
             return;
         }
-        RawMessage raw = RawMessage.parse(content);
         boolean eightBit = m.dsn().eightBitMime() || raw.bodyHas8Bit();
         if (eightBit && !session.supports("8BITMIME")) {
             var converted = raw.to7bit();
@@ -411,8 +415,9 @@ final class QueueRunner implements AutoCloseable {
         List<OutboundSession.Rcpt> rcpts = w.recipients().stream()
                 .map(r -> new OutboundSession.Rcpt(r.address(), r.notifyOn(), r.orcpt())).toList();
         OutboundSession.Envelope env = new OutboundSession.Envelope(m.envelopeFrom(), rcpts, m.dsn().ret(),
-                m.dsn().envid(), m.dsn().smtputf8(), eightBit, signed.length);
+                m.dsn().envid(), utf8, eightBit, signed.length);
         List<Reply> replies = session.send(env, signed);
+        relayedNotice(session, hop, w, replies);
         if (replies.stream().allMatch(Reply::positive) && w.job().domainsLeft.get() == 1
                 && m.openRecipients().size() == w.recipients().size()) {
             // Every open recipient of the message just got 250: removing the message is the one commit
@@ -428,6 +433,32 @@ final class QueueRunner implements AutoCloseable {
             RecipientStatus status = r.positive() ? RecipientStatus.DELIVERED
                     : r.permanentFailure() ? RecipientStatus.FAILED : RecipientStatus.DEFERRED;
             outcome(w, w.recipients().get(i), status, r.oneLine(), hop.host());
+        }
+    }
+
+    private static boolean ascii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
+    }
+
+    /**
+     * RFC 3461 §4.1: a recipient accepted by a server without DSN whose NOTIFY asked for SUCCESS gets a
+     * "relayed" notice now, since no success notice can come from further on. Sent before the outcome is
+     * committed (the DSN quotes the queued header): a crash in between sends message and notice again.
+     */
+    private void relayedNotice(OutboundSession session, Router.Hop hop, Work w, List<Reply> replies) {
+        if (session.supports("DSN")) {
+            return;
+        }
+        List<Dsn.Entry> relayed = new ArrayList<>();
+        for (int i = 0; i < replies.size(); i++) {
+            RecipientState r = w.recipients().get(i);
+            if (replies.get(i).positive() && Dsn.wanted(r.notifyOn(), Dsn.Action.RELAYED)) {
+                relayed.add(new Dsn.Entry(r.address(), r.orcpt(), replies.get(i).oneLine(), hop.host()));
+            }
+        }
+        if (!relayed.isEmpty()) {
+            QueuedMessage m = w.job().message;
+            bouncer.send(m, relayed, Dsn.Action.RELAYED, clock.instant(), m.createdAt().plus(config.maxAge()));
         }
     }
 

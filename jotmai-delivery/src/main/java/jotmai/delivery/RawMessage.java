@@ -121,6 +121,18 @@ final class RawMessage {
         return false;
     }
 
+    /** RFC 6532 §3: raw UTF-8 (any octet above 127) in the header section needs SMTPUTF8 (RFC 6531). */
+    boolean headerHas8Bit() {
+        for (Field f : fields) {
+            for (int i = 0; i < f.raw().length(); i++) {
+                if (f.raw().charAt(i) > 0x7f) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     boolean isMultipart() {
         return last("Content-Type").map(f -> f.value().toLowerCase(Locale.ROOT).startsWith("multipart/"))
                 .orElse(false);

@@ -55,9 +55,14 @@ final class TestSink implements AutoCloseable {
     }
 
     TestSink(int port) throws IOException {
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Listening on {@code address} (e.g. ::1 for IPv6 tests). */
+    TestSink(InetAddress address, int port) throws IOException {
         ServerSocket ss = new ServerSocket();
         ss.setReuseAddress(true);
-        ss.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        ss.bind(new java.net.InetSocketAddress(address, port), 50);
         server = ss;
         Thread.ofVirtual().start(this::acceptLoop);
     }
