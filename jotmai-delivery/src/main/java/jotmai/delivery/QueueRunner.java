@@ -179,8 +179,13 @@ final class QueueRunner implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.error("queue {}: finishing failed; lease will expire and it is retried", message.id(), e);
                 } finally {
+                    // Claim again at once only when this frees room the runner was waiting for, or a DSN
+                    // was queued; new mail wakes the runner itself, and every claim costs a query.
+                    boolean wasFull = inFlight.size() >= MAX_IN_FLIGHT;
                     inFlight.remove(message.id());
-                    wake();
+                    if (wasFull || !failedNow.isEmpty()) {
+                        wake();
+                    }
                 }
             }
         }

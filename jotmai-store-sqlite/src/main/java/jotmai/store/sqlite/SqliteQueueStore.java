@@ -117,19 +117,43 @@ final class SqliteQueueStore implements QueueStore {
         try {
             leases.values().removeIf(until -> until <= nowMs);
             List<String> leased = List.copyOf(leases.keySet());
-            List<QueuedMessage> due = db.read(c -> load(c, """
-                    WHERE coalesce(s.next_attempt_ms, m.created_ms) <= ?
-                    ORDER BY coalesce(s.next_attempt_ms, m.created_ms), m.id LIMIT ?""",
-                    ps -> {
-                        ps.setLong(1, nowMs);
-                        ps.setInt(2, max + leased.size());
-                    }));
-            List<QueuedMessage> claimed = new ArrayList<>();
-            for (QueuedMessage m : due) {
-                if (claimed.size() < max && !leases.containsKey(m.id())) {
-                    leases.put(m.id(), nowMs + lease.toMillis());
-                    claimed.add(m);
+            // Ids first, full rows (one recipient query each) only for the ones claimed: the leased
+            // messages in flight sort first and are skipped, and loading them on every claim made a
+            // backlog of N in flight cost O(N) recipient queries per claim.
+            List<String> dueIds = db.read(c -> {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT m.id FROM queue_message m LEFT JOIN queue_schedule s ON s.queue_id = m.id
+                        WHERE coalesce(s.next_attempt_ms, m.created_ms) <= ?
+                        ORDER BY coalesce(s.next_attempt_ms, m.created_ms), m.id LIMIT ?""")) {
+                    ps.setLong(1, nowMs);
+                    ps.setInt(2, max + leased.size());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
                 }
+                return ids;
+            });
+            List<String> pick = new ArrayList<>();
+            for (String id : dueIds) {
+                if (pick.size() < max && !leases.containsKey(id)) {
+                    pick.add(id);
+                }
+            }
+            if (pick.isEmpty()) {
+                return List.of();
+            }
+            List<QueuedMessage> claimed = db.read(c -> load(c, "WHERE m.id IN ("
+                    + String.join(",", java.util.Collections.nCopies(pick.size(), "?"))
+                    + ") ORDER BY coalesce(s.next_attempt_ms, m.created_ms), m.id", ps -> {
+                        for (int i = 0; i < pick.size(); i++) {
+                            ps.setString(i + 1, pick.get(i));
+                        }
+                    }));
+            for (QueuedMessage m : claimed) {
+                leases.put(m.id(), nowMs + lease.toMillis());
             }
             return claimed;
         } finally {
