@@ -44,6 +44,11 @@ public final class DeliveryService implements AutoCloseable {
         return this;
     }
 
+    /** Open connections waiting for more mail; for tests. */
+    int idleConnections() {
+        return runner.idleConnections();
+    }
+
     public void start() {
         runner.start();
     }

@@ -116,6 +116,16 @@ final class Destination<W> {
         }
     }
 
+    /** Workers holding an open connection while they wait for work. */
+    int idle() {
+        lock.lock();
+        try {
+            return idle;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int workers() {
         lock.lock();
         try {

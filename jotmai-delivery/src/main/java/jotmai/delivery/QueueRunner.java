@@ -539,6 +539,11 @@ final class QueueRunner implements AutoCloseable {
         idleReuse = d;
     }
 
+    /** Connections open and waiting for more mail (for tests). */
+    int idleConnections() {
+        return destinations.values().stream().mapToInt(Destination::idle).sum();
+    }
+
     int inFlight() {
         return inFlight.size();
     }
