@@ -22,6 +22,7 @@ import org.xbill.DNS.Name;
 
 import jotmai.store.MessageSource;
 import jotmai.store.QueueStore;
+import jotmai.testkit.DnsStub;
 
 /**
  * Issue 6 items checked one by one against the queue runner: UTF-8 header without the client's
