@@ -137,6 +137,9 @@ final class NotifyHandler {
             return new SessionState.Logout();
         } catch (ImapException | StoreException e) {
             log.warn("session {}: notification failed: {}", ctx.sessionId, e.getMessage());
+        } catch (RuntimeException e) {
+            // a bug: logged with its stack; the session and its next command go on
+            log.error("session {}: notification failed", ctx.sessionId, e);
         }
         if (notifier != null && notifier.overflowed()) {
             close(); // RFC 5465 §5.8: as if NOTIFY NONE
