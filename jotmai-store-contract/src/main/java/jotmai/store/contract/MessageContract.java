@@ -209,6 +209,29 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void readContentsReadsABatchOfManyMessagesWithRepeatsAndIdsThatWereNeverIssued() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        List<BlobRef> batch = new java.util.ArrayList<>();
+        List<byte[]> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            byte[] raw = ("Subject: batch " + i + "\r\n\r\n" + "line of text\r\n".repeat(i * 40)).getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            batch.add(mail().append(inbox.id(), MessageSource.ofBytes(raw), Set.of(), StoreFixture.date()).meta().blob());
+            expected.add(raw);
+        }
+        List<BlobRef> asked = new java.util.ArrayList<>(batch);
+        asked.add(batch.get(3)); // the same message twice
+        asked.add(new BlobRef("0".repeat(64)));
+        asked.add(new BlobRef("not a blob id"));
+        var contents = mail().readContents(asked);
+        assertThat(contents).containsOnlyKeys(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            assertThat(contents.get(batch.get(i))).as("message %d", i).isEqualTo(expected.get(i));
+        }
+    }
+
+    @Test
     default void theFirstRetrievalTimeIsKeptWithoutAFlagOrModSeqChangeAndGoesAwayWithTheMessage() {
         Account a = newAccount();
         Mailbox inbox = inbox(a);

@@ -99,8 +99,13 @@ final class BlobRows {
     /** Blob ids are hex SHA-256; anything else was never issued (and may not even be storable text). */
     private static final java.util.regex.Pattern BLOB_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
+    /** Whether {@code id} has the form of a blob id (one we could ever have issued). */
+    static boolean wellFormed(String id) {
+        return BLOB_ID.matcher(id).matches();
+    }
+
     static Optional<Info> info(Connection c, String id) throws SQLException {
-        if (!BLOB_ID.matcher(id).matches()) {
+        if (!wellFormed(id)) {
             return Optional.empty();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT size, structure FROM blobs WHERE id = ?")) {

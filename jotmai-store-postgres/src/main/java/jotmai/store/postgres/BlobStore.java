@@ -3,7 +3,9 @@ package jotmai.store.postgres;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import jotmai.store.MessageSource;
 
@@ -28,6 +30,13 @@ public interface BlobStore {
 
     /** Streams bytes [start, end) of a stored blob, fetching them piecewise as they are read. */
     InputStream read(String id, long start, long end);
+
+    /**
+     * The whole bytes of several stored blobs at once, for clients that download runs of small messages
+     * (POP3 RETR); blobs that are not stored (or not completely) are left out. The caller bounds the
+     * total size (it knows the sizes). One round trip where the store can.
+     */
+    Map<String, byte[]> readWhole(Collection<String> ids);
 
     /** Removes the bytes of blobs being purged (inside the purge transaction {@code tx}). */
     void delete(Connection tx, List<String> ids) throws SQLException;

@@ -306,6 +306,26 @@ final class PgMailStore implements MailStore {
         return blobs.read(blob.id(), start, end);
     }
 
+    /** One query for the whole batch ({@link BlobStore#readWhole}), not two per message. */
+    @Override
+    public Map<BlobRef, byte[]> readContents(List<BlobRef> refs) {
+        List<String> ids = new ArrayList<>();
+        for (BlobRef ref : refs) {
+            if (BlobRows.wellFormed(ref.id())) {
+                ids.add(ref.id());
+            }
+        }
+        Map<String, byte[]> bytes = blobs.readWhole(ids);
+        Map<BlobRef, byte[]> contents = new HashMap<>();
+        for (BlobRef ref : refs) {
+            byte[] b = bytes.get(ref.id());
+            if (b != null) {
+                contents.put(ref, b);
+            }
+        }
+        return contents;
+    }
+
     @Override
     public void markRetrieved(long mailboxId, UidSet uids, Instant at) {
         if (uids.isEmpty()) {
