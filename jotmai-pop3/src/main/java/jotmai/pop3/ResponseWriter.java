@@ -17,12 +17,12 @@ final class ResponseWriter {
     private OutputStream out;
 
     ResponseWriter(OutputStream out) {
-        this.out = out;
+        this.out = new ResponseBuffer(out);
     }
 
-    /** After STLS the connection has a new output stream. */
+    /** After STLS the connection has a new output stream (the old buffer was flushed before). */
     void rebind(OutputStream newOut) {
-        this.out = newOut;
+        this.out = new ResponseBuffer(newOut);
     }
 
     void ok(String text) throws IOException {
