@@ -62,19 +62,30 @@ final class SharedChanges {
         return new Result(mail.changesSince(mailboxId, modSeq), started);
     }
 
-    /** Claims \Recent unless a claim submitted after {@code queryStartedNanos} already took those messages. */
+    /**
+     * Claims \Recent unless a claim submitted after {@code queryStartedNanos} already took those
+     * messages. The submission time is recorded <em>before</em> the claim runs: a claim takes every
+     * unclaimed message committed when it executes, so one that was merely submitted after this
+     * session's query started covers what the query found, even while it is still waiting for the
+     * writer. Recording it only after completion let every idler of a mailbox pass the check while the
+     * first claim was in flight: a thousand claim writes per delivery instead of one.
+     */
     UidSet claimRecent(long mailboxId, long queryStartedNanos) {
-        Long last = lastClaimNanos.get(mailboxId);
-        if (last != null && last - queryStartedNanos >= 0) {
+        boolean[] mine = {false};
+        lastClaimNanos.compute(mailboxId, (id, last) -> {
+            if (last != null && last - queryStartedNanos >= 0) {
+                return last;
+            }
+            mine[0] = true;
+            return System.nanoTime();
+        });
+        if (!mine[0]) {
             return UidSet.EMPTY;
         }
-        long submitted = System.nanoTime();
-        UidSet claimed = mail.claimRecent(mailboxId);
         if (lastClaimNanos.size() > MAX_MAILBOXES) {
             lastClaimNanos.clear();
         }
-        lastClaimNanos.merge(mailboxId, submitted, (a, b) -> b - a > 0 ? b : a);
-        return claimed;
+        return mail.claimRecent(mailboxId);
     }
 
     private Changes run(long mailboxId, long modSeq, CompletableFuture<Changes> result) {
