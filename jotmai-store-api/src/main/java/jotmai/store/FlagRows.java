@@ -27,7 +27,11 @@ public record FlagRows(long[] uids, long[] modSeqs, List<Set<String>> flags) {
 
     /** Whether message {@code i} has the flag, case-insensitively like {@link MessageMeta#hasFlag}. */
     public boolean hasFlag(int i, String flag) {
-        for (String f : flags.get(i)) {
+        return hasFlag(flags.get(i), flag);
+    }
+
+    private static boolean hasFlag(Set<String> set, String flag) {
+        for (String f : set) {
             if (f.equalsIgnoreCase(flag)) {
                 return true;
             }
@@ -41,8 +45,17 @@ public record FlagRows(long[] uids, long[] modSeqs, List<Set<String>> flags) {
         long[] u = new long[uids.length];
         long[] m = new long[uids.length];
         Set<String>[] f = newSetArray(uids.length);
+        // backends share one set between messages with the same flags: test each distinct set once
+        java.util.Map<Set<String>, Boolean> tested = new java.util.IdentityHashMap<>();
+        Set<String> last = null;
+        boolean lastHas = false;
         for (int i = 0; i < uids.length; i++) {
-            if (hasFlag(i, flag) == present) {
+            Set<String> set = flags.get(i);
+            if (set != last) {
+                last = set;
+                lastHas = tested.size() < 1024 ? tested.computeIfAbsent(set, s -> hasFlag(s, flag)) : hasFlag(set, flag);
+            }
+            if (lastHas == present) {
                 u[n] = uids[i];
                 m[n] = modSeqs[i];
                 f[n] = flags.get(i);

@@ -99,6 +99,51 @@ public interface MessageContract extends StoreFixture {
                 .containsExactly(mail().messages(inbox.id(), UidSet.of(2)).getFirst().modSeq());
     }
 
+    /**
+     * A mailbox large enough for a backend to keep its flag rows in memory
+     * ({@link jotmai.store.support.FlagRowsCache}, from 5,000 messages): after appends, flag changes,
+     * expunges and copies the rows and the \Seen/\Deleted filters still equal what {@code messages}
+     * says, read after each change (so a cache is brought up to date from the change log, not rebuilt).
+     */
+    @Test
+    default void flagRowsOfABigMailboxFollowEveryChange() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        for (int i = 0; i < 40; i++) {
+            append(inbox, "m" + i, i % 5 == 0 ? new String[0] : new String[] {"\\Seen"});
+        }
+        while (mail().flagRows(inbox.id()).size() < jotmai.store.support.FlagRowsCache.MIN_ROWS) {
+            long last = mailbox(inbox.id()).uidNext() - 1;
+            mail().copy(inbox.id(), UidSet.range(1, last), inbox.id()); // doubles the mailbox
+        }
+        assertFlagRowsMatchMessages(inbox);
+        mail().updateFlags(inbox.id(), UidSet.of(2, 3, 5000), FlagOperation.ADD, Set.of("\\Deleted", "$Big"),
+                OptionalLong.empty());
+        assertFlagRowsMatchMessages(inbox);
+        mail().updateFlags(inbox.id(), UidSet.range(1, 10), FlagOperation.REMOVE, Set.of("\\Seen"), OptionalLong.empty());
+        append(inbox, "late", "\\Flagged");
+        assertFlagRowsMatchMessages(inbox);
+        mail().expunge(inbox.id(), Optional.empty());
+        append(inbox, "later");
+        assertFlagRowsMatchMessages(inbox);
+        assertThat(mail().flagRows(inbox.id(), "\\Deleted", true).size()).isZero();
+    }
+
+    private void assertFlagRowsMatchMessages(Mailbox inbox) {
+        List<MessageMeta> metas = mail().messages(inbox.id());
+        jotmai.store.FlagRows rows = mail().flagRows(inbox.id());
+        assertThat(rows.uids()).containsExactly(metas.stream().mapToLong(MessageMeta::uid).toArray());
+        assertThat(rows.modSeqs()).containsExactly(metas.stream().mapToLong(MessageMeta::modSeq).toArray());
+        for (int i = 0; i < metas.size(); i++) {
+            assertThat(rows.flags().get(i)).as("uid %d", metas.get(i).uid())
+                    .containsExactlyInAnyOrderElementsOf(metas.get(i).flags());
+        }
+        long[] unseen = metas.stream().filter(m -> !m.hasFlag("\\Seen")).mapToLong(MessageMeta::uid).toArray();
+        assertThat(mail().flagRows(inbox.id(), "\\Seen", false).uids()).containsExactly(unseen);
+        long[] deleted = metas.stream().filter(m -> m.hasFlag("\\Deleted")).mapToLong(MessageMeta::uid).toArray();
+        assertThat(mail().flagRows(inbox.id(), "\\Deleted", true).uids()).containsExactly(deleted);
+    }
+
     @Test
     default void appendStoresTheBytesMetadataAndParsedStructure() {
         Account a = newAccount();

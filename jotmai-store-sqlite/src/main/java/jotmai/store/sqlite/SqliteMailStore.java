@@ -1,8 +1,10 @@
 package jotmai.store.sqlite;
 
 import java.io.InputStream;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,6 +40,7 @@ import jotmai.store.StoreException;
 import jotmai.store.TextField;
 import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
+import jotmai.store.support.FlagRowsCache;
 import jotmai.store.support.MailboxNames;
 import jotmai.store.support.StoredStructures;
 
@@ -55,6 +58,8 @@ final class SqliteMailStore implements MailStore {
     private final SearchIndexer indexer;
     /** POP3 maildrop locks (RFC 1939 §8); in-JVM because the embedded store has one server process. */
     private final Set<Long> maildropLocks = ConcurrentHashMap.newKeySet();
+    /** UIDs and flags of big mailboxes, kept current from the change log (SELECT, flag-only SEARCH). */
+    private final FlagRowsCache flagRowsCache = new FlagRowsCache();
 
     SqliteMailStore(Database db, GroupCommitWriter writer, long blobGraceMs, SearchIndexer indexer) {
         this.db = db;
@@ -284,25 +289,43 @@ final class SqliteMailStore implements MailStore {
         });
     }
 
-    /** One narrow scan of the primary key range; see {@link MessageRows#flagRows}. */
+    /**
+     * One narrow scan of the primary key range ({@link MessageRows#flagRows}), or for a big mailbox the
+     * cached rows brought up to date with the changes since, read in the same snapshot
+     * ({@link FlagRowsCache}).
+     */
     @Override
     public FlagRows flagRows(long mailboxId) {
-        return db.read(c -> {
-            MailboxRows.require(c, mailboxId);
-            return MessageRows.flagRows(c, mailboxId, "");
+        return db.read(c -> cachedFlagRows(c, MailboxRows.require(c, mailboxId)));
+    }
+
+    private FlagRows cachedFlagRows(Connection c, Mailbox m) throws SQLException {
+        return flagRowsCache.rows(m.id(), m.uidValidity(), m.highestModSeq(), new FlagRowsCache.Source<SQLException>() {
+            @Override
+            public FlagRows scan() throws SQLException {
+                return MessageRows.flagRows(c, m.id(), "");
+            }
+
+            @Override
+            public Changes changesSince(long modSeq) throws SQLException {
+                return changesIn(c, m, modSeq);
+            }
         });
     }
 
-    /** \Seen and \Deleted are filtered in SQL on their columns; other flags by the default. */
+    /**
+     * \Seen and \Deleted are filtered in SQL on their columns (other flags by the default); a big
+     * mailbox's cached rows are filtered in memory instead, which beats reading even a fifth of them.
+     */
     @Override
     public FlagRows flagRows(long mailboxId, String flag, boolean present) {
         String column = flag.equalsIgnoreCase(jotmai.store.Flags.SEEN) ? "seen"
                 : flag.equalsIgnoreCase(jotmai.store.Flags.DELETED) ? "deleted" : null;
-        if (column == null) {
-            return MailStore.super.flagRows(mailboxId, flag, present);
-        }
         return db.read(c -> {
-            MailboxRows.require(c, mailboxId);
+            Mailbox m = MailboxRows.require(c, mailboxId);
+            if (column == null || flagRowsCache.holds(mailboxId)) {
+                return cachedFlagRows(c, m).filter(flag, present);
+            }
             return MessageRows.flagRows(c, mailboxId, " AND " + column + " = " + (present ? 1 : 0));
         });
     }
@@ -420,34 +443,35 @@ final class SqliteMailStore implements MailStore {
      */
     @Override
     public Changes changesSince(long mailboxId, long modSeq) {
-        return db.read(c -> {
-            Mailbox m = MailboxRows.require(c, mailboxId);
-            List<StoreChange> changes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-                    + ", added_modseq FROM message WHERE mailbox_id = ? AND modseq > ?")) {
-                ps.setLong(1, mailboxId);
-                ps.setLong(2, modSeq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        MessageMeta meta = MessageRows.map(rs);
-                        changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
-                                : new StoreChange.FlagsChanged(meta));
-                    }
+        return db.read(c -> changesIn(c, MailboxRows.require(c, mailboxId), modSeq));
+    }
+
+    private static Changes changesIn(Connection c, Mailbox m, long modSeq) throws SQLException {
+        List<StoreChange> changes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
+                + ", added_modseq FROM message WHERE mailbox_id = ? AND modseq > ?")) {
+            ps.setLong(1, m.id());
+            ps.setLong(2, modSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    MessageMeta meta = MessageRows.map(rs);
+                    changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
+                            : new StoreChange.FlagsChanged(meta));
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT uid, modseq FROM tombstone WHERE mailbox_id = ? AND modseq > ?")) {
-                ps.setLong(1, mailboxId);
-                ps.setLong(2, modSeq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
-                    }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT uid, modseq FROM tombstone WHERE mailbox_id = ? AND modseq > ?")) {
+            ps.setLong(1, m.id());
+            ps.setLong(2, modSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
                 }
             }
-            changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
-            return new Changes(m.highestModSeq(), changes);
-        });
+        }
+        changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
+        return new Changes(m.highestModSeq(), changes);
     }
 
     // ---- per-user \Seen (issue 7), see SeenMarks ----

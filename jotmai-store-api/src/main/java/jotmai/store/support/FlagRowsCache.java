@@ -1,0 +1,232 @@
+package jotmai.store.support;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jotmai.store.Changes;
+import jotmai.store.FlagRows;
+import jotmai.store.MessageMeta;
+import jotmai.store.StoreChange;
+
+/**
+ * Keeps the {@link FlagRows} of large mailboxes in memory and brings them up to date from
+ * {@code changesSince} instead of scanning every message again (issue 4, the 100,000-message mailbox:
+ * SELECT and UID SEARCH UNSEEN read UIDs and flags of all messages, which Dovecot answers from its index
+ * file; a scan of 100,000 rows through the JNI driver costs a few hundred milliseconds).
+ *
+ * <p>Correctness rests on the store's own change log, the same one IMAP sessions pull: an entry is the
+ * rows of one mailbox at one MODSEQ. A caller passes, from <em>one</em> read snapshot, the mailbox's
+ * UIDVALIDITY and highest MODSEQ, a full scan and a {@code changesSince}; when the cached MODSEQ equals
+ * the mailbox's, the cached rows are returned as they are (they are immutable), otherwise the changes
+ * after the cached MODSEQ are applied (expunges need the backend's tombstones, which both backends keep
+ * for the mailbox's life), or, when there are many, the mailbox is scanned again. A mailbox deleted and
+ * created again gets another UIDVALIDITY, which is part of the check.
+ *
+ * <p>Bounded: only mailboxes with at least {@link #MIN_ROWS} messages are kept, at most
+ * {@link #MAX_TOTAL_ROWS} rows in all (about 24 bytes a row), least recently used evicted first.
+ */
+public final class FlagRowsCache {
+    /** Smaller mailboxes are scanned every time: cheap, and not worth the memory. */
+    public static final int MIN_ROWS = 5_000;
+    /** Rows of all cached mailboxes together (~24 MB at 24 bytes a row). */
+    public static final long MAX_TOTAL_ROWS = 1_000_000;
+    /** Beyond this many changes (or an eighth of the rows) a rescan is cheaper than applying them. */
+    static final int MAX_APPLIED_CHANGES = 10_000;
+
+    /** What the caller reads from its snapshot ({@code E}: the backend's checked exception). */
+    public interface Source<E extends Exception> {
+        FlagRows scan() throws E;
+
+        Changes changesSince(long modSeq) throws E;
+    }
+
+    private record Entry(long uidValidity, long modSeq, FlagRows rows) {}
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long totalRows;
+
+    /**
+     * The rows of the mailbox at {@code highestModSeq}, from the cache, the cache plus changes, or
+     * {@code source.scan()}. All arguments must describe one snapshot.
+     */
+    public <E extends Exception> FlagRows rows(long mailboxId, long uidValidity, long highestModSeq, Source<E> source)
+            throws E {
+        Entry cached = get(mailboxId);
+        FlagRows rows;
+        if (cached != null && cached.uidValidity() == uidValidity && cached.modSeq() == highestModSeq) {
+            return cached.rows();
+        } else if (cached != null && cached.uidValidity() == uidValidity && cached.modSeq() < highestModSeq) {
+            Changes changes = source.changesSince(cached.modSeq());
+            int limit = Math.min(MAX_APPLIED_CHANGES, Math.max(100, cached.rows().size() / 8));
+            rows = changes.changes().size() > limit ? source.scan() : apply(cached.rows(), changes);
+        } else {
+            rows = source.scan();
+        }
+        put(mailboxId, new Entry(uidValidity, highestModSeq, rows));
+        return rows;
+    }
+
+    /** Forgets everything (tests; a backend that rewrites mailboxes outside the change log). */
+    public void clear() {
+        lock.lock();
+        try {
+            entries.clear();
+            totalRows = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether rows of the mailbox are cached (at some MODSEQ): filtering them beats a narrower scan. */
+    public boolean holds(long mailboxId) {
+        lock.lock();
+        try {
+            return entries.containsKey(mailboxId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rows held now (for tests and monitoring). */
+    public long totalRows() {
+        lock.lock();
+        try {
+            return totalRows;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Entry get(long mailboxId) {
+        lock.lock();
+        try {
+            return entries.get(mailboxId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void put(long mailboxId, Entry entry) {
+        lock.lock();
+        try {
+            Entry old = entries.get(mailboxId);
+            if (old != null && old.uidValidity() == entry.uidValidity() && old.modSeq() > entry.modSeq()) {
+                return; // a concurrent reader already stored a newer snapshot
+            }
+            if (old != null) {
+                entries.remove(mailboxId);
+                totalRows -= old.rows().size();
+            }
+            if (entry.rows().size() < MIN_ROWS || entry.rows().size() > MAX_TOTAL_ROWS) {
+                return;
+            }
+            entries.put(mailboxId, entry);
+            totalRows += entry.rows().size();
+            var it = entries.entrySet().iterator();
+            while (totalRows > MAX_TOTAL_ROWS && it.hasNext()) {
+                Map.Entry<Long, Entry> eldest = it.next();
+                if (eldest.getKey() != mailboxId) {
+                    totalRows -= eldest.getValue().rows().size();
+                    it.remove();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The rows after {@code changes}: expunged UIDs removed, changed flags and MODSEQs replaced, added
+     * messages inserted in UID order. Flag sets equal to one already in the rows are shared.
+     */
+    static FlagRows apply(FlagRows rows, Changes changes) {
+        Map<Long, MessageMeta> current = new HashMap<>();
+        List<Long> expunged = new ArrayList<>();
+        for (StoreChange change : changes.changes()) { // MODSEQ order: the last word on a UID wins
+            switch (change) {
+                case StoreChange.Added a -> current.put(a.uid(), a.meta());
+                case StoreChange.FlagsChanged f -> current.put(f.uid(), f.meta());
+                case StoreChange.Expunged e -> {
+                    current.remove(e.uid());
+                    expunged.add(e.uid());
+                }
+            }
+        }
+        Set<Long> gone = new java.util.HashSet<>(expunged);
+        Map<Set<String>, Set<String>> canonical = new HashMap<>();
+        Set<Set<String>> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Set<String> s : rows.flags()) {
+            if (distinct.add(s)) {
+                canonical.putIfAbsent(s, s);
+            }
+        }
+        int n = rows.size();
+        long[] uids = new long[n + current.size()];
+        long[] modSeqs = new long[uids.length];
+        @SuppressWarnings("unchecked")
+        Set<String>[] flags = (Set<String>[]) new Set<?>[uids.length];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            long uid = rows.uids()[i];
+            if (gone.contains(uid) && !current.containsKey(uid)) {
+                continue;
+            }
+            MessageMeta changed = current.remove(uid);
+            uids[k] = uid;
+            modSeqs[k] = changed == null ? rows.modSeqs()[i] : changed.modSeq();
+            flags[k] = changed == null ? rows.flags().get(i) : share(canonical, changed.flags());
+            k++;
+        }
+        // what is left is new to these rows; new UIDs are normally above all others, but sort to be safe
+        List<MessageMeta> added = new ArrayList<>(current.values());
+        added.sort((a, b) -> Long.compare(a.uid(), b.uid()));
+        boolean ordered = added.isEmpty() || k == 0 || added.getFirst().uid() > uids[k - 1];
+        for (MessageMeta m : added) {
+            uids[k] = m.uid();
+            modSeqs[k] = m.modSeq();
+            flags[k] = share(canonical, m.flags());
+            k++;
+        }
+        if (!ordered) {
+            return sorted(uids, modSeqs, flags, k);
+        }
+        return new FlagRows(Arrays.copyOf(uids, k), Arrays.copyOf(modSeqs, k), List.of(Arrays.copyOf(flags, k)));
+    }
+
+    private static Set<String> share(Map<Set<String>, Set<String>> canonical, Set<String> flags) {
+        Set<String> known = canonical.get(flags);
+        if (known != null) {
+            return known;
+        }
+        Set<String> copy = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(flags));
+        canonical.put(copy, copy);
+        return copy;
+    }
+
+    private static FlagRows sorted(long[] uids, long[] modSeqs, Set<String>[] flags, int k) {
+        Integer[] order = new Integer[k];
+        for (int i = 0; i < k; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(uids[a], uids[b]));
+        long[] u = new long[k];
+        long[] m = new long[k];
+        @SuppressWarnings("unchecked")
+        Set<String>[] f = (Set<String>[]) new Set<?>[k];
+        for (int i = 0; i < k; i++) {
+            u[i] = uids[order[i]];
+            m[i] = modSeqs[order[i]];
+            f[i] = flags[order[i]];
+        }
+        return new FlagRows(u, m, List.of(f));
+    }
+}
