@@ -32,6 +32,8 @@ public final class IdleBench {
     static final int LOGIN_CONCURRENCY = 64;
     static final long SETUP_TIMEOUT_S = 1_800;
     static final long ROUND_TIMEOUT_MS = 20_000;
+    /** Rounds left out of the warm_* figures: the server's JIT compiles the wake-up path in the first ones. */
+    static final int WARMUP_ROUNDS = 2;
 
     record Idler(int user, Socket socket, OutputStream out, BufferedReader in) {}
 
@@ -100,16 +102,21 @@ public final class IdleBench {
 
         List<Double> latencies = new ArrayList<>();
         List<Double> appendLatencies = new ArrayList<>();
+        List<Double> warm = new ArrayList<>(); // rounds after the first WARMUP_ROUNDS (a cold JIT)
         int missing = 0;
         for (int r = 0; r < rounds; r++) {
+            int before = latencies.size();
             missing += round(host, port, userFmt, pass, 1 + r % users, r, idlers, arrived, latencies, appendLatencies);
+            if (r >= WARMUP_ROUNDS) {
+                warm.addAll(latencies.subList(before, latencies.size()));
+            }
         }
         long rssAfter = rssKib(serverPid);
         System.out.printf("SUMMARY sessions=%d open=%d users=%d rounds=%d setup_s=%.1f rss_before_mib=%d "
                         + "rss_idle_mib=%d rss_after_mib=%d fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f "
-                        + "append_p50_ms=%.1f missing=%d load=%s%n", sessions, open, users, rounds, setupS, rssBefore / 1024,
+                        + "warm_p50_ms=%.1f warm_p99_ms=%.1f warm_max_ms=%.1f append_p50_ms=%.1f missing=%d load=%s%n", sessions, open, users, rounds, setupS, rssBefore / 1024,
                 rssIdle / 1024, rssAfter / 1024, pct(latencies, 50), pct(latencies, 99), pct(latencies, 100),
-                pct(appendLatencies, 50), missing,
+                pct(warm, 50), pct(warm, 99), pct(warm, 100), pct(appendLatencies, 50), missing,
                 Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         System.exit(0);
     }

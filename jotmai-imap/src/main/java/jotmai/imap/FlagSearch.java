@@ -36,6 +36,21 @@ final class FlagSearch {
     }
 
     /**
+     * Whether the key depends on nothing but the flag set (no UIDs, sequence numbers, MODSEQ or \\Recent,
+     * which is per session): then messages sharing one flag set share the answer.
+     */
+    static boolean onlyFlags(SearchKey key) {
+        return switch (key) {
+            case SearchKey.All a -> true;
+            case SearchKey.Flag f -> true;
+            case SearchKey.Not n -> onlyFlags(n.key());
+            case SearchKey.Or o -> onlyFlags(o.left()) && onlyFlags(o.right());
+            case SearchKey.And a -> a.keys().stream().allMatch(FlagSearch::onlyFlags);
+            default -> false;
+        };
+    }
+
+    /**
      * A \\Seen or \\Deleted test every match must pass (the key itself or one of its AND-ed keys), so the
      * store may return only the messages that pass it (SQLite filters those on columns): UNSEEN on a
      * mostly read mailbox reads only the unread rows.

@@ -54,32 +54,25 @@ final class MailboxCommands {
         // RFC 4314 §4: a user who may change no state of the mailbox gets it read-only
         boolean readOnly = command.readOnly() || !(access.rights().has('s') || access.rights().has('w')
                 || access.rights().has('t') || access.rights().has('e'));
-        MailboxStatus status = ctx.mail.status(mailbox.id());
+        // The mailbox row was just read: UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ from it, no STATUS counts
+        // (a scan of every message in SQLite). Its MODSEQ is from before the rows below, so a change in
+        // between is announced again at the next sync (harmless), never lost.
+        long uidValidity = mailbox.uidValidity();
         // UIDs and flags only (MailStore.flagRows): a 100,000-message mailbox is three arrays, not
         // 100,000 MessageMeta objects
         // issue 7: on another user's mailbox the user's own \Seen (PrivateSeen), also for [UNSEEN]
         long seenReader = ctx.seenReader(session.account().id(), mailbox.accountId());
         FlagRows rows = ctx.seen.flagRows(mailbox.id(), seenReader);
-        MailboxView view = new MailboxView(mailbox.id(), mailbox.name(), status.uidValidity(), readOnly,
-                rows.uids().clone(), status.highestModSeq());
+        MailboxView view = MailboxView.sharing(mailbox.id(), mailbox.name(), uidValidity, readOnly, rows.uids(),
+                mailbox.highestModSeq());
+        // a message appended after the mailbox row was read is in the rows: predict past it
+        long uidNext = Math.max(mailbox.uidNext(), view.maxUid() + 1);
         view.rights = access.rights();
         view.shared = !access.own();
         view.seenReader = seenReader;
-        long firstUnseen = 0;
-        Set<Set<String>> seenFlagSets = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (int i = 0; i < rows.size(); i++) {
-            if (firstUnseen == 0 && !rows.hasFlag(i, jotmai.store.Flags.SEEN)) {
-                firstUnseen = i + 1;
-            }
-            Set<String> flags = rows.flags().get(i);
-            if (!flags.isEmpty() && seenFlagSets.add(flags)) { // shared sets: each looked at once
-                for (String f : flags) {
-                    if (!f.startsWith("\\")) {
-                        view.keywords.add(f);
-                    }
-                }
-            }
-        }
+        SelectSummary summary = SelectSummary.of(mailbox.id(), rows);
+        long firstUnseen = summary.firstUnseen();
+        view.keywords.addAll(summary.keywords());
         // RFC 3501 §2.3.2: SELECT claims \Recent for this session; EXAMINE (§6.3.2, read-only) reports the
         // messages nobody has claimed yet as recent but leaves them recent for the next SELECT.
         UidSet recent = readOnly ? ctx.mail.recent(mailbox.id()) : ctx.mail.claimRecent(mailbox.id());
@@ -92,8 +85,8 @@ final class MailboxCommands {
                 ctx.out.untaggedOk(ResponseCode.unseen(firstUnseen), "first unseen");
             }
         }
-        ctx.out.untaggedOk(ResponseCode.uidValidity(status.uidValidity()), "UIDs valid");
-        ctx.out.untaggedOk(ResponseCode.uidNext(status.uidNext()), "predicted next UID");
+        ctx.out.untaggedOk(ResponseCode.uidValidity(uidValidity), "UIDs valid");
+        ctx.out.untaggedOk(ResponseCode.uidNext(uidNext), "predicted next UID");
         // RFC 7162 §3.1.2.1: every mailbox keeps MODSEQs, so HIGHESTMODSEQ goes with every SELECT/EXAMINE
         ctx.out.untaggedOk(new ResponseCode("HIGHESTMODSEQ", Long.toString(view.modSeq)), "highest");
         ctx.out.untaggedOk(new ResponseCode("MAILBOXID", ObjectIds.parenthesized(ObjectIds.mailboxId(mailbox))),
@@ -101,7 +94,7 @@ final class MailboxCommands {
         if (ctx.rev2()) {
             ctx.out.star().atom("LIST () \"/\" ").astring(ctx.wireName(mailbox.name())).crlf();
         }
-        command.qresync().filter(q -> q.uidValidity() == status.uidValidity())
+        command.qresync().filter(q -> q.uidValidity() == uidValidity)
                 .ifPresent(q -> new Resync(ctx, sync).afterSelect(view, q));
         return Outcome.of(new SessionState.Selected(session.account(), view),
                 readOnly ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE);

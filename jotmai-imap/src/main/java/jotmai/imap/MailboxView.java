@@ -29,6 +29,8 @@ final class MailboxView {
     final long uidValidity;
     final boolean readOnly;
     private long[] uids;
+    /** {@link #uids} is the store's immutable array, shared with other sessions: copy before changing it. */
+    private boolean uidsShared;
     private int count;
     long modSeq;
     final Set<Long> pendingExpunges = new TreeSet<>();
@@ -57,6 +59,24 @@ final class MailboxView {
         this.modSeq = modSeq;
     }
 
+    /**
+     * A view over the store's UID array without copying it (SELECT of a 100,000-message mailbox by many
+     * sessions would otherwise hold 800 KB per session); the first add or remove copies it.
+     */
+    static MailboxView sharing(long mailboxId, String name, long uidValidity, boolean readOnly, long[] storeUids,
+                               long modSeq) {
+        MailboxView view = new MailboxView(mailboxId, name, uidValidity, readOnly, storeUids, modSeq);
+        view.uidsShared = storeUids.length > 0;
+        return view;
+    }
+
+    private void own(int capacity) {
+        if (uidsShared || capacity > uids.length) {
+            uids = Arrays.copyOf(uids, Math.max(capacity, uidsShared ? uids.length : 0));
+            uidsShared = false;
+        }
+    }
+
     int size() {
         return count;
     }
@@ -82,9 +102,8 @@ final class MailboxView {
             return false;
         }
         int at = -i - 1;
-        if (count == uids.length) {
-            uids = Arrays.copyOf(uids, Math.max(16, count * 2));
-        }
+        // grow by an eighth, not double: a session on a 100,000-message mailbox gets one new message
+        own(count == uids.length ? count + Math.max(16, count >> 3) : uids.length);
         System.arraycopy(uids, at, uids, at + 1, count - at);
         uids[at] = uid;
         count++;
@@ -97,6 +116,7 @@ final class MailboxView {
         if (i < 0) {
             return 0;
         }
+        own(uids.length);
         System.arraycopy(uids, i + 1, uids, i, count - i - 1);
         count--;
         recent.remove(uid);

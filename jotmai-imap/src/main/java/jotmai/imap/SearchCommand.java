@@ -37,6 +37,9 @@ import jotmai.store.UidSet;
  * jotmai.message). Cheap keys (flags, sizes, dates, sets) never load the message structure.
  */
 final class SearchCommand {
+    /** Distinct flag sets whose SEARCH answer is remembered within one flag-only search. */
+    static final int MAX_DECIDED_SETS = 1024;
+
     private static final Pattern RFC5322_DATE = Pattern.compile(
             "(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+(\\d{2,4})", Pattern.CASE_INSENSITIVE);
     private static final List<String> MONTHS =
@@ -67,9 +70,30 @@ final class SearchCommand {
             FlagRows rows = FlagSearch.implied(command.key())
                     .map(f -> ctx.seen.flagRows(view, f.flag(), f.present()))
                     .orElseGet(() -> ctx.seen.flagRows(view)); // issue 7: a reader's own \Seen
+            // messages share flag sets (see FlagRows): a key of flags alone is decided once per set
+            boolean perSet = FlagSearch.onlyFlags(command.key());
+            Map<Set<String>, Boolean> decided = new IdentityHashMap<>();
+            Set<String> lastSet = null;
+            boolean lastMatch = false;
             for (int i = 0; i < rows.size(); i++) {
                 long uid = rows.uids()[i];
-                if (view.seqOf(uid) > 0 && FlagSearch.matches(command.key(), rows, i, view, sets)) {
+                if (view.seqOf(uid) <= 0) {
+                    continue;
+                }
+                boolean match;
+                if (perSet && decided.size() < MAX_DECIDED_SETS) {
+                    Set<String> set = rows.flags().get(i);
+                    if (set != lastSet) {
+                        int at = i;
+                        lastSet = set;
+                        lastMatch = decided.computeIfAbsent(set,
+                                s -> FlagSearch.matches(command.key(), rows, at, view, sets));
+                    }
+                    match = lastMatch;
+                } else { // the backend does not share sets (or keywords vary a lot): one by one
+                    match = FlagSearch.matches(command.key(), rows, i, view, sets);
+                }
+                if (match) {
                     matches.add(uid);
                     if (modSeqKey) {
                         modSeqs.put(uid, rows.modSeqs()[i]);
@@ -143,10 +167,7 @@ final class SearchCommand {
         long highestModSeq = modSeqs.values().stream().mapToLong(Long::longValue).max().orElse(0);
         List<Long> numbers = command.uid() ? uids : uids.stream().map(u -> (long) view.seqOf(u)).toList();
         if (command.returns().isEmpty() && !ctx.rev2()) {
-            ctx.out.star().atom("SEARCH");
-            for (long n : numbers) {
-                ctx.out.sp().number(n);
-            }
+            ctx.out.star().atom("SEARCH").spNumbers(numbers);
             if (highestModSeq > 0) {
                 ctx.out.atom(" (MODSEQ ").number(highestModSeq).atom(")");
             }
