@@ -149,6 +149,9 @@ public final class FlagRowsCache {
      * messages inserted in UID order. Flag sets equal to one already in the rows are shared.
      */
     static FlagRows apply(FlagRows rows, Changes changes) {
+        if (changes.changes().isEmpty()) {
+            return rows; // the MODSEQ moved for something else (another reader's \Seen mark): same rows
+        }
         Map<Long, MessageMeta> current = new HashMap<>();
         List<Long> expunged = new ArrayList<>();
         for (StoreChange change : changes.changes()) { // MODSEQ order: the last word on a UID wins
