@@ -22,9 +22,11 @@ import jotmai.store.StoreException;
  * the readers to {@link #READERS} connections means at most that many carriers can be pinned by reads;
  * other virtual threads wait in {@link BlockingQueue#take} (unpinned) for a free connection.
  *
- * <p>Durability: WAL with {@code synchronous=FULL}, so every COMMIT fsyncs the WAL before it returns
- * (survives kill -9 and power loss). The cost of that fsync is shared by group commit. Flag-only
- * writes are the exception: {@link GroupCommitWriter#writeRelaxed} acknowledges them before the fsync.
+ * <p>Durability: WAL; connections open with {@code synchronous=FULL}, and the writer switches its own to
+ * {@code NORMAL} because {@link GroupCommitWriter}'s syncer thread fsyncs the WAL before any durable
+ * write is acknowledged (survives kill -9 and power loss; the fsync is shared by group commit and
+ * overlaps the next batch). Flag-only writes are the exception: {@link GroupCommitWriter#writeRelaxed}
+ * acknowledges them before the fsync.
  */
 final class Database implements AutoCloseable {
 

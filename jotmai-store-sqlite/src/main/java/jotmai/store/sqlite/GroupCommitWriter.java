@@ -23,24 +23,35 @@ import jotmai.store.ChangeBus;
 import jotmai.store.StoreException;
 
 /**
- * The only thread that writes to SQLite: a platform thread (so the JNI calls and the fsync pin no
- * virtual-thread carrier) that batches queued write tasks into one transaction and one fsync.
+ * The only thread that writes to SQLite: a platform thread (so the JNI calls pin no virtual-thread
+ * carrier) that batches queued write tasks into one transaction, plus a second platform thread that
+ * fsyncs the WAL for them.
  *
- * <p>Group commit: the thread takes one task, then drains whatever else is queued (up to
+ * <p>Group commit: the writer takes one task, then drains whatever else is queued (up to
  * {@link #MAX_BATCH}), runs each task inside its own SAVEPOINT (a failing task is rolled back alone
- * and fails only its own caller), commits once, and only then completes every caller's future and
- * rings the change bus. So N concurrent appends share one WAL fsync, and a caller learns of success
- * only when its change is on stable storage.
+ * and fails only its own caller) and commits once, with {@code synchronous=NORMAL} (no fsync in the
+ * commit). A durable task ({@link #write}) is then handed to the syncer, which fsyncs the WAL file and
+ * only after that completes the caller's future and rings the change bus. So a caller learns of
+ * success only when its change is on stable storage, and N concurrent appends share one fsync.
  *
- * <p>Relaxed durability ({@link #writeRelaxed}): flag-only changes (STORE, \Recent claims) may be
- * acknowledged before their WAL frames reach the disk, as Dovecot does by default (its index updates
- * are not fsynced). A batch made only of relaxed tasks commits with {@code synchronous=NORMAL} (no
- * fsync); any batch with an ordinary task commits with {@code synchronous=FULL}, whose fsync of the
- * WAL also covers every earlier relaxed frame. The WAL is append-only and recovery keeps the longest
- * valid prefix, so a crash can lose only the most recent relaxed changes, never a durable one that
- * was acknowledged, and never a relaxed change older than {@link #RELAXED_MAX_DELAY_MS}: the writer
- * fsyncs the WAL itself when it goes idle with unsynced frames, and a batch under steady load is made
- * durable once the oldest unsynced commit is that old.
+ * <p>Pipelining (issue 4, persistent-session throughput): the writer does not wait for the fsync. While
+ * the syncer flushes batch N, the writer already runs batch N+1, so a flag change, a \Recent claim or a
+ * read-your-write no longer queues behind another session's fsync (~10 ms on the shared VM's disk). The
+ * syncer takes every durable task committed before its fsync started; tasks committed during the
+ * fsync go into the next one. An fsync of the file covers the frames written through SQLite's own
+ * descriptor (fsync works on the file). The WAL is append-only and recovery keeps the longest valid
+ * prefix of commits; SQLite's own checkpoints fsync the WAL before copying it into the database, and
+ * the WAL is reset only after a complete checkpoint, so a frame is never lost once it was fsynced.
+ * What changes compared to a {@code synchronous=FULL} commit: other sessions can read a durable
+ * task's change during its fsync (before its caller is answered); after a power loss in that window
+ * (not after a process crash: the frames are in the page cache) a message another session already
+ * listed may be gone and its UID handed out again, as with Dovecot's unsynced index files.
+ *
+ * <p>Relaxed durability ({@link #writeRelaxed}): flag-only changes (STORE, \Recent claims, derived
+ * data) are acknowledged once committed and visible, as Dovecot does by default (its index updates
+ * are not fsynced). The syncer fsyncs them within {@link #RELAXED_SYNC_DELAY_MS}, or with the next
+ * durable task, whichever comes first, so a power loss can undo only the most recent relaxed
+ * changes, never an acknowledged durable one.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -49,9 +60,9 @@ final class GroupCommitWriter implements AutoCloseable {
     static final int MAX_BATCH = 256;
     /** Queued tasks beyond this make callers wait (back pressure instead of unbounded memory). */
     static final int MAX_QUEUED = 4_096;
-    /** Longest time a relaxed (flag-only) commit may stay without fsync under steady load. */
-    static final long RELAXED_MAX_DELAY_MS = 1_000;
-    /** How long the idle writer waits for work before it fsyncs pending relaxed commits. */
+    /** Longest time a relaxed (flag-only) commit stays without fsync when no durable task comes. */
+    static final long RELAXED_SYNC_DELAY_MS = 50;
+    /** How long the idle writer waits for work before it checks whether it is closing. */
     static final long IDLE_POLL_MS = 50;
 
     @FunctionalInterface
@@ -61,33 +72,41 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private record Task<T>(WriteWork<T> work, CompletableFuture<T> done, boolean relaxed) {}
 
+    /** A committed durable task waiting for the syncer's fsync. */
+    private record Committed(Task<?> task, Outcome outcome) {}
+
     private final Connection c;
     private final Path wal;
     private final ChangeBus bus;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
+    private final Thread syncer;
     private volatile boolean closing;
-    // statistics, written by the writer thread only, logged at close
+    // guarded by syncLock: committed durable tasks not yet fsynced, since when (epoch ms) relaxed
+    // commits are not fsynced (0 = none), and whether the writer thread has ended
+    private final Object syncLock = new Object();
+    private final List<Committed> awaitingSync = new ArrayList<>();
+    private long unsyncedSince;
+    private boolean writerDone;
+    // statistics, written by the writer (batches...) or syncer (walSyncs) thread only, logged at close
     private long batches;
     private long tasks;
     private long workNanos;
     private long commitNanos;
     private long relaxedBatches;
-    private long walSyncs;
-    // writer thread only: the connection's current synchronous mode, and since when (epoch ms) WAL
-    // frames of relaxed commits are not fsynced (0 = everything committed is on stable storage)
-    private boolean fullSync = true;
-    private volatile long unsyncedSince; // volatile for hasUnsyncedCommits() only
+    private volatile long walSyncs;
 
     /**
-     * @param writer   the writer connection, in WAL mode with {@code synchronous=FULL}
-     * @param database the database file; its {@code -wal} companion is fsynced after relaxed commits
+     * @param writer   the writer connection, in WAL mode (set to {@code synchronous=NORMAL} here)
+     * @param database the database file; its {@code -wal} companion is what the syncer fsyncs
      */
     GroupCommitWriter(Connection writer, Path database, ChangeBus bus) {
         this.c = writer;
         this.wal = database.resolveSibling(database.getFileName() + "-wal");
         this.bus = bus;
         this.thread = Thread.ofPlatform().name("jotmai-sqlite-writer").daemon(true).unstarted(this::loop);
+        this.syncer = Thread.ofPlatform().name("jotmai-sqlite-wal-sync").daemon(true).unstarted(this::syncLoop);
+        syncer.start();
         thread.start();
     }
 
@@ -98,7 +117,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /**
      * Like {@link #write}, but the caller may be answered once the change is committed and visible,
-     * before it is on stable storage (at most {@link #RELAXED_MAX_DELAY_MS} later, or at the next
+     * before it is on stable storage (at most {@link #RELAXED_SYNC_DELAY_MS} later, or at the next
      * durable commit). Only for changes a crash may undo without losing mail: flags, \Recent.
      */
     <T> T writeRelaxed(WriteWork<T> work) {
@@ -109,7 +128,7 @@ final class GroupCommitWriter implements AutoCloseable {
         if (closing) {
             throw new StoreException.Unavailable("store is closing", null);
         }
-        if (Thread.currentThread() == thread) {
+        if (Thread.currentThread() == thread || Thread.currentThread() == syncer) {
             // a change listener (run on this thread after commit) tried to write: it would wait forever
             throw new IllegalStateException("store writes from a change listener would deadlock; only enqueue there");
         }
@@ -140,37 +159,54 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void loop() {
-        List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            Task<?> first;
-            try {
-                first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                first = null;
-            }
-            if (first == null) {
-                syncWal();
-                if (closing && queue.isEmpty()) {
-                    return;
+        try {
+            setNormalSync();
+            List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
+            while (true) {
+                Task<?> first;
+                try {
+                    first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    first = null;
                 }
-                continue;
-            }
-            batch.clear();
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
-            try {
-                runBatch(batch);
-            } catch (Throwable t) { // an Error must not kill the only writer and leave callers waiting
-                log.error("writer failed on a batch of {}", batch.size(), t);
-                for (Task<?> task : batch) {
-                    task.done().completeExceptionally(new StoreException.Unavailable("write failed", t));
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
                 }
-                try (Statement s = c.createStatement()) {
-                    rollbackQuietly(s);
-                } catch (SQLException | RuntimeException ignored) {
-                    // nothing more to do
+                batch.clear();
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                try {
+                    runBatch(batch);
+                } catch (Throwable t) { // an Error must not kill the only writer and leave callers waiting
+                    log.error("writer failed on a batch of {}", batch.size(), t);
+                    for (Task<?> task : batch) {
+                        task.done().completeExceptionally(new StoreException.Unavailable("write failed", t));
+                    }
+                    try (Statement s = c.createStatement()) {
+                        rollbackQuietly(s);
+                    } catch (SQLException | RuntimeException ignored) {
+                        // nothing more to do
+                    }
                 }
             }
+        } finally {
+            synchronized (syncLock) {
+                writerDone = true;
+                syncLock.notifyAll();
+            }
+        }
+    }
+
+    /** Commits no longer fsync by themselves: the syncer does (see the class comment). */
+    private void setNormalSync() {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA synchronous = NORMAL");
+        } catch (SQLException e) {
+            // still FULL: every commit fsyncs by itself, slower but just as durable
+            log.warn("cannot set synchronous=NORMAL on the writer; commits stay synchronous=FULL", e);
         }
     }
 
@@ -179,16 +215,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private void runBatch(List<Task<?>> batch) {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         long now = System.currentTimeMillis();
-        boolean durable = unsyncedSince > 0 && now - unsyncedSince >= RELAXED_MAX_DELAY_MS;
-        for (Task<?> task : batch) {
-            durable |= !task.relaxed();
-        }
         try (Statement s = c.createStatement()) {
-            if (durable != fullSync) {
-                // takes effect at this transaction's COMMIT; only legal outside a transaction
-                s.execute(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-                fullSync = durable;
-            }
             long t0 = System.nanoTime();
             s.execute("BEGIN IMMEDIATE");
             try {
@@ -201,14 +228,6 @@ final class GroupCommitWriter implements AutoCloseable {
                 workNanos += t1 - t0;
                 batches++;
                 tasks += batch.size();
-                if (durable) {
-                    unsyncedSince = 0; // the FULL commit fsynced the whole WAL, older frames too
-                } else {
-                    relaxedBatches++;
-                    if (unsyncedSince == 0) {
-                        unsyncedSince = now;
-                    }
-                }
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(s);
                 throw e;
@@ -223,13 +242,34 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             return;
         }
+        List<Committed> durable = new ArrayList<>();
+        boolean relaxed = false;
         for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), outcomes.get(i));
-        }
-        for (Outcome o : outcomes) {
+            Task<?> task = batch.get(i);
+            Outcome o = outcomes.get(i);
+            if (o.failure() == null && !task.relaxed()) {
+                durable.add(new Committed(task, o));
+                continue;
+            }
+            // relaxed or rolled back: nothing to wait for
+            complete(task, o);
             if (o.failure() == null) {
+                relaxed = true;
                 afterCommit(o.tx());
             }
+        }
+        if (!relaxed && durable.isEmpty()) {
+            return;
+        }
+        synchronized (syncLock) {
+            awaitingSync.addAll(durable);
+            if (relaxed && unsyncedSince == 0) {
+                unsyncedSince = now;
+            }
+            syncLock.notifyAll();
+        }
+        if (durable.isEmpty()) {
+            relaxedBatches++;
         }
     }
 
@@ -281,27 +321,82 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Puts the frames of relaxed commits on stable storage: an fsync of the WAL file (fsync works on
-     * the file, not on the descriptor, so SQLite's frames written through its own descriptor are
-     * covered). If that fails, the next batch is committed with {@code synchronous=FULL} instead.
+     * The syncer thread: waits until a durable task is committed (or a relaxed commit is
+     * {@link #RELAXED_SYNC_DELAY_MS} old), takes everything committed so far, fsyncs the WAL once for
+     * all of it, then answers the durable callers and rings the bus for their changes.
      */
-    private void syncWal() {
-        if (unsyncedSince == 0) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.WRITE)) {
-            ch.force(false);
-            unsyncedSince = 0;
-            walSyncs++;
-        } catch (IOException e) {
-            log.warn("fsync of {} failed; the next commit will be durable", wal, e);
-            unsyncedSince = 1; // long ago: the next batch commits with synchronous=FULL
+    private void syncLoop() {
+        while (true) {
+            List<Committed> done;
+            synchronized (syncLock) {
+                while (true) {
+                    if (!awaitingSync.isEmpty()) {
+                        break;
+                    }
+                    long waitMs = IDLE_POLL_MS;
+                    if (unsyncedSince != 0) {
+                        long age = System.currentTimeMillis() - unsyncedSince;
+                        if (age >= RELAXED_SYNC_DELAY_MS || writerDone) {
+                            break;
+                        }
+                        waitMs = RELAXED_SYNC_DELAY_MS - age;
+                    } else if (writerDone) {
+                        return;
+                    }
+                    try {
+                        syncLock.wait(Math.max(1, waitMs));
+                    } catch (InterruptedException e) {
+                        // only close() ends this thread, through writerDone
+                    }
+                }
+                done = new ArrayList<>(awaitingSync);
+                awaitingSync.clear();
+                unsyncedSince = 0;
+            }
+            Throwable failure = syncWal();
+            if (failure != null) {
+                synchronized (syncLock) {
+                    if (unsyncedSince == 0) {
+                        unsyncedSince = 1; // retry at the next round; relaxed frames stay unsynced
+                    }
+                }
+                try {
+                    Thread.sleep(RELAXED_SYNC_DELAY_MS); // no busy loop on a failing disk
+                } catch (InterruptedException e) {
+                    // keep going: close() ends this thread through writerDone
+                }
+            }
+            for (Committed d : done) {
+                if (failure == null) {
+                    complete(d.task(), d.outcome());
+                    afterCommit(d.outcome().tx());
+                } else {
+                    // committed and visible, but not known to be on stable storage: the caller must not
+                    // be told it is acknowledged
+                    d.task().done().completeExceptionally(
+                            new StoreException.Unavailable("the write could not be made durable", failure));
+                }
+            }
         }
     }
 
-    /** Whether relaxed commits are still waiting for their fsync (for tests and monitoring). */
+    /** fsyncs the WAL file; null when that worked, else the failure (logged). */
+    private Throwable syncWal() {
+        try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+            ch.force(false);
+            walSyncs++;
+            return null;
+        } catch (IOException | RuntimeException e) {
+            log.error("fsync of {} failed", wal, e);
+            return e;
+        }
+    }
+
+    /** Whether committed writes are still waiting for their fsync (for tests and monitoring). */
     boolean hasUnsyncedCommits() {
-        return unsyncedSince != 0;
+        synchronized (syncLock) {
+            return unsyncedSince != 0 || !awaitingSync.isEmpty();
+        }
     }
 
     private static void rollbackQuietly(Statement s) {
@@ -312,20 +407,18 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** Finishes queued writes, then stops the thread. */
+    /** Finishes queued writes and their fsync, then stops both threads. */
     @Override
     public void close() {
         closing = true;
         try {
             thread.join(30_000);
+            syncer.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!thread.isAlive()) {
-            syncWal();
-        }
         if (batches > 0) {
-            log.info("writer: {} writes in {} group commits (avg {} per commit, {} relaxed, {} WAL syncs), "
+            log.info("writer: {} writes in {} group commits (avg {} per commit, {} relaxed-only, {} WAL syncs), "
                     + "avg work {} µs, avg commit {} µs", tasks, batches,
                     String.format("%.1f", (double) tasks / batches), relaxedBatches, walSyncs,
                     workNanos / batches / 1000, commitNanos / batches / 1000);

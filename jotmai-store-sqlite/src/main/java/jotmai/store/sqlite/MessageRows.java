@@ -43,6 +43,11 @@ final class MessageRows {
                 BlobTable.ref(rs.getLong(8)));
     }
 
+    /** Whether any message of the mailbox in {@code uids} (all when null) has \Deleted. */
+    static boolean anyDeleted(Connection c, long mailboxId, UidSet uids) throws SQLException {
+        return !select(c, mailboxId, uids, true).isEmpty();
+    }
+
     /** Messages of the mailbox in {@code uids} (all when null), in UID order, optionally only \Deleted. */
     static List<Row> select(Connection c, long mailboxId, UidSet uids, boolean onlyDeleted) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", " + Threads.THREAD_ID

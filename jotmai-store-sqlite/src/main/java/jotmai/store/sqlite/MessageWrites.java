@@ -166,7 +166,17 @@ final class MessageWrites {
         });
     }
 
-    List<Long> expunge(long mailboxId, Optional<UidSet> uids) {
+    /**
+     * Expunges the \\Deleted messages among {@code uids} (all when empty). {@code anyDeleted} is a read
+     * done first on a reader connection: when no such message exists there is nothing to write, and the
+     * caller does not queue behind other sessions' durable commits (clients send EXPUNGE and CLOSE
+     * often with nothing marked). A message marked after that read was marked concurrently with this
+     * EXPUNGE, which may then be ordered first.
+     */
+    List<Long> expunge(long mailboxId, Optional<UidSet> uids, boolean anyDeleted) {
+        if (!anyDeleted) {
+            return List.of();
+        }
         return writer.write(tx -> {
             Mailbox m = MailboxRows.require(tx.c(), mailboxId);
             List<MessageRows.Row> rows = MessageRows.select(tx.c(), mailboxId, uids.orElse(null), true);

@@ -434,7 +434,11 @@ final class SqliteMailStore implements MailStore {
 
     @Override
     public List<Long> expunge(long mailboxId, Optional<UidSet> uids) {
-        return writes.expunge(mailboxId, uids);
+        boolean anyDeleted = db.read(c -> {
+            MailboxRows.require(c, mailboxId);
+            return MessageRows.anyDeleted(c, mailboxId, uids.orElse(null));
+        });
+        return writes.expunge(mailboxId, uids, anyDeleted);
     }
 
     /**

@@ -16,7 +16,7 @@ import jotmai.store.Store;
 import jotmai.store.StoreException;
 
 /**
- * The embedded default store: SQLite in WAL mode with {@code synchronous=FULL} in
+ * The embedded default store: SQLite in WAL mode (the WAL fsynced before a durable write returns) in
  * {@code <dataDir>/jotmai.db}, message bytes as chunked blobs in the same database (one transaction and
  * one fsync per group commit covers bytes and metadata; see docs/BENCHMARKS.md "Store"), and an in-JVM
  * change bus.
