@@ -90,6 +90,18 @@ final class Database implements AutoCloseable {
         return c;
     }
 
+    /**
+     * A connection of its own for WAL checkpoints (see {@link GroupCommitWriter}), so that the copy of
+     * the WAL into the database file and its fsyncs run beside the writer instead of inside a commit.
+     */
+    Connection checkpointer() {
+        try {
+            return connect();
+        } catch (SQLException e) {
+            throw unavailable("cannot open a checkpoint connection to " + file, e);
+        }
+    }
+
     /** The writer connection (statements cached; see {@link StatementCache}): for the writer thread only. */
     Connection writer() {
         return writer;

@@ -63,7 +63,7 @@ public final class SqliteStore implements Store {
         this.db = new Database(dataDir.resolve(DATABASE_FILE), (int) Math.min(Integer.MAX_VALUE,
                 options.busyTimeout().toMillis()));
         this.bus = new InJvmChangeBus();
-        this.writer = new GroupCommitWriter(db.writer(), dataDir.resolve(DATABASE_FILE), bus);
+        this.writer = new GroupCommitWriter(db.writer(), db.checkpointer(), dataDir.resolve(DATABASE_FILE), bus);
         long graceMs = options.blobGrace().toMillis();
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
         this.indexer = new SearchIndexer(db, writer);
