@@ -48,6 +48,12 @@ final class MailboxView {
      * {@link PrivateSeen}); 0 when the message flags are shown as they are.
      */
     long seenReader;
+    /**
+     * The highest MODSEQ of this reader's own \Seen marks already reported to the client. Marks are read
+     * separately from the message changes, so a mark can be newer than the {@link #modSeq} the view
+     * advances to; without this cursor the same mark would be announced again at the next wake-up.
+     */
+    long seenMarksReported;
 
     MailboxView(long mailboxId, String name, long uidValidity, boolean readOnly, long[] initialUids, long modSeq) {
         this.mailboxId = mailboxId;

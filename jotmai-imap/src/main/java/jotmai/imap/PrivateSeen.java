@@ -156,7 +156,11 @@ final class PrivateSeen {
         if (!applies(view)) {
             return base;
         }
-        List<SeenMark> own = mail.seenChangesSince(view.mailboxId, view.seenReader, since);
+        List<SeenMark> own = mail.seenChangesSince(view.mailboxId, view.seenReader,
+                Math.max(since, view.seenMarksReported));
+        for (SeenMark s : own) {
+            view.seenMarksReported = Math.max(view.seenMarksReported, s.modSeq());
+        }
         Set<Long> inBase = new HashSet<>();
         List<Long> withMeta = new ArrayList<>();
         for (StoreChange c : base.changes()) {
