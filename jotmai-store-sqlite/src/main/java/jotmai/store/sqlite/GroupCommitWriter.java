@@ -46,7 +46,8 @@ import jotmai.store.StoreException;
  * What changes compared to a {@code synchronous=FULL} commit: other sessions can read a durable
  * task's change during its fsync (before its caller is answered); after a power loss in that window
  * (not after a process crash: the frames are in the page cache) a message another session already
- * listed may be gone and its UID handed out again, as with Dovecot's unsynced index files.
+ * listed may be gone; {@link RunMarker} then moves UIDNEXT and HIGHESTMODSEQ ahead at the next start,
+ * so that its UID and MODSEQ are not handed out again.
  *
  * <p>Relaxed durability ({@link #writeRelaxed}): flag-only changes (STORE, \Recent claims, derived
  * data) are acknowledged once committed and visible, as Dovecot does by default (its index updates

@@ -56,6 +56,8 @@ public final class SqliteStore implements Store {
     private final SqliteQueueStore queue;
     private final SqliteAclStore acl;
     private final SqliteMetadataStore metadata;
+    /** Null when another process has this data directory open (see {@link RunMarker}). */
+    private final RunMarker runMarker;
     private final LocalThrottleStore throttle = new LocalThrottleStore();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -64,6 +66,7 @@ public final class SqliteStore implements Store {
                 options.busyTimeout().toMillis()));
         this.bus = new InJvmChangeBus();
         this.writer = new GroupCommitWriter(db.writer(), db.checkpointer(), dataDir.resolve(DATABASE_FILE), bus);
+        this.runMarker = RunMarker.acquire(dataDir, writer);
         long graceMs = options.blobGrace().toMillis();
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
         this.indexer = new SearchIndexer(db, writer);
@@ -142,6 +145,9 @@ public final class SqliteStore implements Store {
             indexer.close();
             writer.close();
             db.close();
+            if (runMarker != null) {
+                runMarker.close();
+            }
             log.info("store closed");
         }
     }
