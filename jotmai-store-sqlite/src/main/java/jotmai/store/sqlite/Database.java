@@ -34,16 +34,6 @@ final class Database implements AutoCloseable {
     static final int READERS = 4;
     /** Size the WAL file is truncated to after checkpoints (SQLite {@code journal_size_limit}). */
     static final long WAL_SIZE_LIMIT_BYTES = 64L * 1024 * 1024;
-    /**
-     * Bytes of the database file each connection reads through a memory map (SQLite {@code mmap_size})
-     * instead of read() calls: message content is most of the file and its pages are read once per
-     * download, so copying each 4 KB page through a system call into SQLite's page cache was most of
-     * the CPU of serving a message (POP3 RETR, IMAP FETCH BODY[]). SQLite caps it at its compile-time
-     * maximum (2 GB in sqlite-jdbc); beyond that, pages are read as before. SQLite remaps after another
-     * connection or process (the CLI) changed the file size; only a failing disk turns into a signal
-     * instead of an I/O error (https://www.sqlite.org/mmap.html).
-     */
-    static final long MMAP_SIZE_BYTES = 2L * 1024 * 1024 * 1024;
     /** How long a connection waits for a lock held by another process (e.g. the CLI) before BUSY. */
     static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
@@ -83,7 +73,10 @@ final class Database implements AutoCloseable {
             s.execute("PRAGMA synchronous = FULL");
             s.execute("PRAGMA foreign_keys = OFF");
             s.execute("PRAGMA temp_store = MEMORY");
-            s.execute("PRAGMA mmap_size = " + MMAP_SIZE_BYTES);
+            // no mmap_size: memory-mapping the file made POP3 reads of 1 MB messages cheaper, but cut imaptest's
+            // persistent-session throughput to a third (10 clients, logout=0: 665 against 1,946 commands/s on a
+            // quiet machine, 2026-11-29; mapping for readers only: 863; cause not profiled, the remapping of a
+            // file that grows with every APPEND is the suspect); see docs/BENCHMARKS.md "IMAP"
             // after a checkpoint, shrink a WAL that a burst (e.g. large messages) made big
             s.execute("PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT_BYTES);
         }
