@@ -277,7 +277,7 @@ final class MessageCommands {
 
     /**
      * Issue 7: into another user's mailbox with per-user \Seen the user's \Seen becomes its own mark
-     * there (with "s" on the target; the copies' message flags stay as copied, the target owner's). Out
+     * there (with "s" on the target) and the copies are unseen for the target's owner. Out
      * of a mailbox where the user had its own \Seen into its own mailbox, the copies' \Seen flag is
      * set to what the user saw.
      */
@@ -291,6 +291,15 @@ final class MessageCommands {
         if (targetReader != 0) {
             if (targetRights.has('s') && !seen.isEmpty()) {
                 ctx.mail.setSeen(target.id(), targetReader, UidSet.of(seen), true, OptionalLong.empty());
+            }
+            // the message flags are the target owner's \Seen, and the owner has not seen these copies
+            // (as with APPEND into another user's mailbox); without this the copier's own \Seen flag
+            // from its mailbox, or the source owner's, would mark them read for the owner
+            if (!seen.isEmpty() || PrivateSeen.applies(view)) {
+                List<Long> all = new ArrayList<>(seen);
+                all.addAll(unseen);
+                ctx.mail.updateFlags(target.id(), UidSet.of(all), FlagOperation.REMOVE, Set.of(Flags.SEEN),
+                        OptionalLong.empty());
             }
         } else if (PrivateSeen.applies(view)) {
             if (!seen.isEmpty()) {

@@ -222,6 +222,20 @@ class SharedSeenTest {
     }
 
     @Test
+    void copyingIntoTheSharedMailboxMarksItSeenForTheCopierOnly() throws Exception {
+        start(ImapConfig.loopback(), "lrswite");
+        fx.store.mail().append(fx.inbox(alice).id(), jotmai.store.MessageSource.ofBytes(ImapFixture.message(9).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                java.util.Set.of(Flags.SEEN), java.time.Instant.now());
+        try (ImapTestClient b = open("bob");
+             ImapTestClient a = new ImapTestClient(fx.port()).login("alice@example.test")) {
+            a.command("SELECT INBOX");
+            assertThat(ImapTestClient.last(a.command("COPY 1 " + BOB_INBOX))).contains("OK [COPYUID");
+            assertThat(statusUnseen(a, BOB_INBOX)).endsWith("(MESSAGES 4 UNSEEN 3)");
+            assertThat(statusUnseen(b, "INBOX")).endsWith("(MESSAGES 4 UNSEEN 4)");
+        }
+    }
+
+    @Test
     void withSharedSeenConfiguredEveryoneSharesOneSeenFlag() throws Exception {
         start(ImapConfig.loopback().withPerUserSeen(false), "lrswite");
         try (ImapTestClient b = open("bob"); ImapTestClient a = open("alice")) {
