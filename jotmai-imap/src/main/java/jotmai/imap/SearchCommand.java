@@ -179,24 +179,10 @@ final class SearchCommand {
         boolean min = opts.contains(Command.SearchReturn.MIN);
         boolean max = opts.contains(Command.SearchReturn.MAX);
         boolean count = opts.contains(Command.SearchReturn.COUNT);
-        boolean all = opts.contains(Command.SearchReturn.ALL) || (!min && !max && !count && !save)
-                || (opts.size() == 1 && save && false);
+        boolean all = opts.contains(Command.SearchReturn.ALL) || (!min && !max && !count && !save);
         if (save) {
-            // RFC 5182 §2.4: with only MIN and/or MAX, just those are saved
-            if ((min || max) && !all && !count) {
-                List<Long> kept = new ArrayList<>();
-                if (min && !uids.isEmpty()) {
-                    kept.add(uids.get(0));
-                }
-                if (max && !uids.isEmpty()) {
-                    kept.add(uids.get(uids.size() - 1));
-                }
-                view.save(UidSet.of(kept));
-            } else {
-                view.save(UidSet.of(uids));
-            }
-            if (opts.size() == 1) {
-                return; // SAVE alone: no ESEARCH response
+            if (saveResult(view, uids, opts)) {
+                return;
             }
             all = opts.contains(Command.SearchReturn.ALL);
         }
@@ -447,5 +433,30 @@ final class SearchCommand {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * RFC 5182 §2.4: keeps the result of a SEARCH or SORT with RETURN (SAVE ...) for "$": the matches,
+     * or with only MIN and/or MAX just those (the first and last of {@code uids} in result order).
+     * Returns true when SAVE was the only return option, so that no ESEARCH response follows.
+     */
+    static boolean saveResult(MailboxView view, List<Long> uids, Set<Command.SearchReturn> opts) {
+        boolean min = opts.contains(Command.SearchReturn.MIN);
+        boolean max = opts.contains(Command.SearchReturn.MAX);
+        boolean onlyMinMax = (min || max) && !opts.contains(Command.SearchReturn.ALL)
+                && !opts.contains(Command.SearchReturn.COUNT);
+        if (onlyMinMax) {
+            List<Long> kept = new ArrayList<>();
+            if (min && !uids.isEmpty()) {
+                kept.add(uids.get(0));
+            }
+            if (max && !uids.isEmpty()) {
+                kept.add(uids.get(uids.size() - 1));
+            }
+            view.save(UidSet.of(kept));
+        } else {
+            view.save(UidSet.of(uids));
+        }
+        return opts.size() == 1;
     }
 }

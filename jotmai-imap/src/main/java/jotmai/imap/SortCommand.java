@@ -16,7 +16,6 @@ import jotmai.message.HeaderDecoder;
 import jotmai.message.HeaderField;
 import jotmai.message.ParsedMessage;
 import jotmai.store.MessageMeta;
-import jotmai.store.UidSet;
 
 /**
  * SORT and THREAD (RFC 5256), with SORT=DISPLAY (RFC 5957). The messages come from the same matching
@@ -93,22 +92,8 @@ final class SortCommand {
         boolean count = opts.contains(Command.SearchReturn.COUNT);
         boolean save = opts.contains(Command.SearchReturn.SAVE);
         boolean all = opts.contains(Command.SearchReturn.ALL) || opts.isEmpty();
-        if (save) {
-            if ((min || max) && !all && !count) {
-                List<Long> kept = new ArrayList<>();
-                if (min && !uids.isEmpty()) {
-                    kept.add(uids.get(0));
-                }
-                if (max && !uids.isEmpty()) {
-                    kept.add(uids.get(uids.size() - 1));
-                }
-                view.save(UidSet.of(kept));
-            } else {
-                view.save(UidSet.of(uids));
-            }
-            if (opts.size() == 1) {
-                return; // RFC 5182 §2.4: SAVE alone produces no ESEARCH response
-            }
+        if (save && SearchCommand.saveResult(view, uids, opts)) {
+            return; // RFC 5182 §2.4: SAVE alone produces no ESEARCH response
         }
         ctx.out.star().atom("ESEARCH (TAG ").string(tag).close();
         if (command.uid()) {
