@@ -25,6 +25,7 @@ final class ExpungeWatch implements AutoCloseable {
     private volatile boolean rang;
     private volatile boolean everRang;
     private long modSeq;
+    private long snapshotModSeq;
 
     /**
      * Subscribe before reading {@code sinceModSeq} and the message list: every change after that
@@ -46,6 +47,7 @@ final class ExpungeWatch implements AutoCloseable {
     /** The MODSEQ the snapshot was taken at; changes after it are what we look at. */
     void startAt(long snapshotModSeq) {
         this.modSeq = snapshotModSeq;
+        this.snapshotModSeq = snapshotModSeq;
     }
 
     boolean isExpunged(long uid) {
@@ -64,10 +66,12 @@ final class ExpungeWatch implements AutoCloseable {
 
     /**
      * Whether anything in the mailbox changed since the snapshot (flags, expunges, new mail). When not,
-     * flags in the snapshot are still the stored ones.
+     * flags in the snapshot are still the stored ones. A ring may still be on its way when this is
+     * asked (backends ring after commit, from their own thread; another node's ring comes later still),
+     * so without a ring the mailbox's stored HIGHESTMODSEQ decides: one row read, once per QUIT.
      */
     boolean changedSinceSnapshot() {
-        return everRang;
+        return everRang || mail.mailbox(mailboxId).map(m -> m.highestModSeq() != snapshotModSeq).orElse(true);
     }
 
     @Override

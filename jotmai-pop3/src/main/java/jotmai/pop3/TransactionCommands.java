@@ -190,11 +190,13 @@ final class TransactionCommands {
         UidSet deleted = drop.deletedUids();
         List<Long> removed = List.of();
         try {
+            // Asked before our own expunge below, which would otherwise count as a change.
+            boolean changed = state.watch().changedSinceSnapshot();
             if (!deleted.isEmpty()) {
                 mail.updateFlags(mailboxId, deleted, FlagOperation.ADD, Set.of(Flags.DELETED), OptionalLong.empty());
                 removed = mail.expunge(mailboxId, Optional.of(deleted));
             }
-            markRetrieved(mailboxId, drop.retrievedKept(), drop.retrievedFirstTime(), state.watch().changedSinceSnapshot());
+            markRetrieved(mailboxId, drop.retrievedKept(), drop.retrievedFirstTime(), changed);
         } catch (StoreException e) {
             log.error("session {}: UPDATE failed for {}", connection.id(), state.account().address(), e);
             // RFC 1939 §6: "-ERR some deleted messages not removed"; RFC 3206 code says whether to retry.
