@@ -58,6 +58,9 @@ public final class SqliteStore implements Store {
     private final SqliteMetadataStore metadata;
     /** Null when another process has this data directory open (see {@link RunMarker}). */
     private final RunMarker runMarker;
+    /** The owner hears the guests' rings; a guest sends its own (exactly one of the two is set). */
+    private final RingReceiver ringReceiver;
+    private final RingSender ringSender;
     private final LocalThrottleStore throttle = new LocalThrottleStore();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -67,6 +70,15 @@ public final class SqliteStore implements Store {
         this.bus = new InJvmChangeBus();
         this.writer = new GroupCommitWriter(db.writer(), db.checkpointer(), dataDir.resolve(DATABASE_FILE), bus);
         this.runMarker = RunMarker.acquire(dataDir, writer);
+        Path rings = dataDir.resolve(RingReceiver.DIRECTORY);
+        if (runMarker != null) {
+            this.ringReceiver = openReceiver(rings, bus);
+            this.ringSender = null;
+        } else {
+            this.ringReceiver = null;
+            this.ringSender = new RingSender(rings);
+            bus.forwardTo(ringSender);
+        }
         long graceMs = options.blobGrace().toMillis();
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
         this.indexer = new SearchIndexer(db, writer);
@@ -78,6 +90,16 @@ public final class SqliteStore implements Store {
         int purged = writer.write(tx -> BlobTable.purge(tx, tx.now() - graceMs));
         if (purged > 0) {
             log.info("purged {} unreferenced message blobs", purged);
+        }
+    }
+
+    private static RingReceiver openReceiver(Path rings, InJvmChangeBus bus) {
+        try {
+            return new RingReceiver(rings, bus::ring);
+        } catch (IOException e) {
+            // sessions still see the CLI's changes, at their next command instead of during IDLE
+            log.warn("cannot watch {} for changes made by other processes: {}", rings, e.toString());
+            return null;
         }
     }
 
@@ -144,6 +166,12 @@ public final class SqliteStore implements Store {
         if (closed.compareAndSet(false, true)) {
             indexer.close();
             writer.close();
+            if (ringSender != null) {
+                ringSender.close();
+            }
+            if (ringReceiver != null) {
+                ringReceiver.close();
+            }
             db.close();
             if (runMarker != null) {
                 runMarker.close();
