@@ -13,7 +13,11 @@
 #      DKIM=rsa|ed25519 (Jotmai signs with a fresh key of that type for example.test; default: none)
 #      PRIO=-5 (nice value for both sides' load clients and Jotmai; renice the reference stack's
 #      Postfix and smtp-sink to the same value yourself, see docs/BENCHMARKS.md)
-# Output: one SUMMARY line per (server, domain count) from outbound-bench.py; drain_msg_per_s is the
+#      (Jotmai listens on BASE+..; use your own port range)
+# Output: one SUMMARY line per (server, domain count) from outbound-bench.py, with cpu_ms_per_msg
+# appended: CPU time (user+system) per message of the server's processes over that run, the
+# submission side included for both: Jotmai's JVM; Postfix's master with its live children and
+# everything it reaped (cutime/cstime), smtp-sink excluded (shared receiver). drain_msg_per_s is the
 # figure to compare (submission accepted AND delivered to the sink). Jotmai signs nothing here (no
 # DKIM key) and fsyncs each accepted message and each delivery outcome; Postfix fsyncs its queue files.
 set -euo pipefail
@@ -30,9 +34,11 @@ eval "$("$PEERS/reference-stack.sh" env)"
 SINK_DIR=${REF_OUTBOUND_DIR:-/tmp/refstack/outbound}
 SINK_PORT=10027
 
-echo "== build the server jar (no tests)" >&2
-(cd "$ROOT" && nice -n 10 mvn -B -q -pl jotmai-server -am package -Dmaven.test.skip=true)
-cp "$ROOT/jotmai-server/target/jotmai.jar" "$WORK/jotmai.jar"   # others rebuild target/ meanwhile
+if [ -z "${NOBUILD:-}" ]; then   # NOBUILD=1: use $WORK/jotmai.jar as it is (build outside the bench lock)
+    echo "== build the server jar (no tests)" >&2
+    (cd "$ROOT" && nice -n 10 mvn -B -q -pl jotmai-server -am package -Dmaven.test.skip=true)
+    cp "$ROOT/jotmai-server/target/jotmai.jar" "$WORK/jotmai.jar"   # others rebuild target/ meanwhile
+fi
 PRIO=${PRIO:-0}
 J=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$WORK/jotmai.jar")
 
@@ -66,13 +72,37 @@ if [ "$WARMUP" -gt 0 ]; then
     done
 fi
 
+# Cumulative CPU ticks (utime+stime+cutime+cstime, /proc/PID/stat fields 14-17) of a process and
+# its live children: children reaped meanwhile are in the parent's cutime/cstime, so differences
+# between two samples count every process that ran in between exactly once.
+cpu_ticks() {
+    local pid=$1 total=0 t c
+    t=$(awk '{print $14+$15+$16+$17}' /proc/$pid/stat 2>/dev/null || echo 0); total=$((total + t))
+    for c in $(ps -o pid= --ppid "$pid"); do
+        t=$(awk '{print $14+$15+$16+$17}' /proc/$c/stat 2>/dev/null || echo 0); total=$((total + t))
+    done
+    echo $total
+}
+POSTFIX_MASTER=$(ps -eo pid=,comm= | awk '$2=="master"{print $1; exit}')
+HZ=$(getconf CLK_TCK)
+measured() { # server pid -- command...: runs it, appends cpu_ms_per_msg to its SUMMARY line
+    local server=$1 pid=$2; shift 3
+    local before after
+    before=$(cpu_ticks "$pid")
+    "$@" | sed -n "s/^SUMMARY/SUMMARY server=$server/p" > "$WORK/summary.txt"
+    after=$(cpu_ticks "$pid")
+    echo "$(cat "$WORK/summary.txt") cpu_ms_per_msg=$(awk -v a="$after" -v b="$before" -v hz="$HZ" -v n="$COUNT" \
+        'BEGIN{printf "%.2f", (a-b)*1000/hz/n}')"
+}
+
 for D in $DOMAINS; do
     echo "== postfix, $D domain(s); $(uptime)" >&2
-    nice -n "$PRIO" python3 "$PEERS/outbound-bench.py" --port 10587 --user alice@example.test --password secret \
+    measured postfix "$POSTFIX_MASTER" -- nice -n "$PRIO" python3 "$PEERS/outbound-bench.py" --port 10587 \
+        --user alice@example.test --password secret \
         --count "$COUNT" --size "$SIZE" --domains "$D" --sessions "$SESSIONS" --sink-dir "$SINK_DIR" \
-        --postfix-config "$REF_POSTFIX_CONFIG" | sed -n 's/^SUMMARY/SUMMARY server=postfix/p'
+        --postfix-config "$REF_POSTFIX_CONFIG"
     echo "== jotmai, $D domain(s); $(uptime)" >&2
-    nice -n "$PRIO" python3 "$PEERS/outbound-bench.py" --port $SUBMISSION --user alice@example.test --password secret \
-        --count "$COUNT" --size "$SIZE" --domains "$D" --sessions "$SESSIONS" --sink-dir "$SINK_DIR" \
-        | sed -n 's/^SUMMARY/SUMMARY server=jotmai/p'
+    measured jotmai "$JPID" -- nice -n "$PRIO" python3 "$PEERS/outbound-bench.py" --port $SUBMISSION \
+        --user alice@example.test --password secret \
+        --count "$COUNT" --size "$SIZE" --domains "$D" --sessions "$SESSIONS" --sink-dir "$SINK_DIR"
 done

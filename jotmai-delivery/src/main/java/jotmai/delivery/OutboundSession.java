@@ -59,6 +59,27 @@ final class OutboundSession implements AutoCloseable {
     /** One recipient as sent in RCPT TO, with its RFC 3461 parameters ("" when absent). */
     record Rcpt(String address, String notifyOn, String orcpt) {}
 
+    /**
+     * What must have happened before the end of a message's data is sent (the previous message's
+     * outcome on stable storage, see {@link PendingOutcome}).
+     */
+    interface EndBarrier {
+        EndBarrier NONE = new EndBarrier() {
+            @Override
+            public boolean passed() {
+                return true;
+            }
+
+            @Override
+            public void await() {
+            }
+        };
+
+        boolean passed();
+
+        void await() throws IOException;
+    }
+
     /** One transaction's envelope. */
     record Envelope(String from, List<Rcpt> recipients, String ret, String envid, boolean smtputf8,
                     boolean eightBit, long size) {}
@@ -225,6 +246,11 @@ final class OutboundSession implements AutoCloseable {
      * out in one write and the replies are read in order.
      */
     List<Reply> send(Envelope env, byte[] content) throws IOException {
+        return send(env, content, EndBarrier.NONE);
+    }
+
+    /** {@link #send(Envelope, byte[])}, holding the final dot back until {@code beforeEnd} is passed. */
+    List<Reply> send(Envelope env, byte[] content, EndBarrier beforeEnd) throws IOException {
         List<String> commands = new ArrayList<>();
         StringBuilder mail = new StringBuilder("MAIL FROM:<").append(env.from()).append('>');
         if (supports("SIZE")) {
@@ -302,7 +328,7 @@ final class OutboundSession implements AutoCloseable {
             abortData(); // RFC 2920 §3.1: DATA accepted although no recipient was; send an empty message? no: end it
             return rcptReplies;
         }
-        writeData(content);
+        writeData(content, beforeEnd);
         Reply end = conn.readReply(timeouts.dataTermination());
         List<Reply> out = new ArrayList<>();
         for (Reply r : rcptReplies) {
@@ -344,7 +370,7 @@ final class OutboundSession implements AutoCloseable {
     }
 
     /** RFC 5321 §4.5.2: dot-stuffing; bare LF/CR become CRLF; the data ends with CRLF . CRLF. */
-    private void writeData(byte[] content) throws IOException {
+    private void writeData(byte[] content, EndBarrier beforeEnd) throws IOException {
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(conn::close,
                 timeouts.dataBlock().toMillis() + content.length / 64, TimeUnit.MILLISECONDS);
         try {
@@ -370,6 +396,10 @@ final class OutboundSession implements AutoCloseable {
             if (!lineStart) {
                 out.write('\r');
                 out.write('\n');
+            }
+            if (!beforeEnd.passed()) {
+                conn.flush(); // the peer receives the data meanwhile; only the end waits
+                beforeEnd.await();
             }
             out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
             conn.flush();

@@ -40,9 +40,11 @@ import jotmai.store.Store;
  *       the other over one connection (up to maxMessagesPerConnection) and keeps it open for
  *       {@link #IDLE_REUSE} when nothing is left. A permit per open connection bounds connections
  *       overall; a stuck peer holds only its own permits until the RFC 5321 §4.5.3.2 timeouts fire.</li>
- *   <li>Each recipient's outcome is committed right after the remote reply to the final dot
- *       ({@code recordOutcome}). At-least-once window: a crash between the remote 250 and that commit
- *       makes the recipient be sent again after restart; nothing else is ever sent twice.</li>
+ *   <li>Each recipient's outcome is committed after the remote reply to the final dot on a thread of
+ *       its own ({@link PendingOutcome}) while the worker sends the next message; that message's final
+ *       dot waits for the commit. At-least-once window: at most one message per connection is accepted
+ *       remotely and not yet durably recorded; a crash then makes it be sent again after restart;
+ *       nothing else is ever sent twice. The job is finished only after its outcome commit.</li>
  *   <li>When every domain of a message is done, the message is finished: recipients that failed in this
  *       run get one DSN, then the message is removed (nothing open) or rescheduled with the backoff
  *       schedule, expired after maxAge, with one delay warning after delayWarning. A crash between a
@@ -166,6 +168,8 @@ final class QueueRunner implements AutoCloseable {
         final QueuedMessage message;
         final AtomicInteger domainsLeft;
         final List<Dsn.Entry> failedNow = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Set when delivery removed the message (all recipients accepted): nothing left to finish. */
+        volatile boolean removed;
 
         Job(QueuedMessage message, int domains) {
             this.message = message;
@@ -234,6 +238,7 @@ final class QueueRunner implements AutoCloseable {
     private void work(String domain, Destination<Work> dest) {
         Connected open = null;
         int sent = 0;
+        PendingOutcome previous = null; // the last sent message's outcome, still committing
         try {
             while (true) {
                 Destination.Taken<Work> taken = dest.next(open == null ? Duration.ZERO : idleReuse,
@@ -242,9 +247,10 @@ final class QueueRunner implements AutoCloseable {
                     return;
                 }
                 Work w = taken.work();
+                boolean handedOff = false;
                 try {
-                    byte[] content = precheck(w);
-                    if (content == null) {
+                    Loaded loaded = precheck(w);
+                    if (loaded == null) {
                         continue;
                     }
                     if (open != null && taken.afterWait() && !open.session().stillThere()) {
@@ -257,8 +263,10 @@ final class QueueRunner implements AutoCloseable {
                             continue;
                         }
                     }
+                    Runnable record;
                     try {
-                        transfer(open.session(), open.hop(), w, content);
+                        record = transfer(open.session(), open.hop(), w, loaded,
+                                previous == null ? OutboundSession.EndBarrier.NONE : previous);
                     } catch (IOException e) {
                         String reply = "451 4.4.2 connection to " + open.hop().host() + " lost: " + e.getMessage();
                         log.warn("session {}: {}", open.session().sessionId(), reply);
@@ -266,6 +274,11 @@ final class QueueRunner implements AutoCloseable {
                         open = close(open, domain, sent);
                         continue;
                     }
+                    // Group commit: the outcome commits while this worker goes on with the next message;
+                    // that message's final dot waits for it (see PendingOutcome), and the job is finished
+                    // only after the commit.
+                    previous = PendingOutcome.start(w.job().message.id(), record, w.job()::domainDone);
+                    handedOff = true;
                     if (++sent >= config.maxMessagesPerConnection()) {
                         open = close(open, domain, sent);
                     }
@@ -275,7 +288,9 @@ final class QueueRunner implements AutoCloseable {
                         open = close(open, domain, sent);
                     }
                 } finally {
-                    w.job().domainDone();
+                    if (!handedOff) {
+                        w.job().domainDone();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -283,6 +298,9 @@ final class QueueRunner implements AutoCloseable {
         } finally {
             if (open != null) {
                 close(open, domain, sent);
+            }
+            if (previous != null) {
+                previous.awaitQuietly(); // shutdown waits for the workers' last outcomes
             }
             destinations.computeIfPresent(domain, (d, dest2) -> dest2.unused() ? null : dest2);
         }
@@ -344,21 +362,25 @@ final class QueueRunner implements AutoCloseable {
         return null;
     }
 
+    /** A queued message's bytes, parsed once for the checks, conversion and signing. */
+    private record Loaded(byte[] bytes, RawMessage raw) {}
+
     /**
      * The message content, or null when it must not be sent: unreadable (deferred) or a loop (RFC 5321
      * §6.3: too many Received fields → fail, do not deliver).
      */
-    private byte[] precheck(Work w) {
+    private Loaded precheck(Work w) {
         byte[] content = content(w.job().message);
         if (content == null) {
             outcomeAll(w, RecipientStatus.DEFERRED, "451 4.3.0 queued message unreadable", "");
             return null;
         }
-        if (RawMessage.parse(content).count("Received") > config.maxReceivedHeaders()) {
+        RawMessage raw = RawMessage.parse(content);
+        if (raw.count("Received") > config.maxReceivedHeaders()) {
             outcomeAll(w, RecipientStatus.FAILED, "554 5.4.6 mail loop: too many Received header fields", "");
             return null;
         }
-        return content;
+        return new Loaded(content, raw);
     }
 
     private byte[] content(QueuedMessage m) {
@@ -385,50 +407,64 @@ final class QueueRunner implements AutoCloseable {
         }
     }
 
-    /** One message over an open session, with the checks that depend on the peer's extensions. */
-    private void transfer(OutboundSession session, Router.Hop hop, Work w, byte[] content) throws IOException {
+    /**
+     * One message over an open session, with the checks and conversions that depend on the peer's
+     * extensions. Returns what records the outcome; the caller runs it (see {@link PendingOutcome}).
+     * The final dot waits for {@code beforeEnd}.
+     */
+    private Runnable transfer(OutboundSession session, Router.Hop hop, Work w, Loaded loaded,
+                              OutboundSession.EndBarrier beforeEnd) throws IOException {
         QueuedMessage m = w.job().message;
-        RawMessage raw = RawMessage.parse(content);
+        RawMessage raw = loaded.raw();
         // RFC 6531 §3.4: a message needs SMTPUTF8 when the client asked for it, or when the envelope or
         // the header carries UTF-8 (RFC 6532 §3); there is no downgrade, so such a message can not go to a
         // server without SMTPUTF8.
         boolean utf8 = m.dsn().smtputf8() || !ascii(m.envelopeFrom())
                 || w.recipients().stream().anyMatch(r -> !ascii(r.address())) || raw.headerHas8Bit();
         if (utf8 && !session.supports("SMTPUTF8")) {
-            outcomeAll(w, RecipientStatus.FAILED, "553 5.6.7 " + hop.host()
+            return () -> outcomeAll(w, RecipientStatus.FAILED, "553 5.6.7 " + hop.host()
                     + " does not support SMTPUTF8, which this message needs", hop.host());
-            return;
         }
-        boolean eightBit = m.dsn().eightBitMime() || raw.bodyHas8Bit();
-        if (eightBit && !session.supports("8BITMIME")) {
-            var converted = raw.to7bit();
-            if (converted.isEmpty()) {
-                outcomeAll(w, RecipientStatus.FAILED, "554 5.6.3 8-bit message (binary part or malformed MIME) can not be converted for "
-                        + hop.host() + " (no 8BITMIME)", hop.host());
-                return;
-            }
-            raw = converted.get();
-            eightBit = false;
+        // RFC 6152 §3, RFC 3030 §3, RFC 5321 §4.5.3.1.6: DATA carries no binary data, no line over 998
+        // octets, and 8-bit octets only to an 8BITMIME server; such parts are converted (MimeDowngrade).
+        boolean peer8bit = session.supports("8BITMIME");
+        var converted = MimeDowngrade.forData(raw, peer8bit);
+        if (converted.isEmpty()) {
+            return () -> outcomeAll(w, RecipientStatus.FAILED, "554 5.6.3 message can not be converted for "
+                    + hop.host() + " (binary data or lines over 998 octets in a part with transfer encoding it"
+                    + " can not re-encode" + (peer8bit ? "" : ", or 8-bit data and no 8BITMIME") + ")", hop.host());
         }
+        boolean eightBit = peer8bit && (converted.get() == raw ? m.dsn().eightBitMime() || raw.bodyHas8Bit()
+                : converted.get().bodyHas8Bit());
+        raw = converted.get();
         byte[] signed = signer.sign(raw).toBytes();
         if (session.sizeLimit() > 0 && signed.length > session.sizeLimit()) {
             // RFC 1870 §6: do not send what the peer said it will refuse
-            outcomeAll(w, RecipientStatus.FAILED, "552 5.3.4 message size " + signed.length
+            return () -> outcomeAll(w, RecipientStatus.FAILED, "552 5.3.4 message size " + signed.length
                     + " exceeds the limit of " + hop.host() + " (" + session.sizeLimit() + ")", hop.host());
-            return;
         }
         List<OutboundSession.Rcpt> rcpts = w.recipients().stream()
                 .map(r -> new OutboundSession.Rcpt(r.address(), r.notifyOn(), r.orcpt())).toList();
         OutboundSession.Envelope env = new OutboundSession.Envelope(m.envelopeFrom(), rcpts, m.dsn().ret(),
                 m.dsn().envid(), utf8, eightBit, signed.length);
-        List<Reply> replies = session.send(env, signed);
-        relayedNotice(session, hop, w, replies);
+        List<Reply> replies = session.send(env, signed, beforeEnd);
+        boolean peerDsn = session.supports("DSN");
+        return () -> record(w, hop, replies, peerDsn);
+    }
+
+    /** Records the replies of one transaction (durable when it returns), see {@link #transfer}. */
+    private void record(Work w, Router.Hop hop, List<Reply> replies, boolean peerDsn) {
+        QueuedMessage m = w.job().message;
+        if (!peerDsn) {
+            relayedNotice(hop, w, replies);
+        }
         if (replies.stream().allMatch(Reply::positive) && w.job().domainsLeft.get() == 1
                 && m.openRecipients().size() == w.recipients().size()) {
             // Every open recipient of the message just got 250: removing the message is the one commit
             // that records all of them (same at-least-once window, half the fsyncs); finish() then
-            // finds it gone.
+            // knows it is gone.
             store.queue().remove(m.id());
+            w.job().removed = true;
             log.info("queue {}: delivered to {} recipient(s) at {} ({})", m.id(), replies.size(), hop.host(),
                     replies.get(0).oneLine());
             return;
@@ -450,10 +486,7 @@ final class QueueRunner implements AutoCloseable {
      * "relayed" notice now, since no success notice can come from further on. Sent before the outcome is
      * committed (the DSN quotes the queued header): a crash in between sends message and notice again.
      */
-    private void relayedNotice(OutboundSession session, Router.Hop hop, Work w, List<Reply> replies) {
-        if (session.supports("DSN")) {
-            return;
-        }
+    private void relayedNotice(Router.Hop hop, Work w, List<Reply> replies) {
         List<Dsn.Entry> relayed = new ArrayList<>();
         for (int i = 0; i < replies.size(); i++) {
             RecipientState r = w.recipients().get(i);
@@ -493,6 +526,9 @@ final class QueueRunner implements AutoCloseable {
     }
 
     private void finish(Job job) {
+        if (job.removed) {
+            return;
+        }
         QueuedMessage before = job.message;
         var current = store.queue().find(before.id());
         if (current.isEmpty()) {

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * A message as bytes split into header fields and body (RFC 5322 §2.1), just enough for delivery:
- * counting Received fields, finding From and Content-Type, DKIM canonicalization and 8-bit → QP.
+ * counting Received fields, finding From and Content-Type, DKIM canonicalization and the conversions
+ * of {@link MimeDowngrade}.
  * Header text is held as ISO-8859-1 (one char per octet), so UTF-8 header values go out unchanged.
  */
 final class RawMessage {
@@ -154,15 +155,6 @@ final class RawMessage {
         f.add(field(raw));
         f.addAll(fields);
         return new RawMessage(f, body);
-    }
-
-    /**
-     * RFC 6152 §3 requires 8-bit data to be converted before it goes to a server without 8BITMIME:
-     * see {@link SevenBit}. Empty when a part can not be converted (binary content transfer encoding);
-     * the caller bounces the message with 5.6.3 then.
-     */
-    Optional<RawMessage> to7bit() {
-        return SevenBit.convert(this);
     }
 
     static RawMessage of(List<Field> fields, byte[] body) {

@@ -70,6 +70,28 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void whileOneConnectionSendsTheNextMessageAtMostOneAcceptedMessageIsNotYetRecorded() {
+        int n = 6;
+        for (int i = 0; i < n; i++) {
+            fx.enqueue(DeliveryFixture.SENDER, DeliveryFixture.message("gc" + i, "body " + i + "\r\n"), "bob@remote.test");
+        }
+        // The sink looks at the queue when each message's data has ended, before it answers: the outcomes
+        // of all earlier messages on this connection are committed by then (PendingOutcome), so only this
+        // message's own 250 would be lost in a crash.
+        List<Long> queuedAtEachDot = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sink.dataReply = k -> {
+            queuedAtEachDot.add(fx.store.queue().size());
+            return "250 2.0.0 queued as " + k;
+        };
+        try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port())))) {
+            s.start();
+            await().atMost(WAIT).until(() -> fx.store.queue().size() == 0);
+        }
+        assertThat(sink.connections.get()).isEqualTo(1);
+        assertThat(queuedAtEachDot).containsExactly(6L, 5L, 4L, 3L, 2L, 1L);
+    }
+
+    @Test
     void messagesArrivingOneAtATimeForOneDomainReuseTheOpenConnection() {
         try (DeliveryService s = fx.service(fx.config(Map.of("remote.test", sink.port()))).idleReuse(WAIT)) {
             s.start();
