@@ -46,20 +46,20 @@ final class BlobTable {
      * the writer thread inside the group transaction; reads the source one chunk at a time.
      */
     static long insert(Tx tx, MessageSource source, long size, byte[] structure, int refs) throws SQLException {
-        long id;
+        long id = nextId(tx.c());
         try (PreparedStatement ps = tx.c().prepareStatement(
-                "INSERT INTO blob(size, refs, unreferenced_ms, structure) VALUES (?, ?, ?, ?)")) {
-            ps.setLong(1, size);
-            ps.setInt(2, refs);
+                "INSERT INTO blob(id, size, refs, unreferenced_ms, structure) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, id);
+            ps.setLong(2, size);
+            ps.setInt(3, refs);
             if (refs == 0) {
-                ps.setLong(3, tx.now());
+                ps.setLong(4, tx.now());
             } else {
-                ps.setNull(3, java.sql.Types.INTEGER);
+                ps.setNull(4, java.sql.Types.INTEGER);
             }
-            ps.setBytes(4, structure);
+            ps.setBytes(5, structure);
             ps.executeUpdate();
         }
-        id = lastRowId(tx.c());
         if (structure != null && structure.length > 0) {
             SearchIndex.queue(tx, id); // a message, not a queued one: index its text after commit
         }
@@ -93,6 +93,25 @@ final class BlobTable {
         return id;
     }
 
+    /**
+     * A blob id never issued before in this database, even if the blob that had the highest id was
+     * purged (schema {@code blob_seq}), so that an id names the same bytes for as long as anyone may hold
+     * it ({@link BlobCache}). The max(id) term covers rows written by a binary that predates the sequence.
+     */
+    private static long nextId(Connection c) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE blob_seq SET last = max(last, (SELECT coalesce(max(id), 0) FROM blob)) + 1")) {
+            up.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT last FROM blob_seq");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("blob_seq is empty");
+            }
+            return rs.getLong(1);
+        }
+    }
+
     static long lastRowId(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT last_insert_rowid()");
              ResultSet rs = ps.executeQuery()) {
@@ -124,6 +143,18 @@ final class BlobTable {
 
     /** Deletes blobs unreferenced since before {@code cutoffMs}; returns how many. */
     static int purge(Tx tx, long cutoffMs) throws SQLException {
+        try (PreparedStatement ps = tx.c().prepareStatement(
+                "SELECT id FROM blob WHERE unreferenced_ms IS NOT NULL AND unreferenced_ms <= ?")) {
+            ps.setLong(1, cutoffMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+                do {
+                    tx.purged(rs.getLong(1)); // for BlobCache, after the commit
+                } while (rs.next());
+            }
+        }
         try (PreparedStatement chunks = tx.c().prepareStatement("""
                 DELETE FROM blob_chunk WHERE blob_id IN
                   (SELECT id FROM blob WHERE unreferenced_ms IS NOT NULL AND unreferenced_ms <= ?)""");

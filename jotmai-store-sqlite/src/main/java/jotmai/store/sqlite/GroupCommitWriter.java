@@ -97,6 +97,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Thread checkpointer;
     private final Semaphore checkpointWanted = new Semaphore(0);
     private volatile boolean closing;
+    /** Told of every committed task, right after its batch's COMMIT and before any caller is answered. */
+    private volatile java.util.function.Consumer<Tx> committedHook = tx -> { };
     // guarded by syncLock: committed durable tasks not yet fsynced, since when (epoch ms) relaxed
     // commits are not fsynced (0 = none), and whether the writer thread has ended
     private final Object syncLock = new Object();
@@ -135,6 +137,15 @@ final class GroupCommitWriter implements AutoCloseable {
             checkpointer.start();
         }
         thread.start();
+    }
+
+    /**
+     * Sets what hears of each committed task (its rings, its purged blobs), on the writer thread right
+     * after the COMMIT, before any caller of that batch is answered ({@link MailboxVersions},
+     * {@link BlobCache}). Must be quick and must not write.
+     */
+    void onCommit(java.util.function.Consumer<Tx> hook) {
+        this.committedHook = hook;
     }
 
     /** Queues the work, waits until its transaction is committed (durable) and returns its result. */
@@ -272,6 +283,12 @@ final class GroupCommitWriter implements AutoCloseable {
                 task.done().completeExceptionally(failure);
             }
             return;
+        }
+        java.util.function.Consumer<Tx> hook = committedHook;
+        for (Outcome o : outcomes) {
+            if (o.failure() == null) {
+                hook.accept(o.tx());
+            }
         }
         List<Committed> durable = new ArrayList<>();
         boolean relaxed = false;

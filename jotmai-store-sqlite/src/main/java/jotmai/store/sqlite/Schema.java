@@ -153,9 +153,18 @@ final class Schema {
     private static final List<String> V_RECENT_INDEX = List.of(
             "CREATE INDEX message_recent ON message(mailbox_id, uid) WHERE recent = 1");
 
+    /**
+     * The last blob id ever issued (see {@link BlobTable#insert}): a plain rowid is one above the largest
+     * present, so purging the newest blob would let its id name other bytes later, and in-memory caches
+     * keyed by blob id ({@link BlobCache}) rely on an id never being reused.
+     */
+    private static final List<String> V_BLOB_SEQ = List.of(
+            "CREATE TABLE blob_seq(last INTEGER NOT NULL)",
+            "INSERT INTO blob_seq(last) SELECT coalesce(max(id), 0) FROM blob");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
     private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA,
-            V_SEARCH_INDEX, V_SEEN_MARK, V_THREAD_ID, V_RECENT_INDEX);
+            V_SEARCH_INDEX, V_SEEN_MARK, V_THREAD_ID, V_RECENT_INDEX, V_BLOB_SEQ);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

@@ -60,9 +60,16 @@ final class SqliteMailStore implements MailStore {
     private final Set<Long> maildropLocks = ConcurrentHashMap.newKeySet();
     /** UIDs and flags of big mailboxes, kept current from the change log (SELECT, flag-only SEARCH). */
     private final FlagRowsCache flagRowsCache = new FlagRowsCache();
+    /** Decoded structures and small messages' bytes by blob id (issue 4: FETCH without a read per message). */
+    private final BlobCache blobCache;
+    /** HIGHESTMODSEQ per mailbox while no commit touched it (changesSince without a read). */
+    private final MailboxVersions versions;
 
-    SqliteMailStore(Database db, GroupCommitWriter writer, long blobGraceMs, SearchIndexer indexer) {
+    SqliteMailStore(Database db, GroupCommitWriter writer, long blobGraceMs, SearchIndexer indexer,
+                    MailboxVersions versions, BlobCache blobCache) {
         this.db = db;
+        this.blobCache = blobCache;
+        this.versions = versions;
         this.indexer = indexer;
         this.writer = writer;
         this.blobGraceMs = blobGraceMs;
@@ -336,12 +343,26 @@ final class SqliteMailStore implements MailStore {
         return db.read(c -> SearchIndex.search(c, mailboxId, field, needle));
     }
 
+    /** Decoded once per blob while it stays in {@link BlobCache}; a small message's bytes come along. */
     @Override
     public ParsedMessage structure(BlobRef blob) {
         long id = BlobTable.id(blob);
-        BlobTable.BlobInfo info = db.read(c -> BlobTable.info(c, id))
-                .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id()));
-        return StoredStructures.decode(info.structure(), () -> new BlobInputStream(db, id, 0, info.size()));
+        ParsedMessage cached = blobCache.structure(id);
+        if (cached != null) {
+            return cached;
+        }
+        BlobTable.BlobInfo info = db.read(c -> {
+            Optional<BlobTable.BlobInfo> found = BlobTable.info(c, id);
+            if (found.isPresent() && found.get().size() <= BlobCache.MAX_CACHED_MESSAGE
+                    && blobCache.content(id) == null) {
+                // the same transaction: a FETCH of the structure is mostly followed by one of a section
+                BlobTable.content(c, id).ifPresent(bytes -> blobCache.putContent(id, bytes));
+            }
+            return found;
+        }).orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id()));
+        ParsedMessage decoded = StoredStructures.decode(info.structure(), () -> openContent(blob, 0, info.size()));
+        blobCache.putStructure(id, decoded, info.structure().length);
+        return decoded;
     }
 
     @Override
@@ -350,14 +371,31 @@ final class SqliteMailStore implements MailStore {
             throw new StoreException.Invalid("negative offset or length");
         }
         long id = BlobTable.id(blob);
+        byte[] cached = blobCache.content(id);
+        if (cached != null) {
+            return slice(cached, offset, length);
+        }
         // One read transaction for the size and the first window: a small message costs one round.
         return db.read(c -> {
             long size = BlobTable.size(c, id)
                     .orElseThrow(() -> new StoreException.NotFound("no such message content: " + blob.id()));
+            if (size <= BlobCache.MAX_CACHED_MESSAGE) {
+                Optional<byte[]> all = BlobTable.content(c, id);
+                if (all.isPresent()) {
+                    blobCache.putContent(id, all.get());
+                    return slice(all.get(), offset, length);
+                }
+            }
             long start = Math.min(offset, size);
             long end = length > size - start ? size : start + length;
             return BlobInputStream.openWithFirstWindow(db, c, id, start, end);
         });
+    }
+
+    private static InputStream slice(byte[] content, long offset, long length) {
+        int start = (int) Math.min(offset, content.length);
+        int n = (int) Math.min(length, content.length - start);
+        return new java.io.ByteArrayInputStream(content, start, n);
     }
 
     /** All in one read transaction on one reader connection (POP3 reads runs of small messages). */
@@ -447,7 +485,14 @@ final class SqliteMailStore implements MailStore {
      */
     @Override
     public Changes changesSince(long mailboxId, long modSeq) {
-        return db.read(c -> changesIn(c, MailboxRows.require(c, mailboxId), modSeq));
+        long known = versions.highestModSeq(mailboxId);
+        if (known >= 0 && modSeq >= known) {
+            return new Changes(known, List.of()); // no commit touched the mailbox since it was at `known`
+        }
+        long generation = versions.generation(mailboxId);
+        Changes changes = db.read(c -> changesIn(c, MailboxRows.require(c, mailboxId), modSeq));
+        versions.remember(mailboxId, generation, changes.highestModSeq());
+        return changes;
     }
 
     private static Changes changesIn(Connection c, Mailbox m, long modSeq) throws SQLException {

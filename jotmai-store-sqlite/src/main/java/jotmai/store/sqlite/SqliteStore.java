@@ -69,20 +69,33 @@ public final class SqliteStore implements Store {
                 options.busyTimeout().toMillis()));
         this.bus = new InJvmChangeBus();
         this.writer = new GroupCommitWriter(db.writer(), db.checkpointer(), dataDir.resolve(DATABASE_FILE), bus);
+        MailboxVersions versions = new MailboxVersions();
+        BlobCache blobCache = new BlobCache();
+        writer.onCommit(tx -> {
+            for (long mailboxId : tx.rings()) {
+                versions.invalidate(mailboxId);
+            }
+            for (long blobId : tx.purgedBlobs()) {
+                blobCache.evict(blobId);
+            }
+        });
         this.runMarker = RunMarker.acquire(dataDir, writer);
         Path rings = dataDir.resolve(RingReceiver.DIRECTORY);
         if (runMarker != null) {
-            this.ringReceiver = openReceiver(rings, bus);
+            this.ringReceiver = openReceiver(rings, bus, versions);
             this.ringSender = null;
         } else {
             this.ringReceiver = null;
             this.ringSender = new RingSender(rings);
             bus.forwardTo(ringSender);
         }
+        if (ringReceiver == null) {
+            versions.disable(); // commits of other processes would go unnoticed
+        }
         long graceMs = options.blobGrace().toMillis();
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
         this.indexer = new SearchIndexer(db, writer);
-        this.mail = new SqliteMailStore(db, writer, graceMs, indexer);
+        this.mail = new SqliteMailStore(db, writer, graceMs, indexer, versions, blobCache);
         this.queue = new SqliteQueueStore(db, writer);
         this.acl = new SqliteAclStore(db, writer);
         this.metadata = new SqliteMetadataStore(db, writer);
@@ -93,9 +106,12 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private static RingReceiver openReceiver(Path rings, InJvmChangeBus bus) {
+    private static RingReceiver openReceiver(Path rings, InJvmChangeBus bus, MailboxVersions versions) {
         try {
-            return new RingReceiver(rings, bus::ring);
+            return new RingReceiver(rings, mailboxId -> {
+                versions.invalidate(mailboxId); // the guest committed before it rang
+                bus.ring(mailboxId);
+            });
         } catch (IOException e) {
             // sessions still see the CLI's changes, at their next command instead of during IDLE
             log.warn("cannot watch {} for changes made by other processes: {}", rings, e.toString());

@@ -16,6 +16,7 @@ final class Tx {
     private final long now;
     private final Set<Long> ring = new LinkedHashSet<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<Long> purgedBlobs = new ArrayList<>();
 
     Tx(Connection connection, long now) {
         this.connection = connection;
@@ -41,6 +42,15 @@ final class Tx {
 
     Set<Long> rings() {
         return ring;
+    }
+
+    /** Blobs this task deleted (their cached bytes go once the transaction is committed). */
+    void purged(long blobId) {
+        purgedBlobs.add(blobId);
+    }
+
+    List<Long> purgedBlobs() {
+        return purgedBlobs;
     }
 
     List<Runnable> afterCommitActions() {
