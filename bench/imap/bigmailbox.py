@@ -10,7 +10,8 @@ populate: writes N messages into a Maildir's cur/ (deterministic with --seed). A
     bigmailbox.py populate --maildir DIR [--count 100000]
 
 measure: times, over IMAP (python imaplib; client-observed wall time, parsing included), the first
-  SELECT, then each command --runs times: SELECT, UID FETCH 1:* (FLAGS), UID SEARCH UNSEEN,
+  SELECT, then each command --runs times: SELECT, UID FETCH 1:* (FLAGS), UID SEARCH UNSEEN (and SEEN,
+  FLAGGED, ANSWERED, DELETED), STATUS (MESSAGES UNSEEN), EXAMINE,
   SEARCH BODY <rare>, SEARCH BODY <common>, SEARCH TEXT <rare>, SEARCH TEXT <common>,
   SEARCH CHARSET UTF-8 BODY <thai>, SEARCH SUBJECT <word>. Prints RESULT lines (min/median/max and the
   number of results, which must agree between servers).
@@ -150,6 +151,20 @@ def measure(args):
     timed("UID FETCH 1:* (FLAGS)", lambda: sum(1 for x in c.uid("FETCH", "1:*", "(FLAGS)")[1] if x), args.runs,
           "fetch")
     timed("UID SEARCH UNSEEN", lambda: count_ids(c.uid("SEARCH", None, "UNSEEN")[1]), args.runs, "unseen")
+    # the other flag keys a client sends at sync time (same group as "flags")
+    for key in ("SEEN", "FLAGGED", "ANSWERED", "DELETED"):
+        timed("UID SEARCH " + key, lambda key=key: count_ids(c.uid("SEARCH", None, key)[1]), args.runs, "flags")
+
+    def status():
+        typ, d = c.status("INBOX", "(MESSAGES UNSEEN)")
+        return d[0].decode().split("(", 1)[1].rstrip(")")
+    timed("STATUS INBOX (MESSAGES UNSEEN)", status, args.runs, "status")
+
+    def examine():
+        typ, d = c.select("INBOX", readonly=True)
+        return int(d[0])
+    timed("EXAMINE", examine, args.runs, "select")
+    select()  # back to read-write for the searches below
 
     def search(*crit, literal=None):
         def run():
@@ -186,7 +201,7 @@ def main():
     m.add_argument("--label", default="server")
     m.add_argument("--runs", type=int, default=3)
     m.add_argument("--timeout", type=float, default=900)
-    m.add_argument("--only", default="", help="comma list of select,fetch,unseen,body,text,thai,subject (default all)")
+    m.add_argument("--only", default="", help="comma list of select,fetch,unseen,flags,status,body,text,thai,subject (default all)")
     args = ap.parse_args()
     populate(args) if args.cmd == "populate" else measure(args)
 

@@ -46,12 +46,14 @@ final class FetchCommand {
     private final ChangeSync sync;
     private final ResponseWriter out;
     private final StructureWriter structures;
+    private final FlagFetch flagFetch;
 
     FetchCommand(SessionContext ctx, ChangeSync sync) {
         this.ctx = ctx;
         this.sync = sync;
         this.out = ctx.out;
         this.structures = new StructureWriter(ctx.out);
+        this.flagFetch = new FlagFetch(ctx, sync);
     }
 
     Outcome fetch(SessionState.Selected session, Command.Fetch command) {
@@ -94,6 +96,10 @@ final class FetchCommand {
                     view.ownFlagChanges.put(m.uid(), m.modSeq());
                 }
             }
+        }
+        if (seenNow.isEmpty() && FlagFetch.answers(items)) {
+            flagFetch.write(view, uids, items, changedSince); // issue 4: FETCH 1:* (FLAGS) from flag rows
+            return Outcome.of(session);
         }
         boolean hasFlags = items.stream().anyMatch(i -> i instanceof FetchItem.Flags);
         boolean hasThreadId = items.stream().anyMatch(i -> i instanceof FetchItem.ThreadId);

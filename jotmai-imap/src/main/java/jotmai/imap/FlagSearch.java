@@ -1,10 +1,12 @@
 package jotmai.imap;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import jotmai.imap.protocol.SearchKey;
 import jotmai.store.FlagRows;
+import jotmai.store.FlagSetList;
 import jotmai.store.Flags;
 import jotmai.store.UidSet;
 
@@ -63,6 +65,61 @@ final class FlagSearch {
                     .flatMap(Optional::stream).findFirst();
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * The matches, in UID order: their UIDs, their sequence numbers in the view and (when asked for) their
+     * MODSEQs by UID.
+     */
+    record Found(LongArrayList uids, LongArrayList seqs, Map<Long, Long> modSeqs) {}
+
+    /**
+     * The messages of {@code rows} that are in the session's view and match {@code key}. Rows and view are
+     * both in UID order, so one merge walk gives each row's sequence number (no binary search per row);
+     * a key of flags alone is decided once per distinct flag set ({@link FlagSetList}), then each message
+     * costs an array read (issue 4: UID SEARCH UNSEEN on 100,000 messages).
+     */
+    static Found find(SearchKey key, FlagRows rows, MailboxView view, Map<SearchKey, UidSet> sets,
+                      boolean withModSeqs) {
+        int n = rows.size();
+        int viewSize = view.size();
+        long[] uids = new long[Math.min(n, viewSize)];
+        long[] seqs = new long[uids.length];
+        Map<Long, Long> modSeqs = withModSeqs ? new HashMap<>() : Map.of();
+        FlagSetList flagSets = rows.flagSets();
+        boolean perSet = onlyFlags(key);
+        byte[] decided = perSet ? new byte[flagSets.table().size()] : null; // 0 not yet, 1 no, 2 yes
+        long[] rowUids = rows.uids();
+        int found = 0;
+        int j = 0; // view index: the view's sequence number j + 1
+        for (int i = 0; i < n && j < viewSize; i++) {
+            long uid = rowUids[i];
+            while (j < viewSize && view.uidAt(j + 1) < uid) {
+                j++;
+            }
+            if (j == viewSize || view.uidAt(j + 1) != uid) {
+                continue; // added since the session last synced, or expunged and not yet announced
+            }
+            boolean match;
+            if (perSet) {
+                int t = flagSets.setAt(i);
+                if (decided[t] == 0) {
+                    decided[t] = matches(key, rows, i, view, sets) ? (byte) 2 : (byte) 1;
+                }
+                match = decided[t] == 2;
+            } else {
+                match = matches(key, rows, i, view, sets);
+            }
+            if (match) {
+                uids[found] = uid;
+                seqs[found] = j + 1;
+                found++;
+                if (withModSeqs) {
+                    modSeqs.put(uid, rows.modSeqs()[i]);
+                }
+            }
+        }
+        return new Found(new LongArrayList(uids, found), new LongArrayList(seqs, found), modSeqs);
     }
 
     /** Whether message {@code i} of {@code rows} matches; {@code sets} are the resolved sequence/UID sets. */

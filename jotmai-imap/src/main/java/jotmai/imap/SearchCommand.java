@@ -37,9 +37,6 @@ import jotmai.store.UidSet;
  * jotmai.message). Cheap keys (flags, sizes, dates, sets) never load the message structure.
  */
 final class SearchCommand {
-    /** Distinct flag sets whose SEARCH answer is remembered within one flag-only search. */
-    static final int MAX_DECIDED_SETS = 1024;
-
     private static final Pattern RFC5322_DATE = Pattern.compile(
             "(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+(\\d{2,4})", Pattern.CASE_INSENSITIVE);
     private static final List<String> MONTHS =
@@ -65,41 +62,16 @@ final class SearchCommand {
         }
         List<Long> matches = new ArrayList<>();
         Map<Long, Long> modSeqs = new HashMap<>();
+        List<Long> seqs = null;
         if (FlagSearch.answers(command.key())) {
             // flags, UIDs, sequence numbers, MODSEQ: answered from UIDs and flags only (MailStore.flagRows)
             FlagRows rows = FlagSearch.implied(command.key())
                     .map(f -> ctx.seen.flagRows(view, f.flag(), f.present()))
                     .orElseGet(() -> ctx.seen.flagRows(view)); // issue 7: a reader's own \Seen
-            // messages share flag sets (see FlagRows): a key of flags alone is decided once per set
-            boolean perSet = FlagSearch.onlyFlags(command.key());
-            Map<Set<String>, Boolean> decided = new IdentityHashMap<>();
-            Set<String> lastSet = null;
-            boolean lastMatch = false;
-            for (int i = 0; i < rows.size(); i++) {
-                long uid = rows.uids()[i];
-                if (view.seqOf(uid) <= 0) {
-                    continue;
-                }
-                boolean match;
-                if (perSet && decided.size() < MAX_DECIDED_SETS) {
-                    Set<String> set = rows.flags().get(i);
-                    if (set != lastSet) {
-                        int at = i;
-                        lastSet = set;
-                        lastMatch = decided.computeIfAbsent(set,
-                                s -> FlagSearch.matches(command.key(), rows, at, view, sets));
-                    }
-                    match = lastMatch;
-                } else { // the backend does not share sets (or keywords vary a lot): one by one
-                    match = FlagSearch.matches(command.key(), rows, i, view, sets);
-                }
-                if (match) {
-                    matches.add(uid);
-                    if (modSeqKey) {
-                        modSeqs.put(uid, rows.modSeqs()[i]);
-                    }
-                }
-            }
+            FlagSearch.Found found = FlagSearch.find(command.key(), rows, view, sets, modSeqKey);
+            matches = found.uids();
+            seqs = found.seqs();
+            modSeqs = found.modSeqs();
         } else {
             for (MessageMeta meta : select(view, command.key(), sets)) {
                 matches.add(meta.uid());
@@ -108,7 +80,7 @@ final class SearchCommand {
                 }
             }
         }
-        write(view, command, tag, matches, modSeqs);
+        write(view, command, tag, matches, seqs, modSeqs);
         return Outcome.of(session);
     }
 
@@ -162,12 +134,18 @@ final class SearchCommand {
      * modSeqs: UID → MODSEQ of the matches when the search used MODSEQ (else empty). RFC 7162 §3.1.5:
      * the highest MODSEQ of the messages reported; with only MIN and/or MAX those are the ones reported.
      */
-    private void write(MailboxView view, Command.Search command, String tag, List<Long> uids,
+    private void write(MailboxView view, Command.Search command, String tag, List<Long> uids, List<Long> seqs,
                        Map<Long, Long> modSeqs) {
         long highestModSeq = modSeqs.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        List<Long> numbers = command.uid() ? uids : uids.stream().map(u -> (long) view.seqOf(u)).toList();
+        List<Long> numbers = command.uid() ? uids
+                : seqs != null ? seqs : uids.stream().map(u -> (long) view.seqOf(u)).toList();
         if (command.returns().isEmpty() && !ctx.rev2()) {
-            ctx.out.star().atom("SEARCH").spNumbers(numbers);
+            ctx.out.star().atom("SEARCH");
+            if (numbers instanceof LongArrayList array) {
+                ctx.out.spNumbers(array.array(), array.size());
+            } else {
+                ctx.out.spNumbers(numbers);
+            }
             if (highestModSeq > 0) {
                 ctx.out.atom(" (MODSEQ ").number(highestModSeq).atom(")");
             }

@@ -19,6 +19,12 @@ public record FlagRows(long[] uids, long[] modSeqs, List<Set<String>> flags) {
         if (uids.length != modSeqs.length || uids.length != flags.size()) {
             throw new IllegalArgumentException("parallel arrays of different lengths");
         }
+        flags = FlagSetList.of(flags); // compact: an index into the distinct sets (no copy if already so)
+    }
+
+    /** {@link #flags()} as what it is: distinct sets plus an index per message. */
+    public FlagSetList flagSets() {
+        return (FlagSetList) flags;
     }
 
     public int size() {
@@ -31,39 +37,27 @@ public record FlagRows(long[] uids, long[] modSeqs, List<Set<String>> flags) {
     }
 
     private static boolean hasFlag(Set<String> set, String flag) {
-        for (String f : set) {
-            if (f.equalsIgnoreCase(flag)) {
-                return true;
-            }
-        }
-        return false;
+        return FlagSetList.contains(set, flag);
     }
 
     /** The messages that have ({@code present}) or lack the flag, case-insensitively. */
     public FlagRows filter(String flag, boolean present) {
+        FlagSetList sets = flagSets();
+        boolean[] has = sets.having(flag); // one test per distinct flag set
+        int[] keep = new int[uids.length];
         int n = 0;
-        long[] u = new long[uids.length];
-        long[] m = new long[uids.length];
-        Set<String>[] f = newSetArray(uids.length);
-        // backends share one set between messages with the same flags: test each distinct set once
-        java.util.Map<Set<String>, Boolean> tested = new java.util.IdentityHashMap<>();
-        Set<String> last = null;
-        boolean lastHas = false;
         for (int i = 0; i < uids.length; i++) {
-            Set<String> set = flags.get(i);
-            if (set != last) {
-                last = set;
-                lastHas = tested.size() < 1024 ? tested.computeIfAbsent(set, s -> hasFlag(s, flag)) : hasFlag(set, flag);
-            }
-            if (lastHas == present) {
-                u[n] = uids[i];
-                m[n] = modSeqs[i];
-                f[n] = flags.get(i);
-                n++;
+            if (has[sets.setAt(i)] == present) {
+                keep[n++] = i;
             }
         }
-        return new FlagRows(java.util.Arrays.copyOf(u, n), java.util.Arrays.copyOf(m, n),
-                List.of(java.util.Arrays.copyOf(f, n)));
+        long[] u = new long[n];
+        long[] m = new long[n];
+        for (int k = 0; k < n; k++) {
+            u[k] = uids[keep[k]];
+            m[k] = modSeqs[keep[k]];
+        }
+        return new FlagRows(u, m, sets.select(keep, n));
     }
 
     /** Built from full message rows (the default of {@link MailStore#flagRows}). */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import jotmai.store.Changes;
 import jotmai.store.FlagRows;
+import jotmai.store.FlagSetList;
 import jotmai.store.MessageMeta;
 import jotmai.store.StoreChange;
 
@@ -31,12 +31,14 @@ import jotmai.store.StoreChange;
  * created again gets another UIDVALIDITY, which is part of the check.
  *
  * <p>Bounded: only mailboxes with at least {@link #MIN_ROWS} messages are kept, at most
- * {@link #MAX_TOTAL_ROWS} rows in all (about 24 bytes a row), least recently used evicted first.
+ * {@link #MAX_TOTAL_ROWS} rows in all, least recently used evicted first. A row costs 20 bytes: UID and
+ * MODSEQ as longs plus an int index into the mailbox's few distinct flag sets ({@link FlagSetList}), so
+ * the cap is about 20 MB; a 100,000-message mailbox takes 2 MB.
  */
 public final class FlagRowsCache {
     /** Smaller mailboxes are scanned every time: cheap, and not worth the memory. */
     public static final int MIN_ROWS = 5_000;
-    /** Rows of all cached mailboxes together (~24 MB at 24 bytes a row). */
+    /** Rows of all cached mailboxes together (~20 MB at 20 bytes a row). */
     public static final long MAX_TOTAL_ROWS = 1_000_000;
     /** Beyond this many changes (or an eighth of the rows) a rescan is cheaper than applying them. */
     static final int MAX_APPLIED_CHANGES = 10_000;
@@ -48,7 +50,13 @@ public final class FlagRowsCache {
         Changes changesSince(long modSeq) throws E;
     }
 
-    private record Entry(long uidValidity, long modSeq, FlagRows rows) {}
+    /** {@code size}: sum of the messages' sizes (STATUS SIZE), or -1 until someone asks for it. */
+    private record Entry(long uidValidity, long modSeq, FlagRows rows, long size) {}
+
+    /** Reads the sum of the mailbox's message sizes in the caller's snapshot. */
+    public interface SizeSource<E extends Exception> {
+        long sum() throws E;
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -62,17 +70,63 @@ public final class FlagRowsCache {
             throws E {
         Entry cached = get(mailboxId);
         FlagRows rows;
+        long size = -1;
         if (cached != null && cached.uidValidity() == uidValidity && cached.modSeq() == highestModSeq) {
             return cached.rows();
         } else if (cached != null && cached.uidValidity() == uidValidity && cached.modSeq() < highestModSeq) {
             Changes changes = source.changesSince(cached.modSeq());
             int limit = Math.min(MAX_APPLIED_CHANGES, Math.max(100, cached.rows().size() / 8));
-            rows = changes.changes().size() > limit ? source.scan() : apply(cached.rows(), changes);
+            if (changes.changes().size() > limit) {
+                rows = source.scan();
+            } else {
+                rows = apply(cached.rows(), changes);
+                size = sizeAfter(cached.size(), changes);
+            }
         } else {
             rows = source.scan();
         }
-        put(mailboxId, new Entry(uidValidity, highestModSeq, rows));
+        put(mailboxId, new Entry(uidValidity, highestModSeq, rows, size));
         return rows;
+    }
+
+    /**
+     * The sum of the message sizes for {@code rows}, which the caller just had from {@link #rows} in the
+     * same snapshot: remembered with them, so a STATUS SIZE (RFC 8438) of an unchanged mailbox does not
+     * sum 100,000 rows again. Appends keep it current; an expunge makes the next call sum again (the
+     * change log does not carry the expunged message's size).
+     */
+    public <E extends Exception> long size(long mailboxId, FlagRows rows, SizeSource<E> source) throws E {
+        Entry cached = get(mailboxId);
+        if (cached != null && cached.rows() == rows && cached.size() >= 0) {
+            return cached.size();
+        }
+        long size = source.sum();
+        lock.lock();
+        try {
+            Entry now = entries.get(mailboxId);
+            if (now != null && now.rows() == rows) {
+                entries.put(mailboxId, new Entry(now.uidValidity(), now.modSeq(), rows, size));
+            }
+        } finally {
+            lock.unlock();
+        }
+        return size;
+    }
+
+    private static long sizeAfter(long size, Changes changes) {
+        if (size < 0) {
+            return -1;
+        }
+        for (StoreChange change : changes.changes()) {
+            switch (change) {
+                case StoreChange.Added a -> size += a.meta().size(); // added after the cached MODSEQ: new
+                case StoreChange.FlagsChanged f -> { }
+                case StoreChange.Expunged e -> {
+                    return -1;
+                }
+            }
+        }
+        return size;
     }
 
     /** Forgets everything (tests; a backend that rewrites mailboxes outside the change log). */
@@ -165,18 +219,16 @@ public final class FlagRowsCache {
             }
         }
         Set<Long> gone = new java.util.HashSet<>(expunged);
-        Map<Set<String>, Set<String>> canonical = new HashMap<>();
-        Set<Set<String>> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Set<String> s : rows.flags()) {
-            if (distinct.add(s)) {
-                canonical.putIfAbsent(s, s);
-            }
+        FlagSetList oldSets = rows.flagSets();
+        List<Set<String>> table = new ArrayList<>(oldSets.table());
+        Map<Set<String>, Integer> known = new HashMap<>();
+        for (int t = 0; t < table.size(); t++) {
+            known.putIfAbsent(table.get(t), t);
         }
         int n = rows.size();
         long[] uids = new long[n + current.size()];
         long[] modSeqs = new long[uids.length];
-        @SuppressWarnings("unchecked")
-        Set<String>[] flags = (Set<String>[]) new Set<?>[uids.length];
+        int[] index = new int[uids.length];
         int k = 0;
         for (int i = 0; i < n; i++) {
             long uid = rows.uids()[i];
@@ -186,7 +238,7 @@ public final class FlagRowsCache {
             MessageMeta changed = current.remove(uid);
             uids[k] = uid;
             modSeqs[k] = changed == null ? rows.modSeqs()[i] : changed.modSeq();
-            flags[k] = changed == null ? rows.flags().get(i) : share(canonical, changed.flags());
+            index[k] = changed == null ? oldSets.setAt(i) : share(known, table, changed.flags());
             k++;
         }
         // what is left is new to these rows; new UIDs are normally above all others, but sort to be safe
@@ -196,26 +248,28 @@ public final class FlagRowsCache {
         for (MessageMeta m : added) {
             uids[k] = m.uid();
             modSeqs[k] = m.modSeq();
-            flags[k] = share(canonical, m.flags());
+            index[k] = share(known, table, m.flags());
             k++;
         }
         if (!ordered) {
-            return sorted(uids, modSeqs, flags, k);
+            return sorted(uids, modSeqs, index, table, k);
         }
-        return new FlagRows(Arrays.copyOf(uids, k), Arrays.copyOf(modSeqs, k), List.of(Arrays.copyOf(flags, k)));
+        return new FlagRows(Arrays.copyOf(uids, k), Arrays.copyOf(modSeqs, k),
+                FlagSetList.of(Arrays.copyOf(index, k), table));
     }
 
-    private static Set<String> share(Map<Set<String>, Set<String>> canonical, Set<String> flags) {
-        Set<String> known = canonical.get(flags);
-        if (known != null) {
-            return known;
+    private static int share(Map<Set<String>, Integer> known, List<Set<String>> table, Set<String> flags) {
+        Integer at = known.get(flags);
+        if (at != null) {
+            return at;
         }
         Set<String> copy = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(flags));
-        canonical.put(copy, copy);
-        return copy;
+        table.add(copy);
+        known.put(copy, table.size() - 1);
+        return table.size() - 1;
     }
 
-    private static FlagRows sorted(long[] uids, long[] modSeqs, Set<String>[] flags, int k) {
+    private static FlagRows sorted(long[] uids, long[] modSeqs, int[] index, List<Set<String>> table, int k) {
         Integer[] order = new Integer[k];
         for (int i = 0; i < k; i++) {
             order[i] = i;
@@ -223,13 +277,12 @@ public final class FlagRowsCache {
         Arrays.sort(order, (a, b) -> Long.compare(uids[a], uids[b]));
         long[] u = new long[k];
         long[] m = new long[k];
-        @SuppressWarnings("unchecked")
-        Set<String>[] f = (Set<String>[]) new Set<?>[k];
+        int[] x = new int[k];
         for (int i = 0; i < k; i++) {
             u[i] = uids[order[i]];
             m[i] = modSeqs[order[i]];
-            f[i] = flags[order[i]];
+            x[i] = index[order[i]];
         }
-        return new FlagRows(u, m, List.of(f));
+        return new FlagRows(u, m, FlagSetList.of(x, table));
     }
 }

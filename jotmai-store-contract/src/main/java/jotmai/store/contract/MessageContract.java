@@ -131,6 +131,12 @@ public interface MessageContract extends StoreFixture {
 
     private void assertFlagRowsMatchMessages(Mailbox inbox) {
         List<MessageMeta> metas = mail().messages(inbox.id());
+        // STATUS first, so that it is what brings a backend's cached rows up to date (issue 4)
+        jotmai.store.MailboxStatus status = mail().status(inbox.id());
+        assertThat(status.messages()).isEqualTo(metas.size());
+        assertThat(status.unseen()).isEqualTo(metas.stream().filter(m -> !m.hasFlag("\\Seen")).count());
+        assertThat(status.deleted()).isEqualTo(metas.stream().filter(m -> m.hasFlag("\\Deleted")).count());
+        assertThat(status.size()).isEqualTo(metas.stream().mapToLong(MessageMeta::size).sum());
         jotmai.store.FlagRows rows = mail().flagRows(inbox.id());
         assertThat(rows.uids()).containsExactly(metas.stream().mapToLong(MessageMeta::uid).toArray());
         assertThat(rows.modSeqs()).containsExactly(metas.stream().mapToLong(MessageMeta::modSeq).toArray());

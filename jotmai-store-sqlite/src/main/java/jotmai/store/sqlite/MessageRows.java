@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jotmai.store.FlagRows;
+import jotmai.store.FlagSetList;
 import jotmai.store.Flags;
 import jotmai.store.MessageMeta;
 import jotmai.store.StoreException;
@@ -105,8 +106,12 @@ final class MessageRows {
     static FlagRows flagRows(Connection c, long mailboxId, String condition) throws SQLException {
         long[] uids = new long[64];
         long[] modSeqs = new long[64];
-        List<Set<String>> flags = new ArrayList<>();
-        Map<String, Set<String>> decoded = new HashMap<>();
+        int[] index = new int[64];
+        // the distinct flag strings, each decoded once: a message holds an index into this table
+        List<Set<String>> table = new ArrayList<>();
+        Map<String, Integer> decoded = new HashMap<>();
+        String lastStored = null;
+        int lastAt = -1;
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ?" + condition + " ORDER BY uid")) {
@@ -116,23 +121,30 @@ final class MessageRows {
                     if (n == uids.length) {
                         uids = Arrays.copyOf(uids, n * 2);
                         modSeqs = Arrays.copyOf(modSeqs, n * 2);
+                        index = Arrays.copyOf(index, n * 2);
                     }
                     uids[n] = rs.getLong(1);
                     modSeqs[n] = rs.getLong(2);
                     String stored = rs.getString(3);
-                    Set<String> set = decoded.get(stored);
-                    if (set == null) {
-                        set = Collections.unmodifiableSet(FlagCodec.decode(stored));
-                        if (decoded.size() < MAX_SHARED_FLAG_SETS) {
-                            decoded.put(stored, set);
+                    if (!java.util.Objects.equals(stored, lastStored)) {
+                        Integer at = decoded.get(stored);
+                        if (at == null) {
+                            at = table.size();
+                            table.add(Collections.unmodifiableSet(FlagCodec.decode(stored)));
+                            if (decoded.size() < MAX_SHARED_FLAG_SETS) {
+                                decoded.put(stored, at);
+                            }
                         }
+                        lastStored = stored;
+                        lastAt = at;
                     }
-                    flags.add(set);
+                    index[n] = lastAt;
                     n++;
                 }
             }
         }
-        return new FlagRows(Arrays.copyOf(uids, n), Arrays.copyOf(modSeqs, n), Collections.unmodifiableList(flags));
+        return new FlagRows(Arrays.copyOf(uids, n), Arrays.copyOf(modSeqs, n),
+                FlagSetList.of(Arrays.copyOf(index, n), table));
     }
 
     /** The mailbox's UIDVALIDITY and first of {@code count} new UIDs, and a new MODSEQ for the change. */

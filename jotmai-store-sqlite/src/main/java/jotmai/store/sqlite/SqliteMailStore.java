@@ -25,6 +25,8 @@ import jotmai.store.Changes;
 import jotmai.store.CopyResult;
 import jotmai.store.FlagOperation;
 import jotmai.store.FlagRows;
+import jotmai.store.Flags;
+import jotmai.store.FlagSetList;
 import jotmai.store.FlagResult;
 import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
@@ -216,17 +218,40 @@ final class SqliteMailStore implements MailStore {
     public MailboxStatus status(long mailboxId) {
         return db.read(c -> {
             Mailbox m = MailboxRows.require(c, mailboxId);
+            if (flagRowsCache.holds(mailboxId)) {
+                // issue 4: a big mailbox's counters from its cached flag rows (one test per distinct flag
+                // set), as Dovecot answers STATUS from its index header, instead of a count over every row
+                FlagRows rows = cachedFlagRows(c, m);
+                FlagSetList sets = rows.flagSets();
+                long size = flagRowsCache.size(mailboxId, rows, () -> sumOfSizes(c, mailboxId));
+                return new MailboxStatus(rows.size(), sets.count(Flags.SEEN, false), sets.count(Flags.DELETED, true),
+                        size, m.uidNext(), m.uidValidity(), m.highestModSeq());
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0)
                     FROM message WHERE mailbox_id = ?""")) {
                 ps.setLong(1, mailboxId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
+                    if (rs.getLong(1) >= FlagRowsCache.MIN_ROWS) {
+                        cachedFlagRows(c, m); // big: the next STATUS or SELECT answers from the cache
+                    }
                     return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), m.uidNext(),
                             m.uidValidity(), m.highestModSeq());
                 }
             }
         });
+    }
+
+    private static long sumOfSizes(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(sum(size), 0) FROM message WHERE mailbox_id = ?")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Override
