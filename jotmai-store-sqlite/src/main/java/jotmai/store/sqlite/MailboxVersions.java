@@ -27,12 +27,27 @@ final class MailboxVersions {
     static final int STRIPES = 4096;
     /** Mailboxes remembered; beyond this the map is emptied (entries are only an optimisation). */
     static final int MAX_ENTRIES = 100_000;
+    /**
+     * How long an entry is trusted at most. Rings from the admin CLI are doorbells that may be lost (its
+     * file could not be written, the owner's watch failed); this bounds how long such a loss can hide
+     * the CLI's change from a session that is not woken otherwise, at one query per mailbox per period.
+     */
+    static final long MAX_TRUST_NANOS = 1_000_000_000L;
 
-    private record Entry(long generation, long highestModSeq) {}
+    private record Entry(long generation, long highestModSeq, long readAtNanos) {}
 
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
     private volatile boolean enabled = true;
+    private final long maxTrustNanos;
+
+    MailboxVersions() {
+        this(MAX_TRUST_NANOS);
+    }
+
+    MailboxVersions(long maxTrustNanos) {
+        this.maxTrustNanos = maxTrustNanos;
+    }
 
     private static int stripe(long mailboxId) {
         return (int) Math.floorMod(mailboxId, (long) STRIPES);
@@ -48,7 +63,7 @@ final class MailboxVersions {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(mailboxId, new Entry(generation, highestModSeq));
+        entries.put(mailboxId, new Entry(generation, highestModSeq, System.nanoTime()));
     }
 
     /** The mailbox's HIGHESTMODSEQ if known to be current, else -1. */
@@ -57,7 +72,8 @@ final class MailboxVersions {
             return -1;
         }
         Entry e = entries.get(mailboxId);
-        return e != null && e.generation() == generations.get(stripe(mailboxId)) ? e.highestModSeq() : -1;
+        return e != null && e.generation() == generations.get(stripe(mailboxId))
+                && System.nanoTime() - e.readAtNanos() < maxTrustNanos ? e.highestModSeq() : -1;
     }
 
     /** A commit changed the mailbox (or a mailbox list key: harmless). */
