@@ -16,6 +16,7 @@
 # PRIORITY (default -5): nice value for both sides alike on a shared machine: the Maven/JVM running
 # Jotmai and the clients are started with it, Dovecot's processes are reniced to it for the run and
 # set back afterwards. The load average before and after goes into the results file.
+# JOTMAI_BENCH_WARMUP (default 1): one untimed pass of every scenario on both servers before timing.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
