@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import jotmai.store.BlobRef;
@@ -191,6 +194,75 @@ final class BlobTable {
         }
         byte[] data = BlobInputStream.readWindow(c, blobId, 0, (int) ((size.get() - 1) / CHUNK_SIZE));
         return data == null || data.length != size.get() ? Optional.empty() : Optional.of(data);
+    }
+
+    /**
+     * Whole bytes of several blobs in one statement (POP3 reads runs of small messages this way): one
+     * execution for the batch instead of two per blob, and each result array is allocated at its exact
+     * size (a single-chunk blob is the driver's array itself, no copy). The ids go in as a JSON array
+     * ({@code json_each}, built into SQLite since 3.38), so the statement text, and its cached prepared
+     * statement, is the same for every batch size. Blobs that are gone or incomplete are left out.
+     */
+    static Map<Long, byte[]> contents(Connection c, Collection<Long> blobIds) throws SQLException {
+        Map<Long, byte[]> out = new HashMap<>();
+        if (blobIds.isEmpty()) {
+            return out;
+        }
+        StringBuilder json = new StringBuilder(blobIds.size() * 8).append('[');
+        for (long id : blobIds) {
+            json.append(json.length() > 1 ? "," : "").append(id);
+        }
+        json.append(']');
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT b.id, b.size, c.seq, c.data FROM blob b LEFT JOIN blob_chunk c ON c.blob_id = b.id
+                WHERE b.id IN (SELECT value FROM json_each(?)) ORDER BY b.id, c.seq""")) {
+            ps.setString(1, json.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                long current = -1;
+                byte[] bytes = null;
+                int filled = 0;
+                boolean broken = false;
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    if (id != current) {
+                        if (bytes != null && !broken && filled == bytes.length) {
+                            out.put(current, bytes);
+                        }
+                        current = id;
+                        long size = rs.getLong(2);
+                        broken = size > Integer.MAX_VALUE;
+                        bytes = broken ? null : size == 0 ? new byte[0] : null;
+                        filled = 0;
+                        if (size == 0) {
+                            continue; // LEFT JOIN row without a chunk
+                        }
+                        if (!broken) {
+                            bytes = new byte[(int) size];
+                        }
+                    }
+                    if (broken) {
+                        continue;
+                    }
+                    byte[] data = rs.getBytes(4);
+                    // chunks must come in order without gaps and add up to exactly the size
+                    if (data == null || rs.getInt(3) != filled / CHUNK_SIZE || filled % CHUNK_SIZE != 0
+                            || data.length > bytes.length - filled) {
+                        broken = true;
+                        continue;
+                    }
+                    if (filled == 0 && data.length == bytes.length) {
+                        bytes = data; // one chunk: the driver's array is already the content
+                    } else {
+                        System.arraycopy(data, 0, bytes, filled, data.length);
+                    }
+                    filled += data.length;
+                }
+                if (bytes != null && !broken && filled == bytes.length) {
+                    out.put(current, bytes);
+                }
+            }
+        }
+        return out;
     }
 
     static Optional<BlobInfo> info(Connection c, long blobId) throws SQLException {

@@ -423,22 +423,33 @@ final class SqliteMailStore implements MailStore {
         return new java.io.ByteArrayInputStream(content, start, n);
     }
 
-    /** All in one read transaction on one reader connection (POP3 reads runs of small messages). */
+    /**
+     * One statement in one read transaction on one reader connection (POP3 reads runs of small
+     * messages). Not through {@link BlobCache}: a POP3 download reads each message once, and a whole
+     * maildrop passing through the cache would push out what IMAP sessions fetch again and again.
+     */
     @Override
     public Map<BlobRef, byte[]> readContents(List<BlobRef> blobs) {
-        return db.read(c -> {
-            Map<BlobRef, byte[]> contents = new HashMap<>();
-            for (BlobRef blob : blobs) {
-                long id;
-                try {
-                    id = BlobTable.id(blob);
-                } catch (StoreException.NotFound e) {
-                    continue;
-                }
-                BlobTable.content(c, id).ifPresent(bytes -> contents.put(blob, bytes));
+        Map<BlobRef, Long> ids = new HashMap<>();
+        for (BlobRef blob : blobs) {
+            try {
+                ids.put(blob, BlobTable.id(blob));
+            } catch (StoreException.NotFound e) {
+                // never issued by this backend: left out
             }
-            return contents;
+        }
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, byte[]> read = db.read(c -> BlobTable.contents(c, new LinkedHashSet<>(ids.values())));
+        Map<BlobRef, byte[]> contents = new HashMap<>();
+        ids.forEach((blob, id) -> {
+            byte[] bytes = read.get(id);
+            if (bytes != null) {
+                contents.put(blob, bytes);
+            }
         });
+        return contents;
     }
 
     @Override
