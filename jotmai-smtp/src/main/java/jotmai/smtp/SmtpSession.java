@@ -228,6 +228,7 @@ final class SmtpSession {
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("SMTPUTF8");
         lines.add("CHUNKING");
+        lines.add("BINARYMIME"); // RFC 3030 §3; delivery converts binary parts for peers (MimeDowngrade)
         lines.add("DSN");
         if (!lmtp && conn.tlsAvailable() && !conn.isTls()) {
             lines.add("STARTTLS");
@@ -248,7 +249,7 @@ final class SmtpSession {
         return conn.isTls() || conn.isLoopback() || config.allowInsecureAuth();
     }
 
-    // RFC 5321 §4.1.1.2 MAIL; parameters of RFC 1870, RFC 6152, RFC 6531, RFC 3461, RFC 4954 §5.
+    // RFC 5321 §4.1.1.2 MAIL; parameters of RFC 1870, RFC 6152, RFC 3030 §3, RFC 6531, RFC 3461, RFC 4954 §5.
     private void mail(Command.Mail m) {
         if (hello == null) {
             throw SmtpReply.badSequence("Send EHLO or HELO first");
@@ -263,6 +264,7 @@ final class SmtpSession {
         long size = 0;
         boolean smtputf8 = false;
         boolean eightBit = false;
+        boolean binaryMime = false;
         String ret = "";
         String envid = "";
         for (Map.Entry<String, String> p : m.params().entrySet()) {
@@ -284,6 +286,10 @@ final class SmtpSession {
                     switch (v.toUpperCase(Locale.ROOT)) {
                         case "7BIT" -> eightBit = false;
                         case "8BITMIME" -> eightBit = true;
+                        case "BINARYMIME" -> {
+                            eightBit = true;
+                            binaryMime = true;
+                        }
                         default -> throw SmtpReply.badParameter("Unsupported BODY type");
                     }
                 }
@@ -320,7 +326,7 @@ final class SmtpSession {
                 throw new SmtpReply(450, "4.7.1", "Too many messages this hour, try again later");
             }
         }
-        tx = new Transaction(m.from(), size, smtputf8, eightBit, ret, envid);
+        tx = new Transaction(m.from(), size, smtputf8, eightBit, ret, envid, binaryMime);
         out.reply(250, "2.1.0", "Sender OK");
     }
 
@@ -392,6 +398,9 @@ final class SmtpSession {
         }
         if (tx.chunks != null) {
             throw SmtpReply.badSequence("DATA cannot follow BDAT"); // RFC 3030 §2
+        }
+        if (tx.binaryMime) {
+            throw SmtpReply.badSequence("BODY=BINARYMIME needs BDAT"); // RFC 3030 §3: 503 to DATA
         }
         if (tx.recipients.isEmpty()) {
             throw new SmtpReply(554, "5.5.1", "No valid recipients");

@@ -17,6 +17,8 @@ final class Transaction {
     final long sizeHint;
     final boolean smtputf8;
     final boolean eightBitMime;
+    /** BODY=BINARYMIME (RFC 3030 §3): content only by BDAT; queued as 8-bit, delivery converts it. */
+    final boolean binaryMime;
     final String ret;
     final String envid;
     final List<Recipient> recipients = new ArrayList<>();
@@ -26,13 +28,14 @@ final class Transaction {
     SmtpReply chunkFailure;
 
     Transaction(Optional<MailAddress> from, long sizeHint, boolean smtputf8, boolean eightBitMime, String ret,
-                String envid) {
+                String envid, boolean binaryMime) {
         this.from = from;
         this.sizeHint = sizeHint;
         this.smtputf8 = smtputf8;
         this.eightBitMime = eightBitMime;
         this.ret = ret;
         this.envid = envid;
+        this.binaryMime = binaryMime;
     }
 
     void discard() {

@@ -58,6 +58,7 @@ class SmtpTranscriptTest {
                     "250-ENHANCEDSTATUSCODES",
                     "250-SMTPUTF8",
                     "250-CHUNKING",
+                    "250-BINARYMIME",
                     "250-DSN",
                     "250-STARTTLS",
                     "250 HELP"));
@@ -136,7 +137,7 @@ class SmtpTranscriptTest {
     void mailAndRcptParametersAreCheckedAsTheirRfcsSay() throws Exception {
         try (SmtpClient c = mx()) {
             c.send("EHLO x");
-            assertThat(c.send("MAIL FROM:<a@remote.test> BODY=BINARYMIME")).startsWith("555 5.5.4");
+            assertThat(c.send("MAIL FROM:<a@remote.test> BODY=BINARY")).startsWith("555 5.5.4");
             assertThat(c.send("MAIL FROM:<a@remote.test> RET=SOME")).startsWith("501 5.5.2");
             assertThat(c.send("MAIL FROM:<a@remote.test> SIZE=abc")).startsWith("501 5.5.2");
             assertThat(c.send("MAIL FROM:<a@remote.test> SMTPUTF8=yes")).startsWith("501 5.5.2");
@@ -310,6 +311,32 @@ class SmtpTranscriptTest {
         List<byte[]> inbox = fx.inbox(fx.alice);
         assertThat(inbox).hasSize(before + 1);
         assertThat(new String(inbox.getLast(), StandardCharsets.UTF_8)).endsWith("\r\n" + part1 + part2);
+    }
+
+    @Test
+    void binaryMimeIsRefusedWithDataAndStoredExactlyWithBdat() throws Exception {
+        int before = fx.inbox(fx.alice).size();
+        byte[] head = "Subject: binary\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        content.writeBytes(head);
+        for (int i = 0; i < 1200; i++) {
+            content.write(i % 256); // NUL, bare CR and LF, 8-bit octets, no line structure
+        }
+        byte[] bytes = content.toByteArray();
+        try (SmtpClient c = mx()) {
+            c.send("EHLO x");
+            assertThat(c.send("MAIL FROM:<a@remote.test> BODY=BINARYMIME")).startsWith("250");
+            assertThat(c.send("RCPT TO:<alice@example.test>")).startsWith("250");
+            assertThat(c.send("DATA")).startsWith("503 5.5.1"); // RFC 3030 §3
+            c.write("BDAT " + bytes.length + " LAST\r\n");
+            c.write(bytes);
+            assertThat(c.reply()).startsWith("250 2.0.0 Message accepted");
+        }
+        List<byte[]> inbox = fx.inbox(fx.alice);
+        assertThat(inbox).hasSize(before + 1);
+        byte[] stored = inbox.getLast();
+        assertThat(java.util.Arrays.copyOfRange(stored, stored.length - bytes.length, stored.length)).isEqualTo(bytes);
     }
 
     @Test
