@@ -39,16 +39,29 @@ final class Destination<W> {
     private int idle;
 
     /**
+     * Waiting items per worker (idle or busy) above which another connection is opened. Why: starting
+     * a worker for every item that found all workers busy opened a connection per message under a
+     * steady stream (each item is usually taken within milliseconds by a worker finishing its current
+     * one), and with many destinations those extra connections exhausted the overall permits, which
+     * made idle connections close early: connection churn instead of reuse.
+     */
+    static final int BACKLOG_PER_WORKER = 3;
+
+    /**
      * Queues the items and returns how many new workers the caller must start: enough that each
-     * worker would carry about {@code perConnection} of the pending items, counting idle workers as
-     * already available, never more than {@code maxWorkers} in all.
+     * worker (running or new) carries about {@code perConnection} of the pending items, and one more
+     * when the running ones have over {@link #BACKLOG_PER_WORKER} items each waiting (they do not keep
+     * up), never more than {@code maxWorkers} in all.
      */
     int add(List<W> items, int maxWorkers, int perConnection) {
         lock.lock();
         try {
             pending.addAll(items);
             arrived.signalAll();
-            int wanted = (pending.size() + perConnection - 1) / perConnection - idle;
+            int wanted = (pending.size() + perConnection - 1) / perConnection - workers;
+            if (pending.size() > BACKLOG_PER_WORKER * workers) {
+                wanted = Math.max(wanted, 1);
+            }
             int start = Math.max(0, Math.min(wanted, maxWorkers - workers));
             workers += start;
             return start;

@@ -82,7 +82,12 @@ final class OutboundSession implements AutoCloseable {
 
     /** One transaction's envelope. */
     record Envelope(String from, List<Rcpt> recipients, String ret, String envid, boolean smtputf8,
-                    boolean eightBit, long size) {}
+                    boolean eightBit, long size, boolean binaryMime) {
+        Envelope(String from, List<Rcpt> recipients, String ret, String envid, boolean smtputf8, boolean eightBit,
+                 long size) {
+            this(from, recipients, ret, envid, smtputf8, eightBit, size, false);
+        }
+    }
 
     private final SmtpConnection conn;
     private final String sessionId;
@@ -256,7 +261,9 @@ final class OutboundSession implements AutoCloseable {
         if (supports("SIZE")) {
             mail.append(" SIZE=").append(env.size());
         }
-        if (env.eightBit() && supports("8BITMIME")) {
+        if (env.binaryMime()) {
+            mail.append(" BODY=BINARYMIME"); // RFC 3030 §3, only with BDAT (see sendChunked)
+        } else if (env.eightBit() && supports("8BITMIME")) {
             mail.append(" BODY=8BITMIME");
         }
         if (env.smtputf8() && supports("SMTPUTF8")) {
@@ -279,6 +286,9 @@ final class OutboundSession implements AutoCloseable {
                 rcpt.append(" ORCPT=").append(r.orcpt());
             }
             commands.add(rcpt.toString());
+        }
+        if (env.binaryMime()) {
+            return sendChunked(env, commands, content, beforeEnd);
         }
         boolean pipelining = supports("PIPELINING");
         List<Reply> rcptReplies = new ArrayList<>();
@@ -329,6 +339,67 @@ final class OutboundSession implements AutoCloseable {
             return rcptReplies;
         }
         writeData(content, beforeEnd);
+        Reply end = conn.readReply(timeouts.dataTermination());
+        List<Reply> out = new ArrayList<>();
+        for (Reply r : rcptReplies) {
+            out.add(r.positive() ? end : r);
+        }
+        return out;
+    }
+
+    /**
+     * RFC 3030 §2/§3: MAIL (BODY=BINARYMIME) and the RCPTs (pipelined when offered), then, when a
+     * recipient was accepted, the content as it is in one {@code BDAT n LAST} chunk: no dot-stuffing,
+     * no line-end repair. The last octet waits for {@code beforeEnd}, as the final dot does with DATA.
+     */
+    private List<Reply> sendChunked(Envelope env, List<String> commands, byte[] content, EndBarrier beforeEnd)
+            throws IOException {
+        Reply mailReply;
+        List<Reply> rcptReplies = new ArrayList<>();
+        if (supports("PIPELINING")) {
+            for (String c : commands) {
+                conn.writeLine(c);
+            }
+            conn.flush();
+            mailReply = conn.readReply(timeouts.command());
+            for (int i = 0; i < env.recipients().size(); i++) {
+                rcptReplies.add(conn.readReply(timeouts.command()));
+            }
+        } else {
+            mailReply = conn.command(commands.get(0), timeouts.command());
+            if (!mailReply.positive()) {
+                return fill(mailReply, env.recipients().size());
+            }
+            for (int i = 1; i < commands.size(); i++) {
+                rcptReplies.add(conn.command(commands.get(i), timeouts.command()));
+            }
+        }
+        if (!mailReply.positive()) {
+            reset();
+            return fill(mailReply, env.recipients().size());
+        }
+        if (rcptReplies.stream().noneMatch(Reply::positive)) {
+            reset();
+            return rcptReplies;
+        }
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(conn::close,
+                timeouts.dataBlock().toMillis() + content.length / 64, TimeUnit.MILLISECONDS);
+        try {
+            conn.writeLine("BDAT " + content.length + " LAST");
+            OutputStream out = conn.raw();
+            int last = content.length - 1;
+            out.write(content, 0, Math.max(0, last));
+            if (!beforeEnd.passed()) {
+                conn.flush();
+                beforeEnd.await();
+            }
+            if (last >= 0) {
+                out.write(content, last, 1);
+            }
+            conn.flush();
+        } finally {
+            watchdog.cancel(false);
+        }
         Reply end = conn.readReply(timeouts.dataTermination());
         List<Reply> out = new ArrayList<>();
         for (Reply r : rcptReplies) {

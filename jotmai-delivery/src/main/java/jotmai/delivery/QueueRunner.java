@@ -426,9 +426,15 @@ final class QueueRunner implements AutoCloseable {
                     + " does not support SMTPUTF8, which this message needs", hop.host());
         }
         // RFC 6152 §3, RFC 3030 §3, RFC 5321 §4.5.3.1.6: DATA carries no binary data, no line over 998
-        // octets, and 8-bit octets only to an 8BITMIME server; such parts are converted (MimeDowngrade).
+        // octets, and 8-bit octets only to an 8BITMIME server; such parts are converted (MimeDowngrade),
+        // unless the peer takes the message as it is with BODY=BINARYMIME over BDAT.
         boolean peer8bit = session.supports("8BITMIME");
         var converted = MimeDowngrade.forData(raw, peer8bit);
+        boolean binaryMime = converted.orElse(null) != raw && session.supports("BINARYMIME")
+                && session.supports("CHUNKING");
+        if (binaryMime) {
+            converted = java.util.Optional.of(raw);
+        }
         if (converted.isEmpty()) {
             return () -> outcomeAll(w, RecipientStatus.FAILED, "554 5.6.3 message can not be converted for "
                     + hop.host() + " (binary data or lines over 998 octets in a part with transfer encoding it"
@@ -446,7 +452,7 @@ final class QueueRunner implements AutoCloseable {
         List<OutboundSession.Rcpt> rcpts = w.recipients().stream()
                 .map(r -> new OutboundSession.Rcpt(r.address(), r.notifyOn(), r.orcpt())).toList();
         OutboundSession.Envelope env = new OutboundSession.Envelope(m.envelopeFrom(), rcpts, m.dsn().ret(),
-                m.dsn().envid(), utf8, eightBit, signed.length);
+                m.dsn().envid(), utf8, eightBit, signed.length, binaryMime);
         List<Reply> replies = session.send(env, signed, beforeEnd);
         boolean peerDsn = session.supports("DSN");
         return () -> record(w, hop, replies, peerDsn);

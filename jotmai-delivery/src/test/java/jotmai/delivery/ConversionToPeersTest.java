@@ -79,6 +79,32 @@ class ConversionToPeersTest {
         }
     }
 
+    @Test
+    void aPeerWithBinaryMimeAndChunkingGetsTheBinaryMessageAsItIsByBdat() throws Exception {
+        try (TestSink sink = new TestSink()) {
+            sink.extensions = List.of("PIPELINING", "8BITMIME", "CHUNKING", "BINARYMIME");
+            deliver(fx.config(Map.of("remote.test", sink.port())).withDkim(false, "s1"),
+                    MimeDowngradeTest.binaryMessage(), true);
+            assertThat(sink.received).hasSize(1);
+            assertThat(sink.received.getFirst().data()).isEqualTo(MimeDowngradeTest.binaryMessage());
+            assertThat(sink.commands).anyMatch(c -> c.startsWith("MAIL FROM:<alice@local.test> BODY=BINARYMIME"))
+                    .anyMatch(c -> c.equals("BDAT " + MimeDowngradeTest.binaryMessage().length + " LAST"))
+                    .noneMatch(c -> c.equals("DATA"));
+        }
+    }
+
+    @Test
+    void aPeerWithChunkingButWithoutBinaryMimeGetsTheConvertedMessageByData() throws Exception {
+        try (TestSink sink = new TestSink()) {
+            sink.extensions = List.of("PIPELINING", "8BITMIME", "CHUNKING");
+            deliver(fx.config(Map.of("remote.test", sink.port())).withDkim(false, "s1"),
+                    MimeDowngradeTest.binaryMessage(), true);
+            assertThat(new String(sink.received.getFirst().data(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(MimeDowngradeTest.BINARY_CONVERTED);
+            assertThat(sink.commands).contains("DATA").noneMatch(c -> c.startsWith("BDAT"));
+        }
+    }
+
     /** Postfix's smtp-sink with -8 (no 8BITMIME), dumping each message to a file. */
     @Test
     void postfixSmtpSinkWithout8BitMimeReceivesOverlongAnd8BitLinesAsQuotedPrintable() throws Exception {

@@ -19,6 +19,14 @@ class DestinationTest {
     }
 
     @Test
+    void aMessageArrivingWhileTheOnlyWorkerIsBusyWaitsForItInsteadOfOpeningAConnection() {
+        Destination<Integer> d = new Destination<>();
+        assertThat(d.add(List.of(1), 10, 100)).isEqualTo(1);
+        assertThat(d.add(List.of(2), 10, 100)).isZero();
+        assertThat(d.add(List.of(3, 4), 10, 100)).isEqualTo(1);
+    }
+
+    @Test
     void aWorkerTakesItemsInOrderAndIsCountedOutOnlyWhenNothingIsLeft() throws Exception {
         Destination<Integer> d = new Destination<>();
         assertThat(d.add(List.of(1, 2), 5, 1)).isEqualTo(2);

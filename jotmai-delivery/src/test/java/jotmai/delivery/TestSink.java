@@ -99,6 +99,7 @@ final class TestSink implements AutoCloseable {
             reply(out, "220 sink.test ESMTP");
             String from = null;
             List<String> rcpts = new ArrayList<>();
+            java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
             for (int i = 0; i < 10_000; i++) {
                 String line = readLine(in);
                 if (line == null) {
@@ -172,6 +173,23 @@ final class TestSink implements AutoCloseable {
                     if (hangUpAfterData) {
                         return;
                     }
+                } else if (upper.startsWith("BDAT ")) {
+                    // RFC 3030 §2: read the chunk whatever happens; the transaction ends with LAST
+                    String[] words = line.trim().split("\\s+");
+                    byte[] chunk = in.readNBytes(Integer.parseInt(words[1]));
+                    chunks.writeBytes(chunk);
+                    if (words.length < 3 || !words[2].equalsIgnoreCase("LAST")) {
+                        reply(out, "250 2.0.0 " + chunk.length + " octets");
+                        continue;
+                    }
+                    byte[] data = chunks.toByteArray();
+                    chunks.reset();
+                    int t = transactions.incrementAndGet();
+                    String r = rcpts.isEmpty() ? "554 5.5.1 no valid recipients" : dataReply.apply(t);
+                    if (r.startsWith("2")) {
+                        received.add(new Received(from, List.copyOf(rcpts), data, tlsOn, connection));
+                    }
+                    reply(out, r);
                 } else if (upper.equals("RSET")) {
                     rcpts.clear();
                     reply(out, "250 2.0.0 ok");

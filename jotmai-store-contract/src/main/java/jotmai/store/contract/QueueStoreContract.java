@@ -84,6 +84,45 @@ public interface QueueStoreContract extends StoreFixture {
     }
 
     @Test
+    default void messagesRescheduledOrRemovedByTheirRunnerAreNeverClaimedByAConcurrentRunner() throws Exception {
+        // The runner that holds the leases finishes its messages (reschedule into the future or remove)
+        // while another runner claims in a loop: it must never get one of them (a second delivery).
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(enqueueTwoRecipients("race-" + i));
+        }
+        assertThat(claim(now, Duration.ofMinutes(10))).extracting(QueuedMessage::id).containsAll(ids);
+        java.util.Set<String> ours = java.util.Set.copyOf(ids);
+        List<String> stolen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread other = Thread.ofPlatform().start(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            for (int round = 0; round < 100_000 && !done.get() && System.nanoTime() < deadline; round++) {
+                for (QueuedMessage m : claim(now, Duration.ofMinutes(10))) {
+                    if (ours.contains(m.id())) {
+                        stolen.add(m.id());
+                    }
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < ids.size(); i++) {
+                if (i % 2 == 0) {
+                    store().queue().reschedule(ids.get(i), now.plus(Duration.ofHours(1)));
+                } else {
+                    store().queue().remove(ids.get(i));
+                }
+            }
+        } finally {
+            done.set(true);
+            other.join(Duration.ofSeconds(30));
+        }
+        assertThat(stolen).isEmpty();
+        ids.forEach(store().queue()::remove);
+    }
+
+    @Test
     default void aRenewedLeaseKeepsTheMessageClaimedUntilTheNewEnd() {
         String id = enqueueTwoRecipients("renew");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);

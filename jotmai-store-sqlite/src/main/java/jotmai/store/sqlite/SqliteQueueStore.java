@@ -145,12 +145,16 @@ final class SqliteQueueStore implements QueueStore {
             if (pick.isEmpty()) {
                 return List.of();
             }
+            // Due again at load time: a message rescheduled after the ids were read (its lease removed
+            // after that commit, see reschedule) is no longer due and is not claimed twice.
             List<QueuedMessage> claimed = db.read(c -> load(c, "WHERE m.id IN ("
                     + String.join(",", java.util.Collections.nCopies(pick.size(), "?"))
-                    + ") ORDER BY coalesce(s.next_attempt_ms, m.created_ms), m.id", ps -> {
+                    + ") AND coalesce(s.next_attempt_ms, m.created_ms) <= ?"
+                    + " ORDER BY coalesce(s.next_attempt_ms, m.created_ms), m.id", ps -> {
                         for (int i = 0; i < pick.size(); i++) {
                             ps.setString(i + 1, pick.get(i));
                         }
+                        ps.setLong(pick.size() + 1, nowMs);
                     }));
             for (QueuedMessage m : claimed) {
                 leases.put(m.id(), nowMs + lease.toMillis());
@@ -210,19 +214,15 @@ final class SqliteQueueStore implements QueueStore {
         }
     }
 
+    /**
+     * Not under {@link #claimLock}: holding it across the commit (and its fsync) serialized every
+     * delivered message's removal and every reschedule behind one fsync each, and the claims behind
+     * them. Safe without it because the lease goes only after the commit is visible: a claim that
+     * finds the lease gone loads the message after that commit, and {@link #claimDue} loads only
+     * messages still there and still due; a claim that still sees the lease skips the message.
+     */
     @Override
     public void reschedule(String queueId, Instant nextAttemptAt) {
-        // Under claimLock: a concurrent claim must either still see the lease or already read the new
-        // schedule, never an old snapshot without the lease (it would claim the message twice).
-        claimLock.lock();
-        try {
-            rescheduleLocked(queueId, nextAttemptAt);
-        } finally {
-            claimLock.unlock();
-        }
-    }
-
-    private void rescheduleLocked(String queueId, Instant nextAttemptAt) {
         writer.write(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement("""
                     INSERT INTO queue_schedule(queue_id, next_attempt_ms) VALUES (?, ?)
@@ -250,17 +250,9 @@ final class SqliteQueueStore implements QueueStore {
         });
     }
 
+    /** Not under {@link #claimLock}, see {@link #reschedule}. */
     @Override
     public boolean remove(String queueId) {
-        claimLock.lock(); // see reschedule
-        try {
-            return removeLocked(queueId);
-        } finally {
-            claimLock.unlock();
-        }
-    }
-
-    private boolean removeLocked(String queueId) {
         boolean removed = writer.write(tx -> {
             Long blobId = null;
             try (PreparedStatement ps = tx.c().prepareStatement("SELECT blob_id FROM queue_message WHERE id = ?")) {
