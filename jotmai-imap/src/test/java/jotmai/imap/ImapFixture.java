@@ -31,7 +31,8 @@ final class ImapFixture implements AutoCloseable {
 
     ImapFixture(Path dataDir) {
         this.dataDir = dataDir;
-        this.store = SqliteStore.open(dataDir);
+        // SearchIndexTest searches right after delivering: index at once (production waits, see SearchIndexer)
+        this.store = SqliteStore.open(dataDir, SqliteStore.Options.DEFAULTS.withIndexDelay(java.time.Duration.ZERO));
         this.tls = sharedTls();
         store.accounts().addDomain(DOMAIN);
     }

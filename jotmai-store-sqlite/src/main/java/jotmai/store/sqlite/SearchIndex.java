@@ -46,19 +46,40 @@ final class SearchIndex {
         }
     }
 
+    /**
+     * A blob waiting to be indexed and when a message first referenced it (epoch ms; -1: no message
+     * references it any more, it was expunged before the indexer got to it).
+     */
+    record Pending(long blobId, long savedMs) {}
+
     /** Up to {@code limit} blobs waiting to be indexed, oldest first. */
-    static List<Long> pending(Connection c, int limit) throws SQLException {
-        List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT blob_id FROM search_pending WHERE skipped = 0 ORDER BY blob_id LIMIT ?")) {
+    static List<Pending> pending(Connection c, int limit) throws SQLException {
+        List<Pending> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT p.blob_id, coalesce((SELECT min(m.save_ms) FROM message m WHERE m.blob_id = p.blob_id), -1)
+                FROM search_pending p WHERE p.skipped = 0 ORDER BY p.blob_id LIMIT ?""")) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getLong(1));
+                    out.add(new Pending(rs.getLong(1), rs.getLong(2)));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Takes a blob off the queue without indexing it when no message references it (it can gain no new
+     * reference then: COPY and MOVE need a message); returns whether it did.
+     */
+    static boolean dropUnreferenced(Tx tx, long blobId) throws SQLException {
+        try (PreparedStatement ps = tx.c().prepareStatement("""
+                DELETE FROM search_pending WHERE blob_id = ?
+                  AND NOT EXISTS (SELECT 1 FROM message WHERE blob_id = ?)""")) {
+            ps.setLong(1, blobId);
+            ps.setLong(2, blobId);
+            return ps.executeUpdate() > 0;
+        }
     }
 
     /**

@@ -38,12 +38,24 @@ public final class SqliteStore implements Store {
      * @param busyTimeout how long a statement waits for a lock held by another process using the same
      *                    data directory (e.g. the admin CLI) before the operation fails with
      *                    {@link StoreException.Unavailable}
+     * @param indexDelay  how long a message must have been kept before the background indexer adds its
+     *                    text to the SEARCH index (meanwhile SEARCH scans it; see
+     *                    {@link SearchIndexer#DEFAULT_DELAY_MS})
      */
-    public record Options(Duration blobGrace, Duration busyTimeout) {
+    public record Options(Duration blobGrace, Duration busyTimeout, Duration indexDelay) {
         public static final Options DEFAULTS = new Options(Duration.ofMinutes(30));
 
         public Options(Duration blobGrace) {
             this(blobGrace, Duration.ofMillis(Database.DEFAULT_BUSY_TIMEOUT_MS));
+        }
+
+        public Options(Duration blobGrace, Duration busyTimeout) {
+            this(blobGrace, busyTimeout, Duration.ofMillis(SearchIndexer.DEFAULT_DELAY_MS));
+        }
+
+        /** The same with another {@code indexDelay} (tests that search right after delivering: zero). */
+        public Options withIndexDelay(Duration delay) {
+            return new Options(blobGrace, busyTimeout, delay);
         }
     }
 
@@ -94,7 +106,7 @@ public final class SqliteStore implements Store {
         }
         long graceMs = options.blobGrace().toMillis();
         this.accounts = new SqliteAccountStore(db, writer, graceMs);
-        this.indexer = new SearchIndexer(db, writer);
+        this.indexer = new SearchIndexer(db, writer, options.indexDelay().toMillis());
         this.mail = new SqliteMailStore(db, writer, graceMs, indexer, versions, blobCache);
         this.queue = new SqliteQueueStore(db, writer);
         this.acl = new SqliteAclStore(db, writer);
