@@ -42,6 +42,7 @@ import jotmai.store.StoreException;
 import jotmai.store.TextField;
 import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
+import jotmai.store.support.FlagRowsCache;
 import jotmai.store.support.MailboxNames;
 import jotmai.store.support.StoredStructures;
 
@@ -56,6 +57,8 @@ final class PgMailStore implements MailStore {
     private final MessageWrites writes;
     private final MaildropLocks maildropLocks;
     private final Runnable afterRemoval;
+    /** Flag rows of big mailboxes on this node, validated by HIGHESTMODSEQ before each use (issue 4). */
+    private final FlagRowsCache flagRowsCache = new FlagRowsCache();
 
     /** {@code afterRemoval} runs after messages were removed (the blob purge). */
     PgMailStore(Db db, BlobStore blobs, MaildropLocks maildropLocks, Runnable afterRemoval) {
@@ -247,7 +250,39 @@ final class PgMailStore implements MailStore {
      */
     @Override
     public FlagRows flagRows(long mailboxId) {
-        return flagRows(mailboxId, "", null);
+        if (flagRowsCache.holds(mailboxId)) {
+            return cachedFlagRows(mailboxId);
+        }
+        FlagRows rows = flagRows(mailboxId, "", null);
+        if (rows.size() >= FlagRowsCache.MIN_ROWS) {
+            return cachedFlagRows(mailboxId); // big: read once more in a snapshot, from now on kept current
+        }
+        return rows;
+    }
+
+    /**
+     * Issue 4: a big mailbox's flag rows from this node's {@link FlagRowsCache}, checked against the
+     * mailbox's UIDVALIDITY and HIGHESTMODSEQ read in the same snapshot, and brought up to date from the
+     * change log (tombstones included) when another session or another node changed the mailbox: every
+     * change to a mailbox raises its HIGHESTMODSEQ in the same transaction, so a cache that matches it is
+     * current, whichever node wrote. Costs a snapshot of a few round trips instead of 100,000 rows.
+     */
+    private FlagRows cachedFlagRows(long mailboxId) {
+        return db.snapshot(c -> {
+            Mailbox m = MailboxRows.require(c, mailboxId);
+            return flagRowsCache.rows(m.id(), m.uidValidity(), m.highestModSeq(),
+                    new FlagRowsCache.Source<java.sql.SQLException>() {
+                        @Override
+                        public FlagRows scan() throws java.sql.SQLException {
+                            return MessageRows.flagRows(c, mailboxId, "", null);
+                        }
+
+                        @Override
+                        public Changes changesSince(long modSeq) throws java.sql.SQLException {
+                            return changesIn(c, m, modSeq);
+                        }
+                    });
+        });
     }
 
     /**
@@ -258,6 +293,9 @@ final class PgMailStore implements MailStore {
      */
     @Override
     public FlagRows flagRows(long mailboxId, String flag, boolean present) {
+        if (flagRowsCache.holds(mailboxId)) {
+            return cachedFlagRows(mailboxId).filter(flag, present); // in memory beats even the partial index
+        }
         String not = present ? "" : "NOT ";
         if (flag.equalsIgnoreCase(Flags.SEEN)) {
             return flagRows(mailboxId, " AND " + not + "m.seen", null);
@@ -403,36 +441,38 @@ final class PgMailStore implements MailStore {
         if (current.highestModSeq() <= modSeq) {
             return new Changes(current.highestModSeq(), List.of());
         }
-        return db.snapshot(c -> {
-            Mailbox m = MailboxRows.require(c, mailboxId);
-            List<StoreChange> changes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-                    + ", m.added_modseq FROM messages m WHERE m.account_id = ? AND m.mailbox_id = ? AND m.modseq > ?")) {
-                ps.setLong(1, m.accountId());
-                ps.setLong(2, mailboxId);
-                ps.setLong(3, modSeq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        MessageMeta meta = MessageRows.map(rs);
-                        changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
-                                : new StoreChange.FlagsChanged(meta));
-                    }
+        return db.snapshot(c -> changesIn(c, MailboxRows.require(c, mailboxId), modSeq));
+    }
+
+    /** The changes of mailbox {@code m} after {@code modSeq}, read on {@code c} (a snapshot). */
+    private static Changes changesIn(java.sql.Connection c, Mailbox m, long modSeq) throws java.sql.SQLException {
+        List<StoreChange> changes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
+                + ", m.added_modseq FROM messages m WHERE m.account_id = ? AND m.mailbox_id = ? AND m.modseq > ?")) {
+            ps.setLong(1, m.accountId());
+            ps.setLong(2, m.id());
+            ps.setLong(3, modSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    MessageMeta meta = MessageRows.map(rs);
+                    changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
+                            : new StoreChange.FlagsChanged(meta));
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT uid, modseq FROM tombstones WHERE account_id = ? AND mailbox_id = ? AND modseq > ?")) {
-                ps.setLong(1, m.accountId());
-                ps.setLong(2, mailboxId);
-                ps.setLong(3, modSeq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
-                    }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT uid, modseq FROM tombstones WHERE account_id = ? AND mailbox_id = ? AND modseq > ?")) {
+            ps.setLong(1, m.accountId());
+            ps.setLong(2, m.id());
+            ps.setLong(3, modSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
                 }
             }
-            changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
-            return new Changes(m.highestModSeq(), changes);
-        });
+        }
+        changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
+        return new Changes(m.highestModSeq(), changes);
     }
 
     // ---- per-user \Seen (issue 7), see PgSeenMarks ----

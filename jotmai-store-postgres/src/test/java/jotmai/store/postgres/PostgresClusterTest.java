@@ -251,4 +251,41 @@ class PostgresClusterTest {
         assertThat(nodeB.queue().claimDue(now.plusSeconds(31), 10, Duration.ofMinutes(1)))
                 .extracting(QueueStore.QueuedMessage::id).containsExactly(orphan);
     }
+
+    /**
+     * Issue 4: node A keeps a big mailbox's flag rows in memory; node B's flag changes, expunges and
+     * appends raise the mailbox's HIGHESTMODSEQ in the database, so A's next read brings its rows up to
+     * date and equals the message rows.
+     */
+    @Test
+    void aBigMailboxsCachedFlagRowsOnOneNodeFollowChangesMadeOnTheOther() {
+        Account account = newAccount(nodeA);
+        long inbox = nodeA.mail().mailbox(account.id(), Mailbox.INBOX).orElseThrow().id();
+        for (int i = 0; i < 40; i++) {
+            nodeB.mail().append(inbox, message("big" + i), i % 4 == 0 ? Set.of() : Set.of("\\Seen"), Instant.now());
+        }
+        while (nodeB.mail().status(inbox).messages() < jotmai.store.support.FlagRowsCache.MIN_ROWS) {
+            long last = nodeB.mail().mailbox(inbox).orElseThrow().uidNext() - 1;
+            nodeB.mail().copy(inbox, jotmai.store.UidSet.range(1, last), inbox);
+        }
+        assertFlagRowsOnAMatchMessages(inbox);
+        nodeB.mail().updateFlags(inbox, jotmai.store.UidSet.range(1, 8), jotmai.store.FlagOperation.ADD,
+                Set.of("\\Deleted", "$Job"), java.util.OptionalLong.empty());
+        assertFlagRowsOnAMatchMessages(inbox);
+        nodeB.mail().expunge(inbox, java.util.Optional.empty());
+        nodeB.mail().append(inbox, message("late"), Set.of("\\Flagged"), Instant.now());
+        assertFlagRowsOnAMatchMessages(inbox);
+    }
+
+    private static void assertFlagRowsOnAMatchMessages(long inbox) {
+        List<MessageMeta> metas = nodeA.mail().messages(inbox);
+        jotmai.store.FlagRows rows = nodeA.mail().flagRows(inbox);
+        assertThat(rows.uids()).containsExactly(metas.stream().mapToLong(MessageMeta::uid).toArray());
+        assertThat(rows.modSeqs()).containsExactly(metas.stream().mapToLong(MessageMeta::modSeq).toArray());
+        for (int i = 0; i < metas.size(); i++) {
+            assertThat(rows.flags().get(i)).containsExactlyInAnyOrderElementsOf(metas.get(i).flags());
+        }
+        assertThat(nodeA.mail().flagRows(inbox, "\\Seen", false).uids()).containsExactly(
+                metas.stream().filter(m -> !m.hasFlag("\\Seen")).mapToLong(MessageMeta::uid).toArray());
+    }
 }
