@@ -73,6 +73,7 @@ final class QueueRunner implements AutoCloseable {
     private final Router router;
     private final OutboundSigner signer;
     private final Bouncer bouncer;
+    private final Finisher finisher;
     private final Supplier<SSLContext> tls;
     private final Clock clock;
     private final Semaphore connections;
@@ -92,6 +93,7 @@ final class QueueRunner implements AutoCloseable {
         this.router = router;
         this.signer = signer;
         this.bouncer = bouncer;
+        this.finisher = new Finisher(config, store, bouncer, clock);
         this.tls = tls;
         this.clock = clock;
         this.connections = new Semaphore(config.maxConnections(), true);
@@ -179,7 +181,9 @@ final class QueueRunner implements AutoCloseable {
         void domainDone() {
             if (domainsLeft.decrementAndGet() == 0) {
                 try {
-                    finish(this);
+                    if (!removed) {
+                        finisher.finish(message, failedNow);
+                    }
                 } catch (RuntimeException e) {
                     log.error("queue {}: finishing failed; lease will expire and it is retried", message.id(), e);
                 } finally {
@@ -254,7 +258,7 @@ final class QueueRunner implements AutoCloseable {
                         continue;
                     }
                     if (open != null && taken.afterWait() && !open.session().stillThere()) {
-                        open = close(open, domain, sent);
+                        open = close(open, domain, sent, previous);
                     }
                     if (open == null) {
                         open = connect(domain, w, dest);
@@ -271,7 +275,7 @@ final class QueueRunner implements AutoCloseable {
                         String reply = "451 4.4.2 connection to " + open.hop().host() + " lost: " + e.getMessage();
                         log.warn("session {}: {}", open.session().sessionId(), reply);
                         outcomeOpen(w, RecipientStatus.DEFERRED, reply, open.hop().host());
-                        open = close(open, domain, sent);
+                        open = close(open, domain, sent, previous);
                         continue;
                     }
                     // Group commit: the outcome commits while this worker goes on with the next message;
@@ -280,12 +284,12 @@ final class QueueRunner implements AutoCloseable {
                     previous = PendingOutcome.start(w.job().message.id(), record, w.job()::domainDone);
                     handedOff = true;
                     if (++sent >= config.maxMessagesPerConnection()) {
-                        open = close(open, domain, sent);
+                        open = close(open, domain, sent, previous);
                     }
                 } catch (RuntimeException e) {
                     log.error("delivery of queue {} to {} failed unexpectedly", w.job().message.id(), domain, e);
                     if (open != null) {
-                        open = close(open, domain, sent);
+                        open = close(open, domain, sent, previous);
                     }
                 } finally {
                     if (!handedOff) {
@@ -297,7 +301,7 @@ final class QueueRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             if (open != null) {
-                close(open, domain, sent);
+                close(open, domain, sent, previous);
             }
             if (previous != null) {
                 previous.awaitQuietly(); // shutdown waits for the workers' last outcomes
@@ -306,10 +310,17 @@ final class QueueRunner implements AutoCloseable {
         }
     }
 
-    private Connected close(Connected open, String domain, int sent) {
+    /**
+     * Closes the worker's connection; its permit is released only once the last outcome sent over it
+     * is durable, so the at-least-once window stays within one message per connection permit.
+     */
+    private Connected close(Connected open, String domain, int sent, PendingOutcome last) {
         try {
             open.session().close();
         } finally {
+            if (last != null) {
+                last.awaitQuietly();
+            }
             connections.release();
         }
         log.info("session {}: {} message(s) to {} done", open.session().sessionId(), sent, domain);
@@ -529,51 +540,6 @@ final class QueueRunner implements AutoCloseable {
         }
         log.info("queue {}: <{}> {} ({})", w.job().message.id(), r.address(),
                 status.name().toLowerCase(Locale.ROOT), reply);
-    }
-
-    private void finish(Job job) {
-        if (job.removed) {
-            return;
-        }
-        QueuedMessage before = job.message;
-        var current = store.queue().find(before.id());
-        if (current.isEmpty()) {
-            return; // removed by an operator meanwhile
-        }
-        QueuedMessage m = current.get();
-        Instant now = clock.instant();
-        List<RecipientState> open = m.openRecipients();
-        List<Dsn.Entry> failed = new ArrayList<>(job.failedNow);
-        Duration age = Duration.between(m.createdAt(), now);
-        if (!open.isEmpty() && age.compareTo(config.maxAge()) >= 0) {
-            for (RecipientState r : open) {
-                String reply = "4.4.7 message expired after " + config.maxAge().toHours() + " h; last reply: "
-                        + r.lastReply();
-                store.queue().recordOutcome(m.id(), r.position(), RecipientStatus.FAILED, reply, now);
-                failed.add(new Dsn.Entry(r.address(), r.orcpt(), reply, ""));
-            }
-            open = List.of();
-        }
-        List<Dsn.Entry> notify = failed.stream().filter(e -> wantsNotice(m, e.address(), Dsn.Action.FAILED)).toList();
-        bouncer.send(m, notify, Dsn.Action.FAILED, now, m.createdAt().plus(config.maxAge()));
-        if (open.isEmpty()) {
-            store.queue().remove(m.id());
-            return;
-        }
-        if (!config.delayWarning().isZero() && !m.delayWarned() && age.compareTo(config.delayWarning()) >= 0) {
-            List<Dsn.Entry> delayed = open.stream()
-                    .filter(r -> wantsNotice(m, r.address(), Dsn.Action.DELAYED))
-                    .map(r -> new Dsn.Entry(r.address(), r.orcpt(), r.lastReply(), "")).toList();
-            bouncer.send(m, delayed, Dsn.Action.DELAYED, now, m.createdAt().plus(config.maxAge()));
-            store.queue().markDelayWarned(m.id());
-        }
-        int attempts = open.stream().mapToInt(RecipientState::attempts).max().orElse(1);
-        store.queue().reschedule(m.id(), now.plus(config.retryDelay(attempts)));
-    }
-
-    private static boolean wantsNotice(QueuedMessage m, String address, Dsn.Action action) {
-        return m.recipients().stream().filter(r -> r.address().equals(address)).findFirst()
-                .map(r -> Dsn.wanted(r.notifyOn(), action)).orElse(true);
     }
 
     /** Tests on a loaded machine keep idle connections longer than {@link #IDLE_REUSE}. */
