@@ -46,6 +46,7 @@ public final class AuthService implements Authenticator {
     private final Throttle throttle;
     private final Sleeper sleeper;
     private final String dummyHash;
+    private final VerifiedPasswords verified;
 
     public AuthService(AccountStore accounts) {
         this(accounts, new Throttle());
@@ -65,6 +66,11 @@ public final class AuthService implements Authenticator {
     }
 
     AuthService(AccountStore accounts, Throttle throttle, Sleeper sleeper) {
+        this(accounts, throttle, sleeper, VerifiedPasswords.DEFAULT_TTL);
+    }
+
+    AuthService(AccountStore accounts, Throttle throttle, Sleeper sleeper, Duration verifiedTtl) {
+        this.verified = new VerifiedPasswords(verifiedTtl);
         this.accounts = accounts;
         this.throttle = throttle;
         this.sleeper = sleeper;
@@ -109,6 +115,9 @@ public final class AuthService implements Authenticator {
             Passwords.verify(dummyHash, password);
             ok = false;
             reason = "unknown user";
+        } else if (verified.contains(user, password, account.get().passwordHash())) {
+            ok = true;
+            reason = "";
         } else {
             ok = Passwords.verify(account.get().passwordHash(), password);
             reason = ok ? "" : "wrong password";
@@ -121,6 +130,7 @@ public final class AuthService implements Authenticator {
         }
         throttle.recordSuccess(remote, user);
         Account found = upgradeHash(account.get(), password);
+        verified.remember(user, password, found.passwordHash());
         log.info("auth {} ok user={} remote={}", protocol, logUser, peer);
         return new AuthResult.Success(found);
     }

@@ -93,6 +93,30 @@ class AuthServiceTest {
     }
 
     @Test
+    void aRememberedLoginStopsWorkingAsSoonAsThePasswordIsChanged() throws Exception {
+        assertThat(auth.authenticate("alice@example.com", "right horse", ip("192.0.2.1"), "pop3"))
+                .isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.authenticate("alice@example.com", "right horse", ip("192.0.2.1"), "pop3"))
+                .isInstanceOf(AuthResult.Success.class); // from the verified-login cache
+        long id = accounts.account("alice@example.com").orElseThrow().id();
+        accounts.setPasswordHash(id, Passwords.hash("new battery"));
+        assertThat(auth.authenticate("alice@example.com", "right horse", ip("192.0.2.1"), "pop3"))
+                .isInstanceOf(AuthResult.Failure.class);
+        assertThat(auth.authenticate("alice@example.com", "new battery", ip("192.0.2.1"), "pop3"))
+                .isInstanceOf(AuthResult.Success.class);
+    }
+
+    @Test
+    void aRememberedLoginDoesNotLetAnotherPasswordIn() throws Exception {
+        assertThat(auth.authenticate("alice@example.com", "right horse", ip("192.0.2.1"), "imap"))
+                .isInstanceOf(AuthResult.Success.class);
+        assertThat(auth.authenticate("alice@example.com", "right horsE", ip("192.0.2.1"), "imap"))
+                .isInstanceOf(AuthResult.Failure.class);
+        assertThat(auth.authenticate("alice@example.com", "", ip("192.0.2.1"), "imap"))
+                .isInstanceOf(AuthResult.Failure.class);
+    }
+
+    @Test
     void failedLoginDoesNotUpgradeTheHash() throws Exception {
         auth.authenticate("bob@example.com", "wrong", ip("192.0.2.1"), "imap");
         assertThat(accounts.account("bob@example.com").orElseThrow().passwordHash()).isEqualTo(DOVECOT_SHA512);
