@@ -55,7 +55,11 @@ final class ListCommand {
                 byName.putIfAbsent(m.name(), m);
             }
         }
-        Set<String> subscriptions = ctx.mail.subscriptions(accountId);
+        boolean subscribedOnly = command.lsub() || command.selection().contains(Command.ListSelect.SUBSCRIBED);
+        // subscriptions matter only for LSUB, the SUBSCRIBED selection or return option (RFC 5258 §3.1,
+        // §3.2); a plain LIST skips that store read (issue 4: one LIST was three read transactions)
+        Set<String> subscriptions = subscribedOnly || command.returns().subscribed()
+                ? ctx.mail.subscriptions(accountId) : Set.of();
         Set<String> parentsWithChildren = new TreeSet<>();
         for (String name : byName.keySet()) {
             int slash = -1;
@@ -68,7 +72,6 @@ final class ListCommand {
             String reference = ctx.storeNameLenient(command.reference());
             patterns.add(MailboxNames.listPattern(reference, ctx.storeNameLenient(p)));
         }
-        boolean subscribedOnly = command.lsub() || command.selection().contains(Command.ListSelect.SUBSCRIBED);
         boolean specialOnly = command.selection().contains(Command.ListSelect.SPECIAL_USE);
         boolean recursive = command.selection().contains(Command.ListSelect.RECURSIVEMATCH);
 
