@@ -8,7 +8,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,11 +36,11 @@ import jotmai.store.QuotaUsage;
 import jotmai.store.SeenMark;
 import jotmai.store.SeenUpdate;
 import jotmai.store.SpecialUse;
-import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
 import jotmai.store.TextField;
 import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
+import jotmai.store.support.ChangeRows;
 import jotmai.store.support.FlagRowsCache;
 import jotmai.store.support.MailboxNames;
 import jotmai.store.support.StoredStructures;
@@ -446,33 +445,17 @@ final class PgMailStore implements MailStore {
 
     /** The changes of mailbox {@code m} after {@code modSeq}, read on {@code c} (a snapshot). */
     private static Changes changesIn(java.sql.Connection c, Mailbox m, long modSeq) throws java.sql.SQLException {
-        List<StoreChange> changes = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-                + ", m.added_modseq FROM messages m WHERE m.account_id = ? AND m.mailbox_id = ? AND m.modseq > ?")) {
-            ps.setLong(1, m.accountId());
-            ps.setLong(2, m.id());
-            ps.setLong(3, modSeq);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    MessageMeta meta = MessageRows.map(rs);
-                    changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
-                            : new StoreChange.FlagsChanged(meta));
-                }
+        try (PreparedStatement messages = c.prepareStatement("SELECT " + MessageRows.COLUMNS
+                + ", m.added_modseq FROM messages m WHERE m.account_id = ? AND m.mailbox_id = ? AND m.modseq > ?");
+             PreparedStatement tombstones = c.prepareStatement(
+                     "SELECT uid, modseq FROM tombstones WHERE account_id = ? AND mailbox_id = ? AND modseq > ?")) {
+            for (PreparedStatement ps : List.of(messages, tombstones)) {
+                ps.setLong(1, m.accountId());
+                ps.setLong(2, m.id());
+                ps.setLong(3, modSeq);
             }
+            return ChangeRows.read(messages, 9, MessageRows::map, tombstones, modSeq, m.highestModSeq());
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT uid, modseq FROM tombstones WHERE account_id = ? AND mailbox_id = ? AND modseq > ?")) {
-            ps.setLong(1, m.accountId());
-            ps.setLong(2, m.id());
-            ps.setLong(3, modSeq);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
-                }
-            }
-        }
-        changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
-        return new Changes(m.highestModSeq(), changes);
     }
 
     // ---- per-user \Seen (issue 7), see PgSeenMarks ----

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,11 +36,11 @@ import jotmai.store.QuotaUsage;
 import jotmai.store.SeenMark;
 import jotmai.store.SeenUpdate;
 import jotmai.store.SpecialUse;
-import jotmai.store.StoreChange;
 import jotmai.store.StoreException;
 import jotmai.store.TextField;
 import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
+import jotmai.store.support.ChangeRows;
 import jotmai.store.support.FlagRowsCache;
 import jotmai.store.support.MailboxNames;
 import jotmai.store.support.StoredStructures;
@@ -532,31 +531,16 @@ final class SqliteMailStore implements MailStore {
     }
 
     private static Changes changesIn(Connection c, Mailbox m, long modSeq) throws SQLException {
-        List<StoreChange> changes = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-                + ", added_modseq FROM message WHERE mailbox_id = ? AND modseq > ?")) {
-            ps.setLong(1, m.id());
-            ps.setLong(2, modSeq);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    MessageMeta meta = MessageRows.map(rs);
-                    changes.add(rs.getLong(9) > modSeq ? new StoreChange.Added(meta)
-                            : new StoreChange.FlagsChanged(meta));
-                }
+        try (PreparedStatement messages = c.prepareStatement("SELECT " + MessageRows.COLUMNS
+                + ", added_modseq FROM message WHERE mailbox_id = ? AND modseq > ?");
+             PreparedStatement tombstones = c.prepareStatement(
+                     "SELECT uid, modseq FROM tombstone WHERE mailbox_id = ? AND modseq > ?")) {
+            for (PreparedStatement ps : List.of(messages, tombstones)) {
+                ps.setLong(1, m.id());
+                ps.setLong(2, modSeq);
             }
+            return ChangeRows.read(messages, 9, MessageRows::map, tombstones, modSeq, m.highestModSeq());
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT uid, modseq FROM tombstone WHERE mailbox_id = ? AND modseq > ?")) {
-            ps.setLong(1, m.id());
-            ps.setLong(2, modSeq);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    changes.add(new StoreChange.Expunged(rs.getLong(1), rs.getLong(2)));
-                }
-            }
-        }
-        changes.sort(Comparator.comparingLong(StoreChange::modSeq).thenComparingLong(StoreChange::uid));
-        return new Changes(m.highestModSeq(), changes);
     }
 
     // ---- per-user \Seen (issue 7), see SeenMarks ----
