@@ -306,12 +306,9 @@ final class OutboundSession implements AutoCloseable {
             }
             dataReply = conn.readReply(timeouts.dataInit());
         } else {
-            mailReply = conn.command(commands.get(0), timeouts.command());
+            mailReply = mailThenRcptsOneByOne(commands, rcptReplies);
             if (!mailReply.positive()) {
                 return fill(mailReply, env.recipients().size());
-            }
-            for (int i = 1; i < commands.size(); i++) {
-                rcptReplies.add(conn.command(commands.get(i), timeouts.command()));
             }
             if (rcptReplies.stream().noneMatch(Reply::positive)) {
                 reset();
@@ -348,6 +345,20 @@ final class OutboundSession implements AutoCloseable {
     }
 
     /**
+     * Without PIPELINING (RFC 5321 §3.3): MAIL, then, only when it was accepted, each RCPT in its own
+     * round trip; their replies go to {@code rcptReplies}. Returns MAIL's reply.
+     */
+    private Reply mailThenRcptsOneByOne(List<String> commands, List<Reply> rcptReplies) throws IOException {
+        Reply mailReply = conn.command(commands.get(0), timeouts.command());
+        if (mailReply.positive()) {
+            for (int i = 1; i < commands.size(); i++) {
+                rcptReplies.add(conn.command(commands.get(i), timeouts.command()));
+            }
+        }
+        return mailReply;
+    }
+
+    /**
      * RFC 3030 §2/§3: MAIL (BODY=BINARYMIME) and the RCPTs (pipelined when offered), then, when a
      * recipient was accepted, the content as it is in one {@code BDAT n LAST} chunk: no dot-stuffing,
      * no line-end repair. The last octet waits for {@code beforeEnd}, as the final dot does with DATA.
@@ -366,12 +377,9 @@ final class OutboundSession implements AutoCloseable {
                 rcptReplies.add(conn.readReply(timeouts.command()));
             }
         } else {
-            mailReply = conn.command(commands.get(0), timeouts.command());
+            mailReply = mailThenRcptsOneByOne(commands, rcptReplies);
             if (!mailReply.positive()) {
                 return fill(mailReply, env.recipients().size());
-            }
-            for (int i = 1; i < commands.size(); i++) {
-                rcptReplies.add(conn.command(commands.get(i), timeouts.command()));
             }
         }
         if (!mailReply.positive()) {
