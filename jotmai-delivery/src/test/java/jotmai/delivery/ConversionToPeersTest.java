@@ -105,6 +105,30 @@ class ConversionToPeersTest {
         }
     }
 
+    @Test
+    void aPeerWithoutPipeliningGetsMailRcptAndDataOneAtATime() throws Exception {
+        try (TestSink sink = new TestSink()) {
+            sink.extensions = List.of("8BITMIME", "SIZE 10000000");
+            deliver(fx.config(Map.of("remote.test", sink.port())).withDkim(false, "s1"),
+                    MimeDowngradeTest.binaryMessage(), true);
+            assertThat(new String(sink.received.getFirst().data(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(MimeDowngradeTest.BINARY_CONVERTED);
+            assertThat(sink.commands).contains("RCPT TO:<bob@remote.test>", "DATA");
+        }
+    }
+
+    @Test
+    void aBinaryMimePeerWithoutPipeliningGetsMailAndRcptOneAtATimeThenBdat() throws Exception {
+        try (TestSink sink = new TestSink()) {
+            sink.extensions = List.of("8BITMIME", "CHUNKING", "BINARYMIME");
+            deliver(fx.config(Map.of("remote.test", sink.port())).withDkim(false, "s1"),
+                    MimeDowngradeTest.binaryMessage(), true);
+            assertThat(sink.received.getFirst().data()).isEqualTo(MimeDowngradeTest.binaryMessage());
+            assertThat(sink.commands).contains("RCPT TO:<bob@remote.test>")
+                    .anyMatch(c -> c.equals("BDAT " + MimeDowngradeTest.binaryMessage().length + " LAST"));
+        }
+    }
+
     /** Postfix's smtp-sink with -8 (no 8BITMIME), dumping each message to a file. */
     @Test
     void postfixSmtpSinkWithout8BitMimeReceivesOverlongAnd8BitLinesAsQuotedPrintable() throws Exception {
