@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * Makes a message fit for the DATA command to a given peer. Jotmai's client sends with DATA only (it
  * never uses BDAT, RFC 3030), so whatever DATA can not carry is converted, part by part:
  * <ul>
+ *   <li>a top-level header line over 998 octets is folded at whitespace ({@link HeaderFolding});</li>
  *   <li>a part with Content-Transfer-Encoding binary (allowed only with BODY=BINARYMIME over BDAT,
  *       RFC 3030 §3; its octets need not form lines at all) → base64 (RFC 2045 §6.8), octets unchanged;</li>
  *   <li>a text part with a line longer than 998 octets (RFC 5321 §4.5.3.1.6, RFC 2045 §2.8), a NUL, or
@@ -49,13 +50,14 @@ final class MimeDowngrade {
      * bounces the message with 5.6.3 then.
      */
     static Optional<RawMessage> forData(RawMessage message, boolean eightBitOk) {
-        Scan body = Scan.of(message.body());
+        RawMessage folded = HeaderFolding.fold(message);
+        Scan body = Scan.of(folded.body());
         if (!body.needsLook(eightBitOk)) {
-            return Optional.of(message); // the common case: one pass over the bytes, no MIME parsing
+            return Optional.of(folded); // the common case: one pass over the bytes, no MIME parsing
         }
-        Optional<RawMessage> out = new MimeDowngrade(eightBitOk).entity(message, 0);
+        Optional<RawMessage> out = new MimeDowngrade(eightBitOk).entity(folded, 0);
         // A message without MIME-Version whose body got a transfer encoding becomes a MIME message.
-        return out.map(m -> m != message && m.last("MIME-Version").isEmpty()
+        return out.map(m -> m != folded && m.last("MIME-Version").isEmpty()
                 ? m.withField("MIME-Version", "1.0") : m);
     }
 

@@ -441,8 +441,9 @@ final class QueueRunner implements AutoCloseable {
         // unless the peer takes the message as it is with BODY=BINARYMIME over BDAT.
         boolean peer8bit = session.supports("8BITMIME");
         var converted = MimeDowngrade.forData(raw, peer8bit);
-        boolean binaryMime = converted.orElse(null) != raw && session.supports("BINARYMIME")
-                && session.supports("CHUNKING");
+        byte[] rawBody = raw.body(); // a conversion that only folded header lines keeps the body array
+        boolean bodyConverted = converted.map(c -> c.body() != rawBody).orElse(true);
+        boolean binaryMime = bodyConverted && session.supports("BINARYMIME") && session.supports("CHUNKING");
         if (binaryMime) {
             converted = java.util.Optional.of(raw);
         }
