@@ -19,9 +19,17 @@ sealed interface SessionState {
      * Logged in, holding the maildrop lock (RFC 1939 §8) and a watch for expunges by other sessions
      * until the session ends; {@link #release} frees both.
      */
-    record Transaction(Account account, Maildrop maildrop, MailStore.MaildropLock lock, ExpungeWatch watch)
-            implements SessionState {
+    record Transaction(Account account, Maildrop maildrop, MailStore.MaildropLock lock, ExpungeWatch watch,
+                       java.util.concurrent.atomic.AtomicBoolean released) implements SessionState {
+        Transaction(Account account, Maildrop maildrop, MailStore.MaildropLock lock, ExpungeWatch watch) {
+            this(account, maildrop, lock, watch, new java.util.concurrent.atomic.AtomicBoolean());
+        }
+
+        /** Frees the lock and the watch; once only (QUIT frees them early, the session's end again). */
         void release() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
             try {
                 watch.close();
             } finally {

@@ -204,6 +204,9 @@ final class TransactionCommands {
                     "some deleted messages not removed");
             return;
         }
+        // The maildrop is free before the client hears +OK: a client that reconnects at once (a second
+        // fetch right after the first) must not get [IN-USE] for the session it just ended.
+        state.release();
         log.info("session {}: {} quit, {} messages removed", connection.id(), state.account().address(), removed.size());
         out.ok("Jotmai POP3 server signing off (" + drop.liveCount() + " messages left)");
     }
