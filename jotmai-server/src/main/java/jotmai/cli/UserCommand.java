@@ -179,15 +179,21 @@ final class UserCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "quota", description = {"Show an account's quota and usage, or set the quota.",
-            "Examples: jotmai user quota alice@example.com        jotmai user quota alice@example.com 2G"},
+    @Command(name = "quota", description = {"Show an account's quotas and usage, or set them.",
+            "The storage quota (SIZE) and the message-count quota (--messages, RFC 9208 MESSAGE) are",
+            "independent; 0 removes a limit.",
+            "Examples: jotmai user quota alice@example.com        jotmai user quota alice@example.com 2G",
+            "          jotmai user quota alice@example.com --messages 100000"},
             mixinStandardHelpOptions = true)
     static final class Quota implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin StoreOptions store;
         @Parameters(index = "0", paramLabel = "ADDRESS") String address;
         @Parameters(index = "1", arity = "0..1", paramLabel = "SIZE",
-                description = "new quota, e.g. 2G or 500M; 0 means unlimited") String size;
+                description = "new storage quota, e.g. 2G or 500M; 0 means unlimited") String size;
+        @Option(names = "--messages", paramLabel = "COUNT",
+                description = "new limit on the number of messages over all mailboxes; 0 means unlimited")
+        Long messages;
 
         public Integer call() {
             String name = Names.address(address);
@@ -198,10 +204,20 @@ final class UserCommand implements Callable<Integer> {
                     long bytes = parseQuota(size);
                     s.accounts().setQuota(account.id(), bytes);
                     out.println("quota of " + name + " set to " + Sizes.quota(bytes));
-                } else {
+                }
+                if (messages != null) {
+                    if (messages < 0) {
+                        throw new CliException("message quota '" + messages + "': must not be negative");
+                    }
+                    s.accounts().setMessageQuota(account.id(), messages);
+                    out.println("message quota of " + name + " set to "
+                            + (messages == 0 ? "unlimited" : messages + " messages"));
+                }
+                if (size == null && messages == null) {
                     QuotaUsage usage = s.mail().quota(account.id());
                     out.println(name + ": " + Sizes.human(usage.usedBytes()) + " used in " + usage.messages()
-                            + " messages, quota " + Sizes.quota(account.quotaBytes()));
+                            + " messages, quota " + Sizes.quota(account.quotaBytes())
+                            + (account.quotaMessages() > 0 ? ", at most " + account.quotaMessages() + " messages" : ""));
                 }
             }
             return 0;

@@ -127,6 +127,22 @@ class CliTest {
     }
 
     @Test
+    void theMessageQuotaIsSetNextToTheStorageQuotaAndZeroRemovesIt() {
+        jotmai("domain", "add", "example.com");
+        jotmai("user", "add", "erin@example.com", "--password", "pw-erin");
+
+        assertThat(jotmai("user", "quota", "erin@example.com", "1G", "--messages", "5000").out())
+                .isEqualTo("quota of erin@example.com set to 1.0 GiB\n"
+                        + "message quota of erin@example.com set to 5000 messages\n");
+        assertThat(jotmai("user", "quota", "erin@example.com").out())
+                .isEqualTo("erin@example.com: 0 B used in 0 messages, quota 1.0 GiB, at most 5000 messages\n");
+        assertThat(jotmai("user", "quota", "erin@example.com", "--messages", "0").out())
+                .isEqualTo("message quota of erin@example.com set to unlimited\n");
+        assertThat(jotmai("user", "quota", "erin@example.com").out()).endsWith("quota 1.0 GiB\n");
+        assertThat(jotmai("user", "quota", "erin@example.com", "--messages", "-1").status()).isNotZero();
+    }
+
+    @Test
     void usersCanBeRemovedAndThenTheDomainToo() {
         jotmai("domain", "add", "example.com");
         jotmai("user", "add", "dave@example.com", "--password", "pw-dave");

@@ -61,19 +61,25 @@ final class RecipientPolicy {
         throw new SmtpReply(550, "5.7.1", "Relaying denied");
     }
 
-    /** RFC 4954/RFC 3463 X.2.2: 552 5.2.2 if the message alone is too big, else 452 4.2.2 while full. */
+    /**
+     * RFC 3463 X.2.2 (mailbox full): 552 5.2.2 if the message alone is larger than the storage quota,
+     * else 452 4.2.2 while the storage or the message-count quota (RFC 9208 §5.2) is used up, so that
+     * the sender retries after the user has made room.
+     */
     private void checkQuota(Account account, long sizeHint) {
-        if (account.quotaBytes() <= 0) {
+        if (account.quotaBytes() <= 0 && account.quotaMessages() <= 0) {
             return; // unlimited: spare the store a read
         }
         QuotaUsage q = mail.quota(account.id());
-        if (q.limitBytes() <= 0) {
-            return;
+        if (q.limitBytes() > 0) {
+            if (sizeHint > q.limitBytes()) {
+                throw new SmtpReply(552, "5.2.2", "Mailbox full: message larger than the quota");
+            }
+            if (q.usedBytes() >= q.limitBytes() || q.wouldExceed(sizeHint)) {
+                throw new SmtpReply(452, "4.2.2", "Mailbox full, try again later");
+            }
         }
-        if (sizeHint > q.limitBytes()) {
-            throw new SmtpReply(552, "5.2.2", "Mailbox full: message larger than the quota");
-        }
-        if (q.usedBytes() >= q.limitBytes() || q.wouldExceed(sizeHint)) {
+        if (q.wouldExceedMessages(1)) {
             throw new SmtpReply(452, "4.2.2", "Mailbox full, try again later");
         }
     }

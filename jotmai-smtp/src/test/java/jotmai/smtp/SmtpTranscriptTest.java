@@ -396,6 +396,30 @@ class SmtpTranscriptTest {
     }
 
     @Test
+    void aRecipientAtItsMessageQuotaGetsATemporaryMailboxFullAtRcptAndAtData() throws Exception {
+        var counted = fx.store.accounts().createAccount("counted@example.test", "{PLAIN}x", 0);
+        fx.store.accounts().setMessageQuota(counted.id(), 2);
+        var inbox = fx.store.mail().mailbox(counted.id(), "INBOX").orElseThrow();
+        try (SmtpClient c = mx()) {
+            c.send("EHLO x");
+            c.send("MAIL FROM:<a@remote.test>");
+            assertThat(c.send("RCPT TO:<counted@example.test>")).startsWith("250");
+            c.send("DATA");
+            assertThat(c.send(message("first") + ".")).startsWith("250 2.0.0");
+            c.send("MAIL FROM:<a@remote.test>");
+            assertThat(c.send("RCPT TO:<counted@example.test>")).startsWith("250");
+            // the last free place is taken between RCPT and DATA: the store's check answers at DATA
+            fx.store.mail().append(inbox.id(), jotmai.store.MessageSource.ofBytes(
+                    message("meanwhile").getBytes(StandardCharsets.UTF_8)), java.util.Set.of(), java.time.Instant.now());
+            c.send("DATA");
+            assertThat(c.send(message("second") + ".")).isEqualTo("452 4.2.2 Mailbox full, try again later");
+            c.send("MAIL FROM:<a@remote.test>");
+            assertThat(c.send("RCPT TO:<counted@example.test>")).isEqualTo("452 4.2.2 Mailbox full, try again later");
+        }
+        assertThat(fx.store.mail().quota(counted.id()).messages()).isEqualTo(2);
+    }
+
+    @Test
     void lmtpAnswersOncePerRecipient() throws Exception {
         int alice = fx.inbox(fx.alice).size();
         int bob = fx.inbox(fx.bob).size();

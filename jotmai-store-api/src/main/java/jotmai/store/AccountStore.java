@@ -41,6 +41,16 @@ public interface AccountStore {
 
     void setQuota(long accountId, long quotaBytes);
 
+    /**
+     * Sets the most messages the account may hold over all its mailboxes (RFC 9208 §5.2 MESSAGE);
+     * 0 means unlimited. Deliveries, APPEND and COPY beyond it fail with
+     * {@link StoreException.QuotaExceeded}; messages already stored stay.
+     *
+     * @throws StoreException.NotFound when the account does not exist
+     * @throws StoreException.Invalid  for a negative limit
+     */
+    void setMessageQuota(long accountId, long quotaMessages);
+
     /** Deletes the account, its mailboxes and messages. */
     boolean deleteAccount(String address);
 

@@ -110,6 +110,9 @@ public final class Migrator {
                 t = to.createAccount(a.address(), a.passwordHash(), a.quotaBytes());
                 accounts++;
             }
+            if (a.quotaMessages() != t.quotaMessages()) {
+                to.setMessageQuota(t.id(), a.quotaMessages());
+            }
             dropEmptyMailboxesMissingIn(a, t);
             for (Mailbox m : source.mail().mailboxes(a.id())) {
                 Mailbox tm = importer.adoptMailbox(t.id(), m.name(), m.specialUse(), m.uidValidity(), m.uidNext(),

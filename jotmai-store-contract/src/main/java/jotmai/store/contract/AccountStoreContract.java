@@ -108,6 +108,20 @@ public interface AccountStoreContract extends StoreFixture {
     }
 
     @Test
+    default void aNewAccountHasNoMessageQuotaAndASetOneIsPersisted() {
+        Account account = newAccount();
+        assertThat(account.quotaMessages()).isZero();
+        accounts().setMessageQuota(account.id(), 250);
+        assertThat(accounts().account(account.id()).orElseThrow().quotaMessages()).isEqualTo(250);
+        assertThat(accounts().account(account.address()).orElseThrow().quotaMessages()).isEqualTo(250);
+        assertThat(mail().quota(account.id()).limitMessages()).isEqualTo(250);
+        assertThatThrownBy(() -> accounts().setMessageQuota(account.id(), -1))
+                .isInstanceOf(StoreException.Invalid.class);
+        assertThatThrownBy(() -> accounts().setMessageQuota(account.id() + 1_000_000, 1))
+                .isInstanceOf(StoreException.NotFound.class);
+    }
+
+    @Test
     default void deletingAnAccountRemovesItsMailboxesAndMessages() {
         Account account = newAccount();
         Mailbox inbox = inbox(account);

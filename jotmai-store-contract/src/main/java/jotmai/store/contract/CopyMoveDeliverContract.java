@@ -174,4 +174,46 @@ public interface CopyMoveDeliverContract extends StoreFixture {
         assertThat(mail().move(inbox(a).id(), UidSet.ALL, archive.id()).mappings()).hasSize(1);
         assertThat(mail().quota(a.id()).usedBytes()).isEqualTo(raw.length);
     }
+
+    @Test
+    default void theMessageQuotaLimitsAppendDeliveryAndCopyButNotAMoveWithinTheAccount() {
+        Account a = newAccount();
+        Account b = newAccount();
+        accounts().setMessageQuota(a.id(), 2);
+        append(inbox(a), "one");
+        append(inbox(a), "two");
+        assertThat(mail().quota(a.id())).extracting(q -> q.messages(), q -> q.limitMessages()).containsExactly(2L, 2L);
+        assertThatThrownBy(() -> append(inbox(a), "three"))
+                .isInstanceOfSatisfying(StoreException.QuotaExceeded.class,
+                        e -> assertThat(e.messageTooLargeAlone()).isFalse());
+        byte[] raw = StoreFixture.message("to both");
+        assertThatThrownBy(() -> mail().deliver(MessageSource.ofBytes(raw), List.of(
+                new DeliveryTarget(inbox(b).id(), Set.of()), new DeliveryTarget(inbox(a).id(), Set.of())),
+                StoreFixture.date()))
+                .isInstanceOf(StoreException.QuotaExceeded.class);
+        assertThat(mail().messages(inbox(b).id())).isEmpty();
+        Mailbox archive = mail().mailbox(a.id(), "Archive").orElseThrow();
+        assertThatThrownBy(() -> mail().copy(inbox(a).id(), UidSet.of(1), archive.id()))
+                .isInstanceOf(StoreException.QuotaExceeded.class);
+        append(inbox(b), "from b");
+        assertThatThrownBy(() -> mail().move(inbox(b).id(), UidSet.ALL, inbox(a).id()))
+                .isInstanceOf(StoreException.QuotaExceeded.class);
+        assertThat(mail().move(inbox(a).id(), UidSet.of(1), archive.id()).mappings()).hasSize(1);
+        assertThat(mail().quota(a.id()).messages()).isEqualTo(2);
+        assertThat(mail().quota(b.id()).messages()).isEqualTo(1);
+    }
+
+    @Test
+    default void expungingUnderTheMessageQuotaMakesRoomAndZeroRemovesTheLimit() {
+        Account a = newAccount();
+        accounts().setMessageQuota(a.id(), 1);
+        append(inbox(a), "only", "\\Deleted");
+        assertThatThrownBy(() -> append(inbox(a), "second")).isInstanceOf(StoreException.QuotaExceeded.class);
+        mail().expunge(inbox(a).id(), Optional.empty());
+        append(inbox(a), "second");
+        accounts().setMessageQuota(a.id(), 0);
+        append(inbox(a), "third");
+        assertThat(mail().quota(a.id()).messages()).isEqualTo(2);
+        assertThat(mail().quota(a.id()).limitMessages()).isZero();
+    }
 }

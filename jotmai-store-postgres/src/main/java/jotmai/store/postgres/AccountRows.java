@@ -16,25 +16,25 @@ import jotmai.store.StoreException;
  */
 final class AccountRows {
 
-    static final String COLUMNS = "id, address, password_hash, quota_bytes, created_at";
+    static final String COLUMNS = "id, address, password_hash, quota_bytes, created_at, quota_messages";
 
     private AccountRows() {}
 
     static Account map(ResultSet rs) throws SQLException {
-        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(6),
                 rs.getObject(5, OffsetDateTime.class).toInstant());
     }
 
     static QuotaUsage usage(Connection c, long accountId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT s.used_bytes, s.message_count, a.quota_bytes
+                SELECT s.used_bytes, s.message_count, a.quota_bytes, a.quota_messages
                 FROM account_state s JOIN accounts a ON a.id = s.account_id WHERE s.account_id = ?""")) {
             ps.setLong(1, accountId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new StoreException.NotFound("no account " + accountId);
                 }
-                return new QuotaUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                return new QuotaUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }
         }
     }
@@ -54,8 +54,8 @@ final class AccountRows {
 
     /**
      * Charges {@code bytes} and {@code messages} to the account, failing with QuotaExceeded when that
-     * goes over its quota ({@code messageTooLargeAlone} when {@code largestMessage} alone is over the
-     * whole quota). The row update locks the account's state until commit, so concurrent deliveries on
+     * goes over its storage or message-count quota (RFC 9208 §5.1, §5.2; {@code messageTooLargeAlone}
+     * when {@code largestMessage} alone is over the whole storage quota). The row update locks the account's state until commit, so concurrent deliveries on
      * several nodes cannot both slip under the limit.
      */
     static void charge(Connection c, long accountId, long bytes, long messages, long largestMessage)
@@ -63,7 +63,7 @@ final class AccountRows {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE account_state s SET used_bytes = s.used_bytes + ?, message_count = s.message_count + ?
                 FROM accounts a WHERE s.account_id = ? AND a.id = s.account_id
-                RETURNING s.used_bytes, a.quota_bytes""")) {
+                RETURNING s.used_bytes, a.quota_bytes, s.message_count, a.quota_messages""")) {
             ps.setLong(1, bytes);
             ps.setLong(2, messages);
             ps.setLong(3, accountId);
@@ -76,6 +76,11 @@ final class AccountRows {
                 if (limit > 0 && bytes > 0 && used > limit) {
                     throw quotaExceeded(accountId, used - bytes, bytes, limit, largestMessage);
                 }
+                long count = rs.getLong(3);
+                long messageLimit = rs.getLong(4);
+                if (messageLimit > 0 && messages > 0 && count > messageLimit) {
+                    throw messageQuotaExceeded(accountId, count - messages, messages, messageLimit);
+                }
             }
         }
     }
@@ -84,6 +89,11 @@ final class AccountRows {
                                                       long largestMessage) {
         return new StoreException.QuotaExceeded("quota of account " + accountId + " exceeded (" + used + " + "
                 + bytes + " > " + limit + " octets)", largestMessage > limit);
+    }
+
+    static StoreException.QuotaExceeded messageQuotaExceeded(long accountId, long count, long messages, long limit) {
+        return new StoreException.QuotaExceeded("message quota of account " + accountId + " exceeded (" + count
+                + " + " + messages + " > " + limit + " messages)", false);
     }
 
     /** Adjusts usage without a quota check (expunge, delete, a move within the account). */

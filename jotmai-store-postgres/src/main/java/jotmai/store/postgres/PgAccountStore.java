@@ -216,6 +216,14 @@ final class PgAccountStore implements AccountStore {
         updateAccount("UPDATE accounts SET quota_bytes = ? WHERE id = ?", quotaBytes, accountId);
     }
 
+    @Override
+    public void setMessageQuota(long accountId, long quotaMessages) {
+        if (quotaMessages < 0) {
+            throw new StoreException.Invalid("negative message quota");
+        }
+        updateAccount("UPDATE accounts SET quota_messages = ? WHERE id = ?", quotaMessages, accountId);
+    }
+
     private void updateAccount(String sql, Object value, long accountId) {
         db.tx(tx -> {
             try (PreparedStatement ps = tx.c().prepareStatement(sql)) {

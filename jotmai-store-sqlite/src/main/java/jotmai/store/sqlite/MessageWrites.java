@@ -52,15 +52,15 @@ final class MessageWrites {
         byte[] structure = parsed.structure();
         long internalMs = internalDate.toEpochMilli();
         return writer.write(tx -> {
-            Map<Long, Long> bytesPerAccount = new LinkedHashMap<>();
+            Map<Long, Long> messagesPerAccount = new LinkedHashMap<>();
             List<Long> accountIds = new ArrayList<>();
             for (DeliveryTarget t : targets) {
                 long accountId = MailboxRows.accountOf(tx.c(), t.mailboxId());
                 accountIds.add(accountId);
-                bytesPerAccount.merge(accountId, size, Long::sum);
+                messagesPerAccount.merge(accountId, 1L, Long::sum);
             }
-            for (Map.Entry<Long, Long> e : bytesPerAccount.entrySet()) {
-                Quotas.check(tx, e.getKey(), e.getValue(), size);
+            for (Map.Entry<Long, Long> e : messagesPerAccount.entrySet()) {
+                Quotas.check(tx, e.getKey(), size * e.getValue(), e.getValue(), size);
             }
             long blobId = BlobTable.insert(tx, source, size, structure, targets.size());
             List<AppendResult> results = new ArrayList<>();
@@ -103,7 +103,7 @@ final class MessageWrites {
             largest = Math.max(largest, r.meta().size());
         }
         if (!move || source.accountId() != target.accountId()) {
-            Quotas.check(tx, target.accountId(), bytes, largest);
+            Quotas.check(tx, target.accountId(), bytes, rows.size(), largest);
         }
         MessageRows.Allocation a = MessageRows.allocate(tx, target.id(), rows.size());
         List<CopyResult.UidMapping> mappings = new ArrayList<>();

@@ -14,27 +14,32 @@ final class Quotas {
 
     static QuotaUsage usage(java.sql.Connection c, long accountId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT used_bytes, message_count, quota_bytes FROM account WHERE id = ?")) {
+                "SELECT used_bytes, message_count, quota_bytes, quota_messages FROM account WHERE id = ?")) {
             ps.setLong(1, accountId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new StoreException.NotFound("no account " + accountId);
                 }
-                return new QuotaUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                return new QuotaUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }
         }
     }
 
     /**
-     * Throws QuotaExceeded when {@code bytes} more would exceed the account's quota;
-     * {@code messageTooLargeAlone} when {@code largestMessage} alone is over the whole quota.
+     * Throws QuotaExceeded when {@code bytes} more in {@code messages} more messages would exceed the
+     * account's storage or message-count quota (RFC 9208 §5.1, §5.2); {@code messageTooLargeAlone} when
+     * {@code largestMessage} alone is over the whole storage quota.
      */
-    static void check(Tx tx, long accountId, long bytes, long largestMessage) throws SQLException {
+    static void check(Tx tx, long accountId, long bytes, long messages, long largestMessage) throws SQLException {
         QuotaUsage usage = usage(tx.c(), accountId);
         if (usage.wouldExceed(bytes)) {
             boolean alone = largestMessage > usage.limitBytes();
             throw new StoreException.QuotaExceeded("quota of account " + accountId + " exceeded ("
                     + usage.usedBytes() + " + " + bytes + " > " + usage.limitBytes() + " octets)", alone);
+        }
+        if (usage.wouldExceedMessages(messages)) {
+            throw new StoreException.QuotaExceeded("message quota of account " + accountId + " exceeded ("
+                    + usage.messages() + " + " + messages + " > " + usage.limitMessages() + " messages)", false);
         }
     }
 

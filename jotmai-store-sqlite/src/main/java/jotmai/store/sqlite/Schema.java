@@ -162,9 +162,13 @@ final class Schema {
             "CREATE TABLE blob_seq(last INTEGER NOT NULL)",
             "INSERT INTO blob_seq(last) SELECT coalesce(max(id), 0) FROM blob");
 
+    /** RFC 9208 §5.2 MESSAGE: the per-account message-count limit next to quota_bytes; 0 = unlimited. */
+    private static final List<String> V_MESSAGE_QUOTA = List.of(
+            "ALTER TABLE account ADD COLUMN quota_messages INTEGER NOT NULL DEFAULT 0");
+
     /** Migrations in order; index i brings user_version from i to i+1. */
     private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA,
-            V_SEARCH_INDEX, V_SEEN_MARK, V_THREAD_ID, V_RECENT_INDEX, V_BLOB_SEQ);
+            V_SEARCH_INDEX, V_SEEN_MARK, V_THREAD_ID, V_RECENT_INDEX, V_BLOB_SEQ, V_MESSAGE_QUOTA);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

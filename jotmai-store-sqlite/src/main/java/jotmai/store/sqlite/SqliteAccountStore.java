@@ -142,10 +142,10 @@ final class SqliteAccountStore implements AccountStore {
         return account(id).orElseThrow();
     }
 
-    private static final String ACCOUNT_COLUMNS = "id, address, password_hash, quota_bytes, created_ms";
+    private static final String ACCOUNT_COLUMNS = "id, address, password_hash, quota_bytes, created_ms, quota_messages";
 
     private static Account map(ResultSet rs) throws SQLException {
-        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(6),
                 Instant.ofEpochMilli(rs.getLong(5)));
     }
 
@@ -199,6 +199,14 @@ final class SqliteAccountStore implements AccountStore {
             throw new StoreException.Invalid("negative quota");
         }
         updateAccount("UPDATE account SET quota_bytes = ? WHERE id = ?", quotaBytes, accountId);
+    }
+
+    @Override
+    public void setMessageQuota(long accountId, long quotaMessages) {
+        if (quotaMessages < 0) {
+            throw new StoreException.Invalid("negative message quota");
+        }
+        updateAccount("UPDATE account SET quota_messages = ? WHERE id = ?", quotaMessages, accountId);
     }
 
     private void updateAccount(String sql, Object value, long accountId) {
