@@ -3,6 +3,9 @@ package jotmai.imap;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jotmai.shared.net.ListenerConfig;
 
@@ -21,6 +24,8 @@ import jotmai.shared.net.ListenerConfig;
  * @param serverName         name in the greeting and ID response
  * @param perUserSeen        \Seen is kept per user on other users' mailboxes (issue 7; RFC 4314 §4 lets
  *                           the server keep the "s" state per user); false: one \Seen shared by all
+ * @param admins             addresses (lower case) of the accounts that may read and set every account's
+ *                           quota over IMAP (RFC 9208 §4.1.3 SETQUOTA, advertised as QUOTASET to them)
  */
 public record ImapConfig(
         ListenerConfig imap,
@@ -32,7 +37,20 @@ public record ImapConfig(
         Duration idleTimeout,
         Path spoolDir,
         String serverName,
-        boolean perUserSeen) {
+        boolean perUserSeen,
+        Set<String> admins) {
+
+    public ImapConfig {
+        admins = admins.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Without IMAP administrators. */
+    public ImapConfig(ListenerConfig imap, ListenerConfig imaps, boolean allowPlaintextAuth, long appendLimit,
+                      Duration loginTimeout, Duration autologoutTimeout, Duration idleTimeout, Path spoolDir,
+                      String serverName, boolean perUserSeen) {
+        this(imap, imaps, allowPlaintextAuth, appendLimit, loginTimeout, autologoutTimeout, idleTimeout, spoolDir,
+                serverName, perUserSeen, Set.of());
+    }
 
     public static final long DEFAULT_APPEND_LIMIT = 50L * 1024 * 1024;
 
@@ -58,27 +76,37 @@ public record ImapConfig(
 
     public ImapConfig withListeners(ListenerConfig imap, ListenerConfig imaps) {
         return new ImapConfig(imap, imaps, allowPlaintextAuth, appendLimit, loginTimeout, autologoutTimeout,
-                idleTimeout, spoolDir, serverName, perUserSeen);
+                idleTimeout, spoolDir, serverName, perUserSeen, admins);
     }
 
     public ImapConfig withAllowPlaintextAuth(boolean allow) {
         return new ImapConfig(imap, imaps, allow, appendLimit, loginTimeout, autologoutTimeout, idleTimeout,
-                spoolDir, serverName, perUserSeen);
+                spoolDir, serverName, perUserSeen, admins);
     }
 
     public ImapConfig withTimeouts(Duration login, Duration autologout, Duration idle) {
         return new ImapConfig(imap, imaps, allowPlaintextAuth, appendLimit, login, autologout, idle, spoolDir,
-                serverName, perUserSeen);
+                serverName, perUserSeen, admins);
     }
 
     public ImapConfig withAppendLimit(long limit) {
         return new ImapConfig(imap, imaps, allowPlaintextAuth, limit, loginTimeout, autologoutTimeout, idleTimeout,
-                spoolDir, serverName, perUserSeen);
+                spoolDir, serverName, perUserSeen, admins);
     }
 
     public ImapConfig withPerUserSeen(boolean perUser) {
         return new ImapConfig(imap, imaps, allowPlaintextAuth, appendLimit, loginTimeout, autologoutTimeout,
-                idleTimeout, spoolDir, serverName, perUser);
+                idleTimeout, spoolDir, serverName, perUser, admins);
+    }
+
+    public ImapConfig withAdmins(Set<String> addresses) {
+        return new ImapConfig(imap, imaps, allowPlaintextAuth, appendLimit, loginTimeout, autologoutTimeout,
+                idleTimeout, spoolDir, serverName, perUserSeen, addresses);
+    }
+
+    /** Whether the account with this address is an IMAP administrator. */
+    public boolean isAdmin(String address) {
+        return admins.contains(address.toLowerCase(Locale.ROOT));
     }
 
     private static ListenerConfig listener(String name, InetSocketAddress address, boolean tls) {

@@ -539,6 +539,9 @@ final class ImapSession implements Runnable {
                 "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "COMPRESS=DEFLATE",
                 "ACL", "RIGHTS=kxte",
                 "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
+        if (s instanceof SessionState.LoggedIn l && config.isAdmin(l.account().address())) {
+            caps.add("QUOTASET"); // RFC 9208 §4.1.3: SETQUOTA works for administrators only
+        }
         caps.addAll(MetadataCommands.capabilities());
         caps.addAll(List.of("OBJECTID", "SAVEDATE"));
         caps.add("NOTIFY"); // RFC 5465

@@ -52,4 +52,87 @@ class QuotaTest extends ImapServerTestBase {
             assertThat(quota.get(0)).isEqualTo("* QUOTA \"\" (STORAGE 1 10 MESSAGE 1 500)");
         }
     }
+
+    /** Restarts the server with postmaster@example.test as the IMAP administrator (imap.admins). */
+    private Account withAdmin() throws Exception {
+        Account admin = fx.store.accounts().createAccount("postmaster@" + ImapFixture.DOMAIN, ImapFixture.hash(), 0);
+        fx.server.close(1000);
+        fx.start(ImapConfig.loopback().withAdmins(java.util.Set.of("PostMaster@example.test")));
+        return admin;
+    }
+
+    @Test
+    void anAdministratorSetsAndReadsAnotherAccountsQuotaByAddressAndEmptyParenthesesRemoveTheLimits()
+            throws Exception {
+        withAdmin();
+        Account bob = fx.store.accounts().createAccount("bob@" + ImapFixture.DOMAIN, ImapFixture.hash(), 0);
+        fx.deliver(bob, ImapFixture.message(1));
+        try (ImapTestClient admin = new ImapTestClient(fx.port()).login("postmaster@example.test")) {
+            assertThat(admin.command("CAPABILITY").get(0)).contains(" QUOTASET");
+            assertThat(admin.command("GETQUOTA bob@example.test").get(0)).isEqualTo("* QUOTA bob@example.test ()");
+            List<String> set = admin.command("SETQUOTA bob@example.test (STORAGE 512 MESSAGE 100)");
+            assertThat(set.get(0)).isEqualTo("* QUOTA bob@example.test (STORAGE 1 512 MESSAGE 1 100)");
+            assertThat(ImapTestClient.last(set)).contains("OK");
+            assertThat(fx.store.accounts().account(bob.id()).orElseThrow())
+                    .extracting(Account::quotaBytes, Account::quotaMessages).containsExactly(512L * 1024, 100L);
+
+            // the user sees the new limits on its own root at once
+            try (ImapTestClient user = new ImapTestClient(fx.port()).login("bob@example.test")) {
+                assertThat(user.command("CAPABILITY").get(0)).doesNotContain("QUOTASET");
+                assertThat(user.command("GETQUOTA \"\"").get(0))
+                        .isEqualTo("* QUOTA \"\" (STORAGE 1 512 MESSAGE 1 100)");
+            }
+
+            // the list replaces every limit: MESSAGE alone drops STORAGE, () drops both
+            assertThat(admin.command("SETQUOTA bob@example.test (MESSAGE 5)").get(0))
+                    .isEqualTo("* QUOTA bob@example.test (MESSAGE 1 5)");
+            assertThat(admin.command("SETQUOTA bob@example.test ()").get(0)).isEqualTo("* QUOTA bob@example.test ()");
+            assertThat(fx.store.mail().quota(bob.id()).limited()).isFalse();
+
+            // an administrator's own root is "" as for everyone
+            assertThat(admin.command("SETQUOTA \"\" (STORAGE 2048)").get(0)).isEqualTo("* QUOTA \"\" (STORAGE 0 2048)");
+        }
+    }
+
+    @Test
+    void setQuotaRefusesUnknownResourcesZeroLimitsUnknownAccountsAndBadSyntaxWithoutChangingAnything()
+            throws Exception {
+        withAdmin();
+        Account bob = fx.store.accounts().createAccount("bob@" + ImapFixture.DOMAIN, ImapFixture.hash(), 4096);
+        try (ImapTestClient admin = new ImapTestClient(fx.port()).login("postmaster@example.test")) {
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 10 MAILBOX 5)")))
+                    .contains("NO [CANNOT]");
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (MESSAGE 0)")))
+                    .contains("NO [CANNOT]");
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA nobody@example.test (STORAGE 10)")))
+                    .contains("NO [NONEXISTENT]");
+            assertThat(ImapTestClient.last(admin.command("GETQUOTA nobody@example.test"))).contains("NO [NONEXISTENT]");
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 10 STORAGE 20)")))
+                    .contains("BAD");
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE)"))).contains("BAD");
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 99999999999999999999)")))
+                    .contains("BAD");
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test STORAGE 10"))).contains("BAD");
+            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 9007199254740992)")))
+                    .contains("NO [LIMIT]");
+            assertThat(ImapTestClient.last(admin.command("NOOP"))).contains("OK");
+        }
+        assertThat(fx.store.accounts().account(bob.id()).orElseThrow())
+                .extracting(Account::quotaBytes, Account::quotaMessages).containsExactly(4096L, 0L);
+    }
+
+    @Test
+    void aUserCannotSetQuotasNorSeeAnotherAccountsRoot() throws Exception {
+        withAdmin();
+        fx.store.accounts().createAccount("bob@" + ImapFixture.DOMAIN, ImapFixture.hash(), 4096);
+        try (ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test")) {
+            assertThat(ImapTestClient.last(c.command("SETQUOTA \"\" (STORAGE 100000)"))).contains("NO [NOPERM]");
+            // another user's root does not exist for a user, whether or not the account does
+            assertThat(ImapTestClient.last(c.command("GETQUOTA bob@example.test"))).contains("NO [NONEXISTENT]");
+            assertThat(ImapTestClient.last(c.command("GETQUOTA nobody@example.test"))).contains("NO [NONEXISTENT]");
+            assertThat(ImapTestClient.last(c.command("SETQUOTA bob@example.test (STORAGE 1)")))
+                    .contains("NO [NONEXISTENT]");
+        }
+        assertThat(fx.store.accounts().account("alice@example.test").orElseThrow().quotaBytes()).isZero();
+    }
 }

@@ -117,7 +117,7 @@ final class ProtocolConfigs {
                 ListenerConfigs.of(config, ListenerDef.IMAP, slot).orElse(null),
                 ListenerConfigs.of(config, ListenerDef.IMAPS, slot).orElse(null),
                 config.allowPlaintextAuth(), s.appendLimit(), s.loginTimeout(), s.autologoutTimeout(),
-                s.idleTimeout(), staging, d.serverName(), s.perUserSeen());
+                s.idleTimeout(), staging, d.serverName(), s.perUserSeen(), java.util.Set.copyOf(s.admins()));
     }
 
     static Pop3Config pop3(JotmaiConfig config) {

@@ -157,7 +157,10 @@ public sealed interface Command {
 
     record GetQuota(String root) implements Command { public String name() { return "GETQUOTA"; } }
 
-    record SetQuota(String root) implements Command { public String name() { return "SETQUOTA"; } }
+    /** RFC 9208 §4.1.3: resource name (upper case) to its new limit; empty removes every limit. */
+    record SetQuota(String root, Map<String, Long> limits) implements Command {
+        public String name() { return "SETQUOTA"; }
+    }
 
     // ---- RFC 5256 SORT and THREAD, RFC 5957 SORT=DISPLAY ----
     enum SortCriterion { ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, DISPLAYFROM, DISPLAYTO }

@@ -106,8 +106,7 @@ public final class CommandParser {
             case "SETQUOTA" -> {
                 String root = mailboxArg(t);
                 t.sp();
-                skipParenthesized(t, 0); // refused anyway (RFC 9208 §4.3: admin-only here)
-                yield new Command.SetQuota(root);
+                yield new Command.SetQuota(root, setQuotaList(t));
             }
             case "GETMETADATA" -> MetadataParser.get(t);
             case "SETMETADATA" -> MetadataParser.set(t);
@@ -258,25 +257,35 @@ public final class CommandParser {
         return new Command.Qresync(uidValidity, modSeq, known, seqs, seqUids);
     }
 
-    private static void skipParenthesized(Tokens t, int depth) {
-        if (depth > Tokens.MAX_DEPTH) {
-            throw new ImapException.Bad(ResponseCode.LIMIT, "nesting too deep");
-        }
+    /** Resources one SETQUOTA may name: far more than the resources RFC 9208 §5 defines. */
+    static final int MAX_SETQUOTA_RESOURCES = 16;
+
+    /**
+     * RFC 9208 §6: setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")",
+     * setquota-resource = resource-name SP resource-limit (number64). Names are upper-cased; whether
+     * the server supports them is the session's business (tagged NO, §4.1.3).
+     */
+    private static Map<String, Long> setQuotaList(Tokens t) {
+        Map<String, Long> limits = new LinkedHashMap<>();
         t.expect('(');
         while (!t.skip(')')) {
-            int c = t.peek();
-            if (c == Tokens.END) {
-                throw Tokens.error("unbalanced parentheses");
-            } else if (c == '(') {
-                skipParenthesized(t, depth + 1);
-            } else if (c == ' ') {
-                t.next();
-            } else if (c == '"' || c == Tokens.LITERAL) {
-                t.string();
-            } else {
-                t.chars(ch -> ch != ' ' && ch != '(' && ch != ')' && ch != '"', "a value");
+            if (!limits.isEmpty()) {
+                t.sp();
+            }
+            if (limits.size() == MAX_SETQUOTA_RESOURCES) {
+                throw new ImapException.Bad(ResponseCode.LIMIT, "too many quota resources");
+            }
+            String name = t.atom().toUpperCase(Locale.ROOT);
+            t.sp();
+            String digits = t.chars(c -> c >= '0' && c <= '9', "a resource limit");
+            if (digits.length() > 18) { // number64 is up to 2^63-1; 18 digits always fit
+                throw Tokens.error("resource limit too large");
+            }
+            if (limits.put(name, Long.parseLong(digits)) != null) {
+                throw Tokens.error("resource " + name + " given twice");
             }
         }
+        return limits;
     }
 
     private static Command create(Tokens t) {

@@ -55,7 +55,13 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
 
     /** IMAP settings beyond the listeners (see docs/CONFIG.md for each). */
     public record ImapSettings(long appendLimit, Duration loginTimeout, Duration autologoutTimeout,
-                               Duration idleTimeout, boolean perUserSeen) {}
+                               Duration idleTimeout, boolean perUserSeen, List<String> admins) {
+        /** Without IMAP administrators. */
+        public ImapSettings(long appendLimit, Duration loginTimeout, Duration autologoutTimeout,
+                            Duration idleTimeout, boolean perUserSeen) {
+            this(appendLimit, loginTimeout, autologoutTimeout, idleTimeout, perUserSeen, List.of());
+        }
+    }
 
     /** POP3 settings beyond the listeners (see docs/CONFIG.md for each). */
     public record Pop3Settings(boolean hideSeenOverImap, OptionalInt expireDays, Duration loginDelay, boolean apop) {}
@@ -138,7 +144,7 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
                         v.get(ProtocolKeys.SMTP_DKIM_VERIFY), v.get(ProtocolKeys.SMTP_AUTHSERV_ID).trim()),
                 new ImapSettings(v.get(ProtocolKeys.IMAP_APPEND_LIMIT), v.get(ProtocolKeys.IMAP_LOGIN_TIMEOUT),
                         v.get(ProtocolKeys.IMAP_AUTOLOGOUT), v.get(ProtocolKeys.IMAP_IDLE_TIMEOUT),
-                        perUserSeen(v.get(ProtocolKeys.IMAP_SHARED_SEEN))),
+                        perUserSeen(v.get(ProtocolKeys.IMAP_SHARED_SEEN)), admins(v.get(ProtocolKeys.IMAP_ADMINS))),
                 new Pop3Settings(v.get(ProtocolKeys.POP3_HIDE_SEEN_OVER_IMAP), v.get(ProtocolKeys.POP3_EXPIRE_DAYS),
                         v.get(ProtocolKeys.POP3_LOGIN_DELAY), v.get(ProtocolKeys.POP3_APOP)),
                 DeliverySettingsParser.parse(v));
@@ -146,6 +152,17 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
 
     public ListenerSettings listener(ListenerDef def) {
         return listeners.stream().filter(l -> l.def().equals(def)).findFirst().orElseThrow();
+    }
+
+    /** imap.admins: account addresses, compared in lower case. */
+    private static List<String> admins(List<String> addresses) {
+        for (String a : addresses) {
+            int at = a.indexOf('@');
+            if (at <= 0 || at == a.length() - 1 || a.indexOf(' ') >= 0) {
+                throw new ConfigException("imap.admins: '" + a + "' is not an account address");
+            }
+        }
+        return addresses.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList();
     }
 
     /** imap.shared-seen: per-user (issue 7 default) or shared. */

@@ -69,10 +69,15 @@ final class ProtocolKeys {
                     + "the owner keeps its own read state; the other flags are shared) or `shared` (one \\Seen "
                     + "for everyone, as the owner sees it).");
 
+    static final ConfigKey<List<String>> IMAP_ADMINS = new ConfigKey<>("imap.admins", ValueType.LIST, "",
+            "Addresses of accounts that administer quotas over IMAP: they may read any account's quota root "
+                    + "(named by the account's address) and change it with SETQUOTA (RFC 9208 §4.1.3, STORAGE in "
+                    + "KiB and MESSAGE; advertised to them as QUOTASET). Everyone else gets NO [NOPERM].");
+
     static final List<ConfigKey<?>> ALL = List.of(AUTH_ALLOW_PLAINTEXT, SMTP_MAX_MESSAGE_SIZE, SMTP_MAX_RECIPIENTS,
             SMTP_TRUSTED_NETWORKS, SMTP_RESTRICT_SENDERS, SMTP_MESSAGES_PER_HOUR, SMTP_GREETING_DELAY,
             SMTP_COMMAND_TIMEOUT, SMTP_DATA_TIMEOUT, SMTP_DKIM_VERIFY, SMTP_AUTHSERV_ID, IMAP_APPEND_LIMIT,
-            IMAP_LOGIN_TIMEOUT, IMAP_AUTOLOGOUT, IMAP_IDLE_TIMEOUT, IMAP_SHARED_SEEN, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS,
+            IMAP_LOGIN_TIMEOUT, IMAP_AUTOLOGOUT, IMAP_IDLE_TIMEOUT, IMAP_SHARED_SEEN, IMAP_ADMINS, POP3_HIDE_SEEN_OVER_IMAP, POP3_EXPIRE_DAYS,
             POP3_LOGIN_DELAY, POP3_APOP);
 
     private ProtocolKeys() {

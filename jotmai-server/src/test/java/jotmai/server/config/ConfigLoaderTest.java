@@ -113,6 +113,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void imapAdminsAreAddressesInLowerCaseAndNoneByDefault() {
+        assertThat(ConfigLoader.load(Optional.empty(), List.of()).imap().admins()).isEmpty();
+        assertThat(ConfigLoader.load(Optional.empty(), List.of("imap.admins = PostMaster@Example.com, ops@example.com"))
+                .imap().admins()).containsExactly("postmaster@example.com", "ops@example.com");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("imap.admins = postmaster")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not an account address");
+    }
+
+    @Test
     void certificateWithoutKeyIsRejected() {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), List.of("tls.cert=/etc/cert.pem")))
                 .isInstanceOf(ConfigException.class).hasMessage("tls.cert and tls.key must be set together");
