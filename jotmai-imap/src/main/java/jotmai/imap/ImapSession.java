@@ -316,6 +316,9 @@ final class ImapSession implements Runnable {
             case Command.Notify n -> notify.notify(state, loggedIn(), n);
             case Command.Idle i -> {
                 idle(tag, loggedIn());
+                if (state instanceof SessionState.Selected sel) {
+                    mailboxes.mayStillRead(sel); // the rights may have changed while idling: the sync below obeys
+                }
                 yield Outcome.of(state);
             }
             case Command.Close c -> messages.close(selected());
@@ -331,7 +334,8 @@ final class ImapSession implements Runnable {
         state = outcome.state();
         notify.absorbOwn(command); // RFC 5465 §5: not this client's own changes
         boolean condstoreJustEnabled = ctx.takeCondstoreJustEnabled();
-        if (state instanceof SessionState.Selected sel && !(command instanceof Command.Select)) {
+        if (state instanceof SessionState.Selected sel && !(command instanceof Command.Select)
+                && (!sel.view().shared || sel.view().rights.has('r'))) { // RFC 4314 §4: nothing without "r"
             sync.sync(sel.view(), command.allowsExpungeResponses());
             if (condstoreJustEnabled) {
                 // RFC 7162 §3.1: the first CONDSTORE-enabling command with a mailbox selected reports it
@@ -485,7 +489,7 @@ final class ImapSession implements Runnable {
                         wakeups.removeIf(w -> w instanceof Wake.Changed);
                         notify.deliver(state, true);
                         out.flush();
-                        if (session instanceof SessionState.Selected sel) {
+                        if (session instanceof SessionState.Selected sel && mailboxes.mayStillRead(sel)) {
                             sync.syncAfterWake(sel.view(), sharedChanges, rung);
                             out.flush();
                         }

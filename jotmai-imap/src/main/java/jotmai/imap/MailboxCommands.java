@@ -118,6 +118,20 @@ final class MailboxCommands {
         }
     }
 
+    /**
+     * For IDLE, which cannot answer with a tagged NO: reads the rights again after a ring (an ACL change
+     * rings the mailbox) and says whether the session may still see the mailbox's changes. Without "r"
+     * nothing more is reported; the command after DONE closes the mailbox ({@link #revalidateRights}).
+     */
+    boolean mayStillRead(SessionState.Selected session) {
+        MailboxView view = session.view();
+        if (!view.shared) {
+            return true;
+        }
+        view.rights = ctx.shared.acl().rights(view.mailboxId, session.account());
+        return view.rights.has('r');
+    }
+
     /** A NO that also changes the state (a failed SELECT leaves no mailbox selected, RFC 9051 §6.3.2). */
     static final class NoWithState extends RuntimeException {
         final SessionState state;

@@ -265,4 +265,26 @@ class AclTest extends ImapServerTestBase {
             assertThat(c.readLine()).isEqualTo("i1 OK IDLE completed");
         }
     }
+
+    @Test
+    void anIdlingSessionStopsSeeingAMailboxOnceItsReadRightIsWithdrawnAndTheNextCommandClosesIt() throws Exception {
+        fx.deliver(bob, ImapFixture.message(1));
+        grant(bob, "INBOX", alice, "lrs");
+        try (ImapTestClient a = login("alice")) {
+            a.command("SELECT " + BOB_INBOX);
+            a.send("i1 IDLE");
+            assertThat(a.readLine()).startsWith("+ ");
+            fx.deliver(bob, ImapFixture.message(2));
+            assertThat(a.readLine()).isEqualTo("* 2 EXISTS");
+
+            // RFC 4314 §4: without "r" the new message must not be announced; the ACL change rings the
+            // mailbox, so the idling session reads its rights again before it reports anything more
+            grant(bob, "INBOX", alice, "l");
+            fx.deliver(bob, ImapFixture.message(3));
+            a.send("DONE");
+            assertThat(a.until("i1")).containsExactly("i1 OK IDLE completed");
+            assertThat(a.command("NOOP")).containsExactly("* OK [CLOSED] access to the mailbox was withdrawn",
+                    "t3 NO [NOPERM] access to the mailbox was withdrawn");
+        }
+    }
 }

@@ -157,4 +157,23 @@ public interface ChangeBusContract extends StoreFixture {
             assertThat(rang(rings)).as("withdraw").isTrue();
         }
     }
+
+    @Test
+    default void grantingAndWithdrawingRightsRingsTheMailboxForSessionsThatHaveItSelected() throws Exception {
+        Account owner = newAccount();
+        Account grantee = newAccount();
+        long mailbox = inbox(owner).id();
+        BlockingQueue<String> rings = new LinkedBlockingQueue<>();
+        // RFC 4314 §4: a session with the mailbox selected (also while in IDLE) must not keep rights it lost
+        try (ChangeBus.Subscription s = store().changes().subscribe(mailbox, () -> rings.add("acl"))) {
+            store().acl().setRights(mailbox, grantee.address(), jotmai.store.Rights.of("lr"));
+            assertThat(rang(rings)).as("grant").isTrue();
+            store().acl().setRights(mailbox, "anyone", jotmai.store.Rights.of("l"));
+            assertThat(rang(rings)).as("anyone").isTrue();
+            store().acl().removeRights(mailbox, grantee.address());
+            assertThat(rang(rings)).as("withdraw").isTrue();
+            store().acl().removeRights(mailbox, grantee.address());
+            assertThat(rings.poll(NO_RING_MILLIS, TimeUnit.MILLISECONDS)).as("nothing removed").isNull();
+        }
+    }
 }

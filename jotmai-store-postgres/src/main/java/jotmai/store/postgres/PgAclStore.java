@@ -40,6 +40,7 @@ final class PgAclStore implements AclStore {
                 AclRules.checkGrantee(owner, account);
                 tx.ring(ChangeBus.mailboxListKey(account)); // RFC 5465 §5.9: the grantee's NOTIFY looks again
             }
+            tx.ring(mailboxId); // sessions that have the mailbox selected (IDLE too) read their rights again
             if (rights.isEmpty()) {
                 delete(tx.c(), mailboxId, id);
                 return null;
@@ -62,7 +63,11 @@ final class PgAclStore implements AclStore {
         String id = Names.key(identifier);
         return db.tx(tx -> {
             accountId(tx.c(), id).ifPresent(a -> tx.ring(ChangeBus.mailboxListKey(a))); // RFC 5465 §5.9
-            return delete(tx.c(), mailboxId, id);
+            boolean removed = delete(tx.c(), mailboxId, id);
+            if (removed) {
+                tx.ring(mailboxId); // as in setRights: selected sessions read their rights again
+            }
+            return removed;
         });
     }
 

@@ -41,6 +41,7 @@ final class SqliteAclStore implements AclStore {
                 AclRules.checkGrantee(mailbox.accountId(), account);
                 tx.ring(ChangeBus.mailboxListKey(account)); // RFC 5465 §5.9: the grantee's NOTIFY looks again
             }
+            tx.ring(mailboxId); // sessions that have the mailbox selected (IDLE too) read their rights again
             if (rights.isEmpty()) {
                 delete(tx.c(), mailboxId, id);
                 return null;
@@ -63,7 +64,11 @@ final class SqliteAclStore implements AclStore {
         String id = AddressNames.lookupKey(identifier);
         return writer.write(tx -> {
             accountId(tx.c(), id).ifPresent(a -> tx.ring(ChangeBus.mailboxListKey(a))); // RFC 5465 §5.9
-            return delete(tx.c(), mailboxId, id);
+            boolean removed = delete(tx.c(), mailboxId, id);
+            if (removed) {
+                tx.ring(mailboxId); // as in setRights: selected sessions read their rights again
+            }
+            return removed;
         });
     }
 
