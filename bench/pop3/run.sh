@@ -17,6 +17,8 @@
 # Jotmai and the clients are started with it, Dovecot's processes are reniced to it for the run and
 # set back afterwards. The load average before and after goes into the results file.
 # JOTMAI_BENCH_WARMUP (default 1): one untimed pass of every scenario on both servers before timing.
+# JOTMAI_BENCH_JVM_OPTS: extra options for the JVM that runs Jotmai's server (e.g. -Djdk.pollerMode=1
+# to compare the JDK's poller modes); they go into the results file's first line.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -51,7 +53,8 @@ declare -A OLD_NICE
 for p in $DOVECOT_PIDS; do OLD_NICE[$p]=$(ps -o ni= -p "$p" | tr -d ' '); renice -n "$PRIORITY" -p "$p" >/dev/null; done
 restore() { for p in "${!OLD_NICE[@]}"; do renice -n "${OLD_NICE[$p]}" -p "$p" >/dev/null 2>&1 || true; done; }
 trap restore EXIT
-START="commit $(git -C "$ROOT" rev-parse --short HEAD), priority $PRIORITY, start $(date -u +%H:%M:%S) $(uptime | sed 's/.*load/load/')"
+JVM_OPTS=${JOTMAI_BENCH_JVM_OPTS:-}
+START="commit $(git -C "$ROOT" rev-parse --short HEAD), priority $PRIORITY, jvm options '${JVM_OPTS}', start $(date -u +%H:%M:%S) $(uptime | sed 's/.*load/load/')"
 # Build from the last commit in a scratch copy: other modules in the working tree may be mid-edit.
 SRC=$(mktemp -d /tmp/jotmai-pop3-bench.XXXXXX)
 git -C "$ROOT" archive HEAD | tar -x -C "$SRC"
@@ -59,6 +62,7 @@ cd "$SRC"
 JOTMAI_BENCH=1 JOTMAI_BENCH_RUNS="$RUNS" JOTMAI_BENCH_OUT="$OUT" POP3_TIMING="$PEERS/pop3-timing.py" \
     RAW_RETR="$HERE/raw-retr.py" JOTMAI_BENCH_DIR="${JOTMAI_BENCH_DIR:-/tmp/jotmai-pop3-bench-data}" \
     nice -n "$PRIORITY" mvn -B -pl jotmai-pop3 -am test -Dtest=Pop3Benchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    "-Dsurefire.argLine=--enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading $JVM_OPTS" \
     > "$OUT.log" 2>&1 || { tail -50 "$OUT.log"; exit 1; }
 rm -rf "$SRC"
 { echo "$START"; echo "end $(date -u +%H:%M:%S) $(uptime | sed 's/.*load/load/')"; cat "$OUT"; } > "$OUT.tmp" && mv "$OUT.tmp" "$OUT"

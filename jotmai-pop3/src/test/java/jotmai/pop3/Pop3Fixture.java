@@ -31,9 +31,13 @@ final class Pop3Fixture implements AutoCloseable {
     Pop3Server server;
 
     Pop3Fixture(Path dataDir) throws Exception {
+        this(dataDir, SqliteStore.Options.DEFAULTS);
+    }
+
+    Pop3Fixture(Path dataDir, SqliteStore.Options options) throws Exception {
         this.dataDir = dataDir;
         this.serverTls = TestTls.serverContext();
-        this.store = SqliteStore.open(dataDir);
+        this.store = SqliteStore.open(dataDir, options);
         if (!store.accounts().isHostedDomain(DOMAIN)) {
             store.accounts().addDomain(DOMAIN);
         }
