@@ -35,11 +35,25 @@ final class QuotaCommands {
         this.ctx = ctx;
     }
 
-    /** RFC 9208 §4.1.2: QUOTAROOT, then QUOTA for each root. */
+    /**
+     * RFC 9208 §4.1.2: QUOTAROOT, then QUOTA for each root. Another user's mailbox (RFC 4314 "r" needed,
+     * without "l" it does not exist) counts against its owner's root: named to administrators, left out
+     * for everyone else ("* QUOTAROOT mailbox" with no root), since they cannot read it.
+     */
     Outcome getQuotaRoot(SessionState.LoggedIn session, Command.GetQuotaRoot command) {
-        ctx.requireMailbox(session.account().id(), ctx.storeName(command.mailbox()), ResponseCode.NONEXISTENT);
-        ctx.out.star().atom("QUOTAROOT ").astring(command.mailbox()).sp().string(ROOT).crlf();
-        writeQuota(ROOT, session.account().id());
+        SharedNamespace.Access access = ctx.shared
+                .require(session.account(), ctx.storeName(command.mailbox()), ResponseCode.NONEXISTENT)
+                .require('r', ResponseCode.NONEXISTENT);
+        ctx.out.star().atom("QUOTAROOT ").astring(command.mailbox());
+        if (access.own()) {
+            ctx.out.sp().string(ROOT).crlf();
+            writeQuota(ROOT, session.account().id());
+        } else if (isAdmin(session)) {
+            ctx.out.sp().astring(access.owner().address()).crlf();
+            writeQuota(access.owner().address(), access.owner().id());
+        } else {
+            ctx.out.crlf();
+        }
         return Outcome.of(session);
     }
 

@@ -2,7 +2,9 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -100,21 +102,20 @@ class QuotaTest extends ImapServerTestBase {
         withAdmin();
         Account bob = fx.store.accounts().createAccount("bob@" + ImapFixture.DOMAIN, ImapFixture.hash(), 4096);
         try (ImapTestClient admin = new ImapTestClient(fx.port()).login("postmaster@example.test")) {
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 10 MAILBOX 5)")))
-                    .contains("NO [CANNOT]");
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (MESSAGE 0)")))
-                    .contains("NO [CANNOT]");
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA nobody@example.test (STORAGE 10)")))
-                    .contains("NO [NONEXISTENT]");
-            assertThat(ImapTestClient.last(admin.command("GETQUOTA nobody@example.test"))).contains("NO [NONEXISTENT]");
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 10 STORAGE 20)")))
-                    .contains("BAD");
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE)"))).contains("BAD");
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 99999999999999999999)")))
-                    .contains("BAD");
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test STORAGE 10"))).contains("BAD");
-            assertThat(ImapTestClient.last(admin.command("SETQUOTA bob@example.test (STORAGE 9007199254740992)")))
-                    .contains("NO [LIMIT]");
+            // command -> what the tagged answer contains
+            Map<String, String> answers = new LinkedHashMap<>();
+            answers.put("SETQUOTA bob@example.test (STORAGE 10 MAILBOX 5)", "NO [CANNOT]");
+            answers.put("SETQUOTA bob@example.test (MESSAGE 0)", "NO [CANNOT]");
+            answers.put("SETQUOTA nobody@example.test (STORAGE 10)", "NO [NONEXISTENT]");
+            answers.put("GETQUOTA nobody@example.test", "NO [NONEXISTENT]");
+            answers.put("SETQUOTA bob@example.test (STORAGE 10 STORAGE 20)", "BAD");
+            answers.put("SETQUOTA bob@example.test (STORAGE)", "BAD");
+            answers.put("SETQUOTA bob@example.test (STORAGE 99999999999999999999)", "BAD");
+            answers.put("SETQUOTA bob@example.test STORAGE 10", "BAD");
+            answers.put("SETQUOTA bob@example.test (STORAGE 9007199254740992)", "NO [LIMIT]");
+            for (Map.Entry<String, String> e : answers.entrySet()) {
+                assertThat(ImapTestClient.last(admin.command(e.getKey()))).as(e.getKey()).contains(e.getValue());
+            }
             assertThat(ImapTestClient.last(admin.command("NOOP"))).contains("OK");
         }
         assertThat(fx.store.accounts().account(bob.id()).orElseThrow())
@@ -134,5 +135,50 @@ class QuotaTest extends ImapServerTestBase {
                     .contains("NO [NONEXISTENT]");
         }
         assertThat(fx.store.accounts().account("alice@example.test").orElseThrow().quotaBytes()).isZero();
+    }
+
+    @Test
+    void statusSizeOfAllMailboxesAddsUpToTheStorageTheQuotaReports() throws Exception {
+        Account bob = fx.store.accounts().createAccount("bob@" + ImapFixture.DOMAIN, ImapFixture.hash(), 1024 * 1024);
+        fx.store.accounts().setMessageQuota(bob.id(), 1000);
+        for (int i = 1; i <= 5; i++) {
+            fx.deliver(bob, ImapFixture.message(i) + "x".repeat(i * 700));
+        }
+        try (ImapTestClient c = new ImapTestClient(fx.port()).login("bob@example.test")) {
+            c.command("SELECT INBOX");
+            c.command("COPY 1:2 Archive");
+            c.command("MOVE 3 Trash");
+            long octets = 0;
+            for (String mailbox : List.of("INBOX", "Archive", "Trash", "Sent", "Drafts", "Junk")) {
+                String status = c.command("STATUS " + mailbox + " (SIZE)").get(0);
+                octets += Long.parseLong(status.replaceAll(".*\\(SIZE (\\d+)\\).*", "$1"));
+            }
+            assertThat(octets).isEqualTo(fx.store.mail().quota(bob.id()).usedBytes());
+            assertThat(c.command("GETQUOTA \"\"").get(0))
+                    .isEqualTo("* QUOTA \"\" (STORAGE " + (octets + 1023) / 1024 + " 1024 MESSAGE 7 1000)");
+        }
+    }
+
+    @Test
+    void getQuotaRootOfASharedMailboxNamesTheOwnersRootOnlyToAnAdministrator() throws Exception {
+        Account admin = withAdmin();
+        Account bob = fx.store.accounts().createAccount("bob@" + ImapFixture.DOMAIN, ImapFixture.hash(), 2048);
+        long bobInbox = fx.inbox(bob).id();
+        fx.store.acl().setRights(bobInbox, alice.address(), jotmai.store.Rights.of("lr"));
+        fx.store.acl().setRights(bobInbox, admin.address(), jotmai.store.Rights.of("lr"));
+        String shared = "\"Other Users/bob@example.test/INBOX\"";
+        try (ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test")) {
+            List<String> root = c.command("GETQUOTAROOT " + shared);
+            assertThat(root).hasSize(2);
+            assertThat(root.get(0)).isEqualTo("* QUOTAROOT \"Other Users/bob@example.test/INBOX\"");
+            assertThat(ImapTestClient.last(root)).contains("OK");
+            assertThat(ImapTestClient.last(c.command("GETQUOTAROOT \"Other Users/bob@example.test/Sent\"")))
+                    .contains("NO [NONEXISTENT]");
+        }
+        try (ImapTestClient c = new ImapTestClient(fx.port()).login("postmaster@example.test")) {
+            assertThat(c.command("GETQUOTAROOT " + shared)).startsWith(
+                    "* QUOTAROOT \"Other Users/bob@example.test/INBOX\" bob@example.test",
+                    "* QUOTA bob@example.test (STORAGE 0 2)");
+        }
     }
 }
