@@ -4,40 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jotmai.store.QueueStore;
 import jotmai.store.QueueStore.RecipientStatus;
 
 /** The queue runner against an in-test SMTP sink on loopback, with a real SQLite store. */
-class DeliveryServiceTest {
-    static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir Path dir;
-    DeliveryFixture fx;
-    TestSink sink;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new DeliveryFixture(dir);
-        sink = new TestSink();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        sink.close();
-        fx.close();
-    }
-
+class DeliveryServiceTest extends SinkTestBase {
     @Test
     void aQueuedMessageIsDeliveredAndLeavesTheQueue() {
         byte[] content = DeliveryFixture.message("hello", "Hi Bob\r\n.leading dot\r\n");

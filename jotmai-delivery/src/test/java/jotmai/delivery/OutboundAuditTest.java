@@ -5,16 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
@@ -29,25 +24,7 @@ import jotmai.testkit.DnsStub;
  * SMTPUTF8, "relayed" DSNs (RFC 3461 §4.1), TLS policy "required" failing closed on a bad handshake,
  * delivery over IPv6 to an MX with only an AAAA record.
  */
-class OutboundAuditTest {
-    static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir Path dir;
-    DeliveryFixture fx;
-    TestSink sink;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new DeliveryFixture(dir);
-        sink = new TestSink();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        sink.close();
-        fx.close();
-    }
-
+class OutboundAuditTest extends SinkTestBase {
     static byte[] utf8Subject() {
         return ("From: Alice <alice@local.test>\r\nTo: bob@remote.test\r\nSubject: Grüße\r\n"
                 + "Message-ID: <utf8hdr@local.test>\r\n\r\nhello\r\n").getBytes(StandardCharsets.UTF_8);

@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jotmai.dkim.DkimKeys;
 import jotmai.dkim.DkimResult;
@@ -27,25 +23,7 @@ import jotmai.dkim.KeyLookup;
  * multipart 8-bit → quoted-printable per part for a peer without 8BITMIME (signed after conversion),
  * and lease renewal while a slow peer takes its time.
  */
-class OutboundContentAndLeaseTest {
-    static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir Path dir;
-    DeliveryFixture fx;
-    TestSink sink;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new DeliveryFixture(dir);
-        sink = new TestSink();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sink.close();
-        fx.close();
-    }
-
+class OutboundContentAndLeaseTest extends SinkTestBase {
     private TestSink.Received deliverOne(DeliveryConfig config, byte[] content) {
         fx.enqueue(DeliveryFixture.SENDER, content, "bob@remote.test");
         try (DeliveryService s = fx.service(config)) {

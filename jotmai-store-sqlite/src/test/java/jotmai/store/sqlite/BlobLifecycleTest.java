@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,15 +30,6 @@ class BlobLifecycleTest {
 
     static final byte[] RAW = "Subject: blob\r\n\r\nbytes\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static long count(Path dir, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.DATABASE_FILE));
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     @Test
     void deliveryToManyStoresOneBlobAndTheLastExpungeDeletesIt(@TempDir Path dir) throws Exception {
         try (SqliteStore store = SqliteStore.open(dir, new SqliteStore.Options(Duration.ZERO))) {
@@ -55,20 +42,20 @@ class BlobLifecycleTest {
                     new DeliveryTarget(aInbox.id(), Set.of("\\Deleted")), new DeliveryTarget(bInbox.id(), Set.of())),
                     Instant.now());
             assertThat(results.get(0).meta().blob()).isEqualTo(results.get(1).meta().blob());
-            assertThat(count(dir, "SELECT count(*) FROM blob")).isEqualTo(1);
+            assertThat(StoreTestSupport.count(dir, "SELECT count(*) FROM blob")).isEqualTo(1);
 
             store.mail().expunge(aInbox.id(), Optional.empty());
             try (InputStream in = store.mail().openContent(results.get(1).meta().blob())) {
                 assertThat(in.readAllBytes()).isEqualTo(RAW);
             }
             store.mail().move(bInbox.id(), UidSet.ALL, store.mail().mailbox(b.id(), "Trash").orElseThrow().id());
-            assertThat(count(dir, "SELECT refs FROM blob")).isEqualTo(1);
+            assertThat(StoreTestSupport.count(dir, "SELECT refs FROM blob")).isEqualTo(1);
 
             Mailbox trash = store.mail().mailbox(b.id(), "Trash").orElseThrow();
             store.mail().updateFlags(trash.id(), UidSet.ALL, FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
             store.mail().expunge(trash.id(), Optional.empty());
-            assertThat(count(dir, "SELECT count(*) FROM blob")).isZero();
-            assertThat(count(dir, "SELECT count(*) FROM blob_chunk")).isZero();
+            assertThat(StoreTestSupport.count(dir, "SELECT count(*) FROM blob")).isZero();
+            assertThat(StoreTestSupport.count(dir, "SELECT count(*) FROM blob_chunk")).isZero();
             assertThatThrownBy(() -> store.mail().openContent(results.get(0).meta().blob()))
                     .isInstanceOf(StoreException.NotFound.class);
         }
@@ -103,7 +90,7 @@ class BlobLifecycleTest {
         }
         try (SqliteStore store = SqliteStore.open(dir)) {
             assertThat(store.queue().size()).isEqualTo(1);
-            assertThat(count(dir, "SELECT count(*) FROM blob_chunk")).isEqualTo(1);
+            assertThat(StoreTestSupport.count(dir, "SELECT count(*) FROM blob_chunk")).isEqualTo(1);
         }
     }
 }

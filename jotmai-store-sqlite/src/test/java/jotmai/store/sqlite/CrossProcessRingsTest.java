@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import jotmai.store.Account;
 import jotmai.store.ChangeBus;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageSource;
@@ -28,17 +27,15 @@ class CrossProcessRingsTest {
     @Test
     void aWriteByTheGuestRingsTheOwnersSubscribers(@TempDir Path dir) throws Exception {
         try (SqliteStore owner = SqliteStore.open(dir)) {
-            owner.accounts().addDomain("example.com");
-            Account a = owner.accounts().createAccount("a@example.com", "{PLAIN}x", 0);
-            Mailbox inbox = owner.mail().mailbox(a.id(), "INBOX").orElseThrow();
+            Mailbox inbox = StoreTestSupport.inboxOfNewAccount(owner);
             CountDownLatch mailboxRang = new CountDownLatch(1);
             CountDownLatch listRang = new CountDownLatch(1);
             try (ChangeBus.Subscription s1 = owner.changes().subscribe(inbox.id(), mailboxRang::countDown);
-                 ChangeBus.Subscription s2 = owner.changes().subscribeMailboxList(a.id(), listRang::countDown);
+                 ChangeBus.Subscription s2 = owner.changes().subscribeMailboxList(inbox.accountId(), listRang::countDown);
                  SqliteStore guest = SqliteStore.open(dir)) {
                 guest.mail().append(inbox.id(), MessageSource.ofBytes(RAW), Set.of(), Instant.now());
                 assertThat(mailboxRang.await(10, TimeUnit.SECONDS)).isTrue();
-                guest.mail().createMailbox(a.id(), "Projects", java.util.Optional.empty());
+                guest.mail().createMailbox(inbox.accountId(), "Projects", java.util.Optional.empty());
                 assertThat(listRang.await(10, TimeUnit.SECONDS)).isTrue();
             }
         }
@@ -47,9 +44,7 @@ class CrossProcessRingsTest {
     @Test
     void aGuestThatClosesRightAfterItsWriteStillRingsAndLeavesNoFileBehind(@TempDir Path dir) throws Exception {
         try (SqliteStore owner = SqliteStore.open(dir)) {
-            owner.accounts().addDomain("example.com");
-            Account a = owner.accounts().createAccount("a@example.com", "{PLAIN}x", 0);
-            Mailbox inbox = owner.mail().mailbox(a.id(), "INBOX").orElseThrow();
+            Mailbox inbox = StoreTestSupport.inboxOfNewAccount(owner);
             CountDownLatch rang = new CountDownLatch(1);
             try (ChangeBus.Subscription s = owner.changes().subscribe(inbox.id(), rang::countDown)) {
                 try (SqliteStore guest = SqliteStore.open(dir)) {

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,7 +12,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import jotmai.store.Account;
 import jotmai.store.AppendResult;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageSource;
@@ -32,22 +27,11 @@ class SearchIndexDelayTest {
     private static final byte[] KEPT = "Subject: kept\r\n\r\nalpaca wool\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GONE = "Subject: gone\r\n\r\nalpaca farm\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static long count(Path dir, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStore.DATABASE_FILE));
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     @Test
     void aMessageIsIndexedAfterTheDelayAndOneExpungedBeforeItNever(@TempDir Path dir) throws Exception {
         Duration delay = Duration.ofMillis(1_500);
         try (SqliteStore store = SqliteStore.open(dir, SqliteStore.Options.DEFAULTS.withIndexDelay(delay))) {
-            store.accounts().addDomain("example.com");
-            Account a = store.accounts().createAccount("a@example.com", "{PLAIN}x", 0);
-            Mailbox inbox = store.mail().mailbox(a.id(), "INBOX").orElseThrow();
+            Mailbox inbox = StoreTestSupport.inboxOfNewAccount(store);
             AppendResult kept = store.mail().append(inbox.id(), MessageSource.ofBytes(KEPT), Set.of(), Instant.now());
             store.mail().append(inbox.id(), MessageSource.ofBytes(GONE), Set.of("\\Deleted"), Instant.now());
             store.mail().expunge(inbox.id(), Optional.empty());
@@ -64,9 +48,9 @@ class SearchIndexDelayTest {
             }
             assertThat(late.unverified()).isEqualTo(UidSet.EMPTY);
             assertThat(late.matches()).isEqualTo(UidSet.of(kept.uid()));
-            assertThat(count(dir, "SELECT count(*) FROM search_pending")).isZero();
-            assertThat(count(dir, "SELECT count(*) FROM search_text WHERE rowid = " + BlobTable.id(kept.meta().blob()))).isEqualTo(1);
-            assertThat(count(dir, "SELECT count(*) FROM search_text WHERE rowid <> " + BlobTable.id(kept.meta().blob()))).isZero();
+            assertThat(StoreTestSupport.count(dir, "SELECT count(*) FROM search_pending")).isZero();
+            assertThat(StoreTestSupport.count(dir, "SELECT count(*) FROM search_text WHERE rowid = " + BlobTable.id(kept.meta().blob()))).isEqualTo(1);
+            assertThat(StoreTestSupport.count(dir, "SELECT count(*) FROM search_text WHERE rowid <> " + BlobTable.id(kept.meta().blob()))).isZero();
         }
     }
 }
