@@ -181,4 +181,36 @@ class QuotaTest extends ImapServerTestBase {
                     "* QUOTA bob@example.test (STORAGE 0 2)");
         }
     }
+
+    @Test
+    void angusMailSetsQuotasAsAnAdministratorAndReadsThemAsTheUser() throws Exception {
+        withAdmin();
+        Account bob = fx.store.accounts().createAccount("bob@" + ImapFixture.DOMAIN, ImapFixture.hash(), 0);
+        fx.deliver(bob, ImapFixture.message(1));
+        var admin = fx.angus("postmaster@example.test");
+        try {
+            jakarta.mail.Quota quota = new jakarta.mail.Quota("bob@example.test");
+            quota.setResourceLimit("STORAGE", 512);
+            quota.setResourceLimit("MESSAGE", 100);
+            admin.setQuota(quota);
+        } finally {
+            admin.close();
+        }
+        var user = fx.angus("bob@example.test");
+        try {
+            jakarta.mail.Quota[] quotas = user.getQuota("INBOX");
+            assertThat(quotas).hasSize(1);
+            assertThat(quotas[0].quotaRoot).isEmpty();
+            assertThat(quotas[0].resources).extracting(r -> r.name + " " + r.usage + " " + r.limit)
+                    .containsExactly("STORAGE 1 512", "MESSAGE 1 100");
+            // and a user's SETQUOTA is refused
+            jakarta.mail.Quota own = new jakarta.mail.Quota("");
+            own.setResourceLimit("STORAGE", 1_000_000);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> user.setQuota(own))
+                    .isInstanceOf(jakarta.mail.MessagingException.class);
+        } finally {
+            user.close();
+        }
+        assertThat(fx.store.accounts().account(bob.id()).orElseThrow().quotaBytes()).isEqualTo(512L * 1024);
+    }
 }
