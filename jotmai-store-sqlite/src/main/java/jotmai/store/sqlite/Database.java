@@ -2,7 +2,6 @@ package jotmai.store.sqlite;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,7 +14,7 @@ import jotmai.store.StoreException;
 
 /**
  * The SQLite connections: one writer (used only by {@link GroupCommitWriter}'s thread) and a small
- * fixed pool of readers, each with its own statement cache ({@link StatementCache}; a connection is
+ * fixed pool of readers, each with its own statement cache ({@link CachingConnection}; a connection is
  * used by one thread at a time).
  *
  * <p>sqlite-jdbc is JNI and pins a virtual thread's carrier for the duration of every call. Bounding
@@ -54,9 +53,9 @@ final class Database implements AutoCloseable {
         try {
             Connection w = connect();
             Schema.migrate(w);
-            writer = StatementCache.wrap(w);
+            writer = w;
             for (int i = 0; i < READERS; i++) {
-                readers.add(StatementCache.wrap(connect()));
+                readers.add(connect());
             }
         } catch (SQLException e) {
             close();
@@ -65,7 +64,7 @@ final class Database implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Connection c = CachingConnection.open(file);
         all.add(c);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = " + busyTimeoutMs);
@@ -95,7 +94,7 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** The writer connection (statements cached; see {@link StatementCache}): for the writer thread only. */
+    /** The writer connection (statements cached; see {@link CachingConnection}): for the writer thread only. */
     Connection writer() {
         return writer;
     }
@@ -139,20 +138,9 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Connection> wrapped = new ArrayList<>(readers);
-        if (writer != null) {
-            wrapped.add(writer);
-        }
-        for (Connection c : wrapped) {
-            try {
-                c.close(); // closes the cached statements, then the connection
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-        }
         for (Connection c : all) {
             try {
-                c.close();
+                c.close(); // closes the cached statements, then the connection
             } catch (SQLException ignored) {
                 // closing anyway
             }
