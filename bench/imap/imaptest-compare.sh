@@ -11,12 +11,15 @@
 # Prints one SUMMARY line per server and configuration: 10 and 50 clients, with and without logout=0,
 # with the server's CPU time per command (server_cpu_us_per_cmd; the Dovecot figure covers the whole
 # reference stack's Dovecot: one master at a time is assumed).
-# Before measuring, both servers get a WARMUP-second run (default 30, not counted): Jotmai's JIT compiles
-# its hot paths during the first tens of seconds (a cold JVM spends more CPU compiling than serving),
-# which a mail server that runs for weeks does not pay per measurement.
+# Before measuring, both servers get WARMUP seconds of the same load (default 120, not counted): two thirds
+# with 10 persistent clients, one third with 10 reconnecting clients (LOGIN/LOGOUT, SELECT of a fresh
+# session), so every command the runs use has been through the JIT. A mail server that runs for weeks does
+# not pay JIT compilation per measurement, but Jotmai's C2 still spent 5-6% of a core recompiling after
+# 2 minutes of this load (docs/BENCHMARKS.md, IMAP, fourth round); a 30 s warm-up left 20-80 us of C2 per
+# command in the first measured run.
 set -euo pipefail
 SECS=${1:-30}
-WARMUP=${WARMUP:-30}
+WARMUP=${WARMUP:-120}
 : "${IMAPTEST:?set IMAPTEST to the imaptest binary}"
 JOTMAI_PORT=${JOTMAI_PORT:-11143}
 DOVECOT_PORT=${DOVECOT_PORT:-10143}
@@ -69,7 +72,9 @@ run() { # name port clients extra
 if [ "$WARMUP" -gt 0 ]; then
     for port in "$JOTMAI_PORT" "$DOVECOT_PORT"; do
         IMAPTEST="$IMAPTEST" MBOX="$MBOX" USERS=101-140 EXTRA="logout=0" \
-            "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$port" 'user%d@example.test' pass 10 "$WARMUP" >/dev/null 2>&1 || true
+            "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$port" 'user%d@example.test' pass 10 $((WARMUP * 2 / 3)) >/dev/null 2>&1 || true
+        IMAPTEST="$IMAPTEST" MBOX="$MBOX" USERS=101-140 EXTRA="" \
+            "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$port" 'user%d@example.test' pass 10 $((WARMUP / 3)) >/dev/null 2>&1 || true
     done
 fi
 for clients in 10 50; do
