@@ -103,20 +103,28 @@ public final class IdleBench {
         List<Double> latencies = new ArrayList<>();
         List<Double> appendLatencies = new ArrayList<>();
         List<Double> warm = new ArrayList<>(); // rounds after the first WARMUP_ROUNDS (a cold JIT)
+        List<Double> fanOuts = new ArrayList<>();
+        List<Double> warmFanOuts = new ArrayList<>();
         int missing = 0;
         for (int r = 0; r < rounds; r++) {
             int before = latencies.size();
-            missing += round(host, port, userFmt, pass, 1 + r % users, r, idlers, arrived, latencies, appendLatencies);
+            int beforeFan = fanOuts.size();
+            missing += round(host, port, userFmt, pass, 1 + r % users, r, idlers, arrived, latencies, appendLatencies,
+                    fanOuts);
             if (r >= WARMUP_ROUNDS) {
                 warm.addAll(latencies.subList(before, latencies.size()));
+                warmFanOuts.addAll(fanOuts.subList(beforeFan, fanOuts.size()));
             }
         }
         long rssAfter = rssKib(serverPid);
         System.out.printf("SUMMARY sessions=%d open=%d users=%d rounds=%d setup_s=%.1f rss_before_mib=%d "
                         + "rss_idle_mib=%d rss_after_mib=%d fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f "
-                        + "warm_p50_ms=%.1f warm_p99_ms=%.1f warm_max_ms=%.1f append_p50_ms=%.1f missing=%d load=%s%n", sessions, open, users, rounds, setupS, rssBefore / 1024,
+                        + "warm_p50_ms=%.1f warm_p99_ms=%.1f warm_max_ms=%.1f append_p50_ms=%.1f "
+                        + "afterok_p50_ms=%.1f afterok_p99_ms=%.1f warm_afterok_p50_ms=%.1f warm_afterok_p99_ms=%.1f "
+                        + "missing=%d load=%s%n", sessions, open, users, rounds, setupS, rssBefore / 1024,
                 rssIdle / 1024, rssAfter / 1024, pct(latencies, 50), pct(latencies, 99), pct(latencies, 100),
-                pct(warm, 50), pct(warm, 99), pct(warm, 100), pct(appendLatencies, 50), missing,
+                pct(warm, 50), pct(warm, 99), pct(warm, 100), pct(appendLatencies, 50),
+                pct(fanOuts, 50), pct(fanOuts, 99), pct(warmFanOuts, 50), pct(warmFanOuts, 99), missing,
                 Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         System.exit(0);
     }
@@ -126,7 +134,8 @@ public final class IdleBench {
      * idler of that user has seen EXISTS (or the round times out). Returns how many never did.
      */
     static int round(String host, int port, String userFmt, String pass, int user, int r, Idler[] idlers,
-                     AtomicLongArray arrived, List<Double> latencies, List<Double> appendLatencies) throws Exception {
+                     AtomicLongArray arrived, List<Double> latencies, List<Double> appendLatencies,
+                     List<Double> fanOuts) throws Exception {
         for (int i = 0; i < idlers.length; i++) {
             arrived.set(i, 0);
         }
@@ -149,7 +158,8 @@ public final class IdleBench {
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             expect(in, "a ");
-            double appendMs = (System.nanoTime() - start) / 1e6;
+            long ok = System.nanoTime();
+            double appendMs = (ok - start) / 1e6;
             appendLatencies.add(appendMs);
             long deadline = System.nanoTime() + ROUND_TIMEOUT_MS * 1_000_000;
             int waiting;
@@ -165,15 +175,21 @@ public final class IdleBench {
                 }
             } while (waiting > 0 && System.nanoTime() < deadline);
             List<Double> round = new ArrayList<>();
+            List<Double> afterOk = new ArrayList<>();
             for (int i = 0; i < idlers.length; i++) {
                 if (idlers[i] != null && idlers[i].user() == user && arrived.get(i) != 0) {
                     round.add((arrived.get(i) - start) / 1e6);
+                    // the fan-out alone: from the APPEND's tagged OK (the commit is durable) to this EXISTS;
+                    // an idler may hear of the commit before the appending client reads its OK (then 0)
+                    afterOk.add(Math.max(0, arrived.get(i) - ok) / 1e6);
                 }
             }
             latencies.addAll(round);
+            fanOuts.addAll(afterOk);
             System.out.printf("round %d (user %d): %d idlers, APPEND OK after %.1f ms, EXISTS min %.1f ms, p50 %.1f ms, "
-                    + "p99 %.1f ms, max %.1f ms, missing %d%n", r, user, round.size(), appendMs, pct(round, 0),
-                    pct(round, 50), pct(round, 99), pct(round, 100), waiting);
+                    + "p99 %.1f ms, max %.1f ms; after OK p50 %.1f p99 %.1f max %.1f ms; missing %d%n", r, user,
+                    round.size(), appendMs, pct(round, 0), pct(round, 50), pct(round, 99), pct(round, 100),
+                    pct(afterOk, 50), pct(afterOk, 99), pct(afterOk, 100), waiting);
             command(out, in, "o LOGOUT");
             return waiting;
         }

@@ -117,6 +117,56 @@ final class ChangeSync {
         }
     }
 
+    /**
+     * Whether {@link #applyNewOnly} may serve this view at all: nothing withheld or remembered that the
+     * full {@link #sync} would have to write or forget first, and message flags shown as stored (no
+     * private \Seen overlay, issue 7).
+     */
+    static boolean mayApplyNewOnly(MailboxView view) {
+        return view.pendingExpunges.isEmpty() && view.ownFlagChanges.isEmpty() && !PrivateSeen.applies(view);
+    }
+
+    /**
+     * The IDLE fan-out's short form of {@link #sync} for changes that only add messages (caller checked,
+     * see {@link IdleFanOut}), run by the fan-out thread while it holds the session's lock: adds the UIDs
+     * and writes EXISTS, and RECENT for IMAP4rev1 (RFC 9051 §7.4.1, RFC 3501 §7.3.2) with the session's
+     * unchanged \Recent count, since this path never claims. Returns the bytes written, or -1 without
+     * changing anything when a new keyword needs FLAGS first (RFC 9051 §7.3.5): the full path does that.
+     */
+    int applyNewOnly(MailboxView view, Changes changes) {
+        for (StoreChange c : changes.changes()) {
+            if (!(c instanceof StoreChange.Added a)) {
+                return -1;
+            }
+            for (String f : a.meta().flags()) {
+                if (!f.startsWith("\\") && !view.keywords.contains(f)) {
+                    return -1;
+                }
+            }
+        }
+        boolean added = false;
+        for (StoreChange c : changes.changes()) {
+            added |= view.add(c.uid());
+        }
+        view.modSeq = Math.max(view.modSeq, changes.highestModSeq());
+        if (!added) {
+            return 0;
+        }
+        int size = view.size();
+        ctx.out.star().number(size).atom(" EXISTS").crlf();
+        int bytes = 11 + digits(size);
+        if (!ctx.rev2()) {
+            int recent = view.recent.size();
+            ctx.out.star().number(recent).atom(" RECENT").crlf();
+            bytes += 11 + digits(recent);
+        }
+        return bytes;
+    }
+
+    private static int digits(long n) {
+        return Long.toString(n).length();
+    }
+
     /** Announces withheld expunges (allowed now). */
     void flushExpunges(MailboxView view) {
         List<Long> uids = new ArrayList<>(view.pendingExpunges);

@@ -26,6 +26,7 @@ public final class ImapServer implements AutoCloseable {
     /** A BYE greeting (RFC 9051 §7.1.5, UNAVAILABLE from RFC 5530 §3) for a connection over the limits. */
     static final String TOO_MANY_CONNECTIONS = "* BYE [UNAVAILABLE] Too many connections, try again later\r\n";
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private IdleFanOut fanOut;
 
     public ImapServer(ImapConfig config, Store store, Authenticator auth, Supplier<SSLContext> tls) {
         this.config = config;
@@ -36,7 +37,8 @@ public final class ImapServer implements AutoCloseable {
 
     /** Binds every enabled listener. */
     public void start() throws IOException {
-        SharedChanges shared = new SharedChanges(store.mail());
+        IdleFanOut idle = new IdleFanOut(store.changes(), new SharedChanges(store.mail()));
+        fanOut = idle;
         Path spool = config.spoolDir() != null ? config.spoolDir() : Path.of(System.getProperty("java.io.tmpdir"));
         try {
             for (ListenerConfig lc : new ListenerConfig[] {config.imap(), config.imaps()}) {
@@ -47,7 +49,7 @@ public final class ImapServer implements AutoCloseable {
                     throw new IOException(lc.name() + ": implicit TLS needs a TLS context");
                 }
                 listeners.add(new Listener(lc, tls, connection ->
-                        new ImapSession(connection, config, store, auth, spool, shared).run(), TOO_MANY_CONNECTIONS));
+                        new ImapSession(connection, config, store, auth, spool, idle).run(), TOO_MANY_CONNECTIONS));
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -65,6 +67,9 @@ public final class ImapServer implements AutoCloseable {
             l.close(graceMillis);
         }
         listeners.clear();
+        if (fanOut != null) {
+            fanOut.close();
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ import jotmai.store.StoreException;
 
 /**
  * One IMAP connection (RFC 9051 §3 state machine). Runs on its own virtual thread; this thread is the
- * only one that writes to the client.
+ * only one that writes to the client (but for IDLE fan-out writes, below).
  *
  * <p>Implementation notes:
  * <ul>
@@ -42,7 +43,9 @@ import jotmai.store.StoreException;
  *   <li>Before each tagged completion in Selected state, {@link ChangeSync} pulls the store's changes
  *       and announces them, withholding EXPUNGE during FETCH/STORE/SEARCH (§7.4.1); it also
  *       revalidates that the selected mailbox still exists.</li>
- *   <li>IDLE waits on one queue fed by a helper reader thread and by the change bus (which only rings).</li>
+ *   <li>IDLE waits on one queue fed by a helper reader thread and by the change bus (which only rings);
+ *       while it waits, {@link IdleFanOut} may write new-message announcements for it, holding the
+ *       session's IDLE lock (the one exception to "this thread is the only writer").</li>
  * </ul>
  */
 final class ImapSession implements Runnable {
@@ -76,14 +79,14 @@ final class ImapSession implements Runnable {
     private final AclCommands acl;
     private final SortCommand sort;
     private final MetadataCommands metadata;
-    private final SharedChanges sharedChanges;
+    private final IdleFanOut fanOut;
     private final NotifyHandler notify;
     private SessionState state = new SessionState.NotAuthenticated();
 
     ImapSession(Connection connection, ImapConfig config, Store store, Authenticator authenticator, Path spoolDir,
-                SharedChanges sharedChanges) {
+                IdleFanOut fanOut) {
         this.connection = connection;
-        this.sharedChanges = sharedChanges;
+        this.fanOut = fanOut;
         this.config = config;
         this.store = store;
         this.in = new ImapReader(connection.in(), spoolDir);
@@ -462,10 +465,16 @@ final class ImapSession implements Runnable {
                 wakeups.add(new Wake.ReadFailed(new IOException(e.getMessage())));
             }
         });
-        ChangeBus.Subscription subscription = session instanceof SessionState.Selected sel
-                ? store.changes().subscribe(sel.view().mailboxId, () -> wakeups.offer(new Wake.Changed(System.nanoTime())))
+        LongConsumer ring = nanos -> wakeups.offer(new Wake.Changed(nanos));
+        // sessions without NOTIFY (RFC 5465 has its own selected-mailbox path) idle through the fan-out,
+        // which may write new-message announcements for them while this thread is parked (IdleFanOut)
+        boolean viaFanOut = session instanceof SessionState.Selected && !notify.active();
+        ChangeBus.Subscription subscription = !viaFanOut && session instanceof SessionState.Selected sel
+                ? store.changes().subscribe(sel.view().mailboxId, () -> ring.accept(System.nanoTime()))
                 : null;
-        notify.doorbell(() -> wakeups.offer(new Wake.Changed(System.nanoTime()))); // RFC 5465 §4: same events
+        notify.doorbell(() -> ring.accept(System.nanoTime())); // RFC 5465 §4: same events
+        IdleFanOut.Waiter waiter = viaFanOut && session instanceof SessionState.Selected sel
+                ? fanOut.enter(sel.view(), sync, ctx, ring) : null;
         try {
             notify.deliver(state, true);
             if (session instanceof SessionState.Selected sel) {
@@ -475,7 +484,17 @@ final class ImapSession implements Runnable {
             long deadline = System.nanoTime() + config.idleTimeout().toNanos();
             while (true) {
                 long left = deadline - System.nanoTime();
-                Wake wake = left <= 0 ? null : wakeups.poll(left, TimeUnit.NANOSECONDS);
+                Wake wake;
+                if (waiter != null) {
+                    waiter.park();
+                }
+                try {
+                    wake = left <= 0 ? null : wakeups.poll(left, TimeUnit.NANOSECONDS);
+                } finally {
+                    if (waiter != null) {
+                        waiter.unpark();
+                    }
+                }
                 switch (wake) {
                     case null -> throw new ImapException.Bye("IDLE timed out");
                     case Wake.Changed c -> {
@@ -490,7 +509,7 @@ final class ImapSession implements Runnable {
                         notify.deliver(state, true);
                         out.flush();
                         if (session instanceof SessionState.Selected sel && mailboxes.mayStillRead(sel)) {
-                            sync.syncAfterWake(sel.view(), sharedChanges, rung);
+                            sync.syncAfterWake(sel.view(), fanOut.shared(), rung);
                             out.flush();
                         }
                     }
@@ -510,6 +529,9 @@ final class ImapSession implements Runnable {
             Thread.currentThread().interrupt();
             throw new ImapException.Bye("server shutting down");
         } finally {
+            if (waiter != null) {
+                waiter.leave();
+            }
             if (subscription != null) {
                 subscription.close();
             }
