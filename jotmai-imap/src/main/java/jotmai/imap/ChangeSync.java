@@ -119,11 +119,13 @@ final class ChangeSync {
 
     /**
      * Whether {@link #applyNewOnly} may serve this view at all: nothing withheld or remembered that the
-     * full {@link #sync} would have to write or forget first, and message flags shown as stored (no
-     * private \Seen overlay, issue 7).
+     * full {@link #sync} would have to write or forget first, and the user's own mailbox: another user's
+     * may have lost the "r" right (RFC 4314 §4, read again at each wake-up) or show private \Seen marks
+     * (issue 7).
      */
     static boolean mayApplyNewOnly(MailboxView view) {
-        return view.pendingExpunges.isEmpty() && view.ownFlagChanges.isEmpty() && !PrivateSeen.applies(view);
+        return view.pendingExpunges.isEmpty() && view.ownFlagChanges.isEmpty() && !view.shared
+                && !PrivateSeen.applies(view);
     }
 
     /**
