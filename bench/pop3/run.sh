@@ -17,8 +17,9 @@
 # Jotmai and the clients are started with it, Dovecot's processes are reniced to it for the run and
 # set back afterwards. The load average before and after goes into the results file.
 # JOTMAI_BENCH_WARMUP (default 1): one untimed pass of every scenario on both servers before timing.
-# JOTMAI_BENCH_JVM_OPTS: extra options for the JVM that runs Jotmai's server (e.g. -Djdk.pollerMode=1
-# to compare the JDK's poller modes); they go into the results file's first line.
+# JOTMAI_BENCH_JVM_OPTS: options for the JVM that runs Jotmai's server; default -Djdk.pollerMode=1, as
+# the jotmai launcher starts the server (set it to "-Djdk.pollerMode=2" for the JDK's own default); they
+# go into the results file's first line.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -53,7 +54,7 @@ declare -A OLD_NICE
 for p in $DOVECOT_PIDS; do OLD_NICE[$p]=$(ps -o ni= -p "$p" | tr -d ' '); renice -n "$PRIORITY" -p "$p" >/dev/null; done
 restore() { for p in "${!OLD_NICE[@]}"; do renice -n "${OLD_NICE[$p]}" -p "$p" >/dev/null 2>&1 || true; done; }
 trap restore EXIT
-JVM_OPTS=${JOTMAI_BENCH_JVM_OPTS:-}
+JVM_OPTS=${JOTMAI_BENCH_JVM_OPTS--Djdk.pollerMode=1}
 START="commit $(git -C "$ROOT" rev-parse --short HEAD), priority $PRIORITY, jvm options '${JVM_OPTS}', start $(date -u +%H:%M:%S) $(uptime | sed 's/.*load/load/')"
 # Build from the last commit in a scratch copy: other modules in the working tree may be mid-edit.
 SRC=$(mktemp -d /tmp/jotmai-pop3-bench.XXXXXX)
