@@ -9,6 +9,7 @@ import jotmai.imap.protocol.Command;
 import jotmai.imap.protocol.ImapException;
 import jotmai.imap.protocol.ResponseCode;
 import jotmai.store.Mailbox;
+import jotmai.store.Rights;
 import jotmai.store.MailboxStatus;
 import jotmai.store.FlagRows;
 import jotmai.store.SpecialUse;
@@ -52,8 +53,7 @@ final class MailboxCommands {
         }
         Mailbox mailbox = access.asSeen();
         // RFC 4314 §4: a user who may change no state of the mailbox gets it read-only
-        boolean readOnly = command.readOnly() || !(access.rights().has('s') || access.rights().has('w')
-                || access.rights().has('t') || access.rights().has('e'));
+        boolean readOnly = command.readOnly() || !writable(access.rights());
         // The mailbox row was just read: UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ from it, no STATUS counts
         // (a scan of every message in SQLite). Its MODSEQ is from before the rows below, so a change in
         // between is announced again at the next sync (harmless), never lost.
@@ -68,6 +68,7 @@ final class MailboxCommands {
         // a message appended after the mailbox row was read is in the rows: predict past it
         long uidNext = Math.max(mailbox.uidNext(), view.maxUid() + 1);
         view.rights = access.rights();
+        view.examined = command.readOnly();
         view.shared = !access.own();
         view.seenReader = seenReader;
         SelectSummary summary = SelectSummary.of(mailbox.id(), rows);
@@ -110,7 +111,7 @@ final class MailboxCommands {
         if (!view.shared) {
             return;
         }
-        view.rights = ctx.shared.acl().rights(view.mailboxId, session.account());
+        applyRights(view, ctx.shared.acl().rights(view.mailboxId, session.account()));
         if (!view.rights.has('r')) {
             ctx.out.untaggedOk(ResponseCode.CLOSED, "access to the mailbox was withdrawn");
             throw new NoWithState(new SessionState.Authenticated(session.account()),
@@ -128,8 +129,39 @@ final class MailboxCommands {
         if (!view.shared) {
             return true;
         }
-        view.rights = ctx.shared.acl().rights(view.mailboxId, session.account());
+        applyRights(view, ctx.shared.acl().rights(view.mailboxId, session.account()));
         return view.rights.has('r');
+    }
+
+    /** RFC 4314 §4: any of "s w t e" lets the user change the mailbox, so SELECT opens it read-write. */
+    private static boolean writable(Rights rights) {
+        return rights.has('s') || rights.has('w') || rights.has('t') || rights.has('e');
+    }
+
+    /**
+     * New rights of a selected shared mailbox. RFC 9051 §7.1: READ-ONLY and READ-WRITE also say that the
+     * access of the selected mailbox changed, so a session that lost (or regained) every right to change
+     * it hears so at once (an EXAMINEd mailbox stays read-only). Nothing is said once "r" is gone: the
+     * caller closes the mailbox then.
+     */
+    private void applyRights(MailboxView view, Rights rights) {
+        Rights before = view.rights;
+        view.rights = rights;
+        if (!rights.has('r')) {
+            return;
+        }
+        boolean readOnly = view.examined || !writable(rights);
+        boolean accessChanged = readOnly != view.readOnly;
+        if (accessChanged) {
+            view.readOnly = readOnly;
+            ctx.out.untaggedOk(readOnly ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE,
+                    readOnly ? "access to the mailbox is now read-only" : "access to the mailbox is now read-write");
+        }
+        // RFC 4314 §4: PERMANENTFLAGS lists what s, t and w allow; tell the client when that changed
+        if (accessChanged || !readOnly && (before.has('s') != rights.has('s') || before.has('t') != rights.has('t')
+                || before.has('w') != rights.has('w'))) {
+            sync.writeFlagsResponses(view);
+        }
     }
 
     /** A NO that also changes the state (a failed SELECT leaves no mailbox selected, RFC 9051 §6.3.2). */

@@ -27,7 +27,10 @@ final class MailboxView {
     final long mailboxId;
     final String name;
     final long uidValidity;
-    final boolean readOnly;
+    /** READ-ONLY; on another user's mailbox it follows the rights (MailboxCommands.revalidateRights). */
+    boolean readOnly;
+    /** Selected with EXAMINE: read-only whatever the rights. */
+    boolean examined;
     private long[] uids;
     /** {@link #uids} is the store's immutable array, shared with other sessions: copy before changing it. */
     private boolean uidsShared;

@@ -212,13 +212,22 @@ class AclTest extends ImapServerTestBase {
         grant(bob, "INBOX", alice, "lrswite");
         try (ImapTestClient a = login("alice")) {
             a.command("SELECT " + BOB_INBOX);
+            // RFC 9051 §7.1: READ-ONLY / READ-WRITE announce that the access changed while selected
             grant(bob, "INBOX", alice, "lr");
             assertThat(a.command("STORE 1 +FLAGS (\\Flagged)")).containsExactly(
-                    "* 1 FETCH (FLAGS ())", "t3 OK STORE completed");
+                    "* OK [READ-ONLY] access to the mailbox is now read-only",
+                    "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+                    "* OK [PERMANENTFLAGS ()] read-only", "t3 NO [READ-ONLY] mailbox is read-only");
+            grant(bob, "INBOX", alice, "lrw");
+            assertThat(a.command("STORE 1 +FLAGS (\\Flagged)")).containsExactly(
+                    "* OK [READ-WRITE] access to the mailbox is now read-write",
+                    "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+                    "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Draft \\*)] flags permitted",
+                    "* 1 FETCH (FLAGS (\\Flagged))", "t4 OK STORE completed");
             grant(bob, "INBOX", alice, "l");
             assertThat(a.command("FETCH 1 FLAGS")).containsExactly("* OK [CLOSED] access to the mailbox was withdrawn",
-                    "t4 NO [NOPERM] access to the mailbox was withdrawn");
-            assertThat(ImapTestClient.last(a.command("FETCH 1 FLAGS"))).startsWith("t5 BAD");
+                    "t5 NO [NOPERM] access to the mailbox was withdrawn");
+            assertThat(ImapTestClient.last(a.command("FETCH 1 FLAGS"))).startsWith("t6 BAD");
         }
     }
 
@@ -285,6 +294,26 @@ class AclTest extends ImapServerTestBase {
             assertThat(a.until("i1")).containsExactly("i1 OK IDLE completed");
             assertThat(a.command("NOOP")).containsExactly("* OK [CLOSED] access to the mailbox was withdrawn",
                     "t3 NO [NOPERM] access to the mailbox was withdrawn");
+        }
+    }
+
+    @Test
+    void anExaminedSharedMailboxStaysReadOnlyWhenRightsAreAddedAndAnIdlingSessionHearsOfLostWriteRights()
+            throws Exception {
+        fx.deliver(bob, ImapFixture.message(1));
+        grant(bob, "INBOX", alice, "lr");
+        try (ImapTestClient a = login("alice"); ImapTestClient idler = login("alice")) {
+            assertThat(ImapTestClient.last(a.command("EXAMINE " + BOB_INBOX))).contains("[READ-ONLY]");
+            grant(bob, "INBOX", alice, "lrswite");
+            assertThat(idler.command("SELECT " + BOB_INBOX)).last().asString().contains("[READ-WRITE]");
+            assertThat(a.command("NOOP")).containsExactly("t3 OK NOOP completed");
+
+            idler.send("i1 IDLE");
+            assertThat(idler.readLine()).startsWith("+ ");
+            grant(bob, "INBOX", alice, "lr");
+            assertThat(idler.readLine()).isEqualTo("* OK [READ-ONLY] access to the mailbox is now read-only");
+            idler.send("DONE");
+            assertThat(idler.until("i1")).endsWith("* OK [PERMANENTFLAGS ()] read-only", "i1 OK IDLE completed");
         }
     }
 }
