@@ -199,7 +199,8 @@ public final class AuthService implements Authenticator {
             accounts.setPasswordHash(account.id(), fresh);
             log.info("auth upgraded password hash of user={} from {} to {}", account.address(),
                     Passwords.schemeOf(account.passwordHash()).orElse("unknown"), Passwords.DEFAULT_SCHEME);
-            return new Account(account.id(), account.address(), fresh, account.quotaBytes(), account.created());
+            return new Account(account.id(), account.address(), fresh, account.quotaBytes(), account.quotaMessages(),
+                    account.created());
         } catch (RuntimeException e) {
             // The login itself succeeded; the upgrade is retried next time.
             log.warn("auth could not upgrade password hash of user={}: {}", account.address(), e.toString());
