@@ -22,6 +22,8 @@ SECS=${1:-30}
 WARMUP=${WARMUP:-120}
 : "${IMAPTEST:?set IMAPTEST to the imaptest binary}"
 JOTMAI_PORT=${JOTMAI_PORT:-11143}
+# JVM options of the DevServer; the default is the jotmai launcher's (docs/CONFIG.md)
+JOTMAI_JAVA_OPTS=${JOTMAI_JAVA_OPTS:--Djdk.pollerMode=1}
 DOVECOT_PORT=${DOVECOT_PORT:-10143}
 MBOX=${MBOX:-/tmp/bench.mbox}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,7 +37,7 @@ mvn -B -q -o -pl jotmai-imap -am test-compile >/dev/null
 mvn -B -q -o -pl jotmai-imap dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/jotmai-imap-bench.cp >/dev/null
 CP="jotmai-imap/target/classes:jotmai-imap/target/test-classes:jotmai-store-api/target/classes:jotmai-shared/target/classes:jotmai-message/target/classes:jotmai-store-sqlite/target/classes:$(tr ':' '\n' </tmp/jotmai-imap-bench.cp | grep -v '/dev/jotmai/' | paste -sd:)"
 DATA=$(mktemp -d /tmp/jotmai-imap-bench.XXXXXX)
-"$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" -cp "$CP" jotmai.imap.DevServer "$JOTMAI_PORT" "$DATA" 200 >"$DATA.log" 2>&1 &
+"$JAVA" --enable-native-access=ALL-UNNAMED $JOTMAI_JAVA_OPTS -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" -cp "$CP" jotmai.imap.DevServer "$JOTMAI_PORT" "$DATA" 200 >"$DATA.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do grep -q 'DevServer: IMAP' "$DATA.log" && break; sleep 1; done
