@@ -33,8 +33,12 @@ PEERS=${PEERS:-/work/shared/peers}
 [ -s "$MBOX" ] || python3 "$PEERS/gen-mbox.py" -n 300 -o "$MBOX" >/dev/null
 
 cd "$ROOT"
-mvn -B -q -o -Dstyle.color=never -pl jotmai-imap -am test-compile >/dev/null
-mvn -B -q -o -Dstyle.color=never -pl jotmai-imap dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/jotmai-imap-bench.cp >/dev/null
+# Maven's output (on stderr too: JVM warnings and a colour reset without a newline, which glued itself to the
+# first SUMMARY line) goes to a log, shown only when the build fails.
+MVN_LOG=/tmp/jotmai-imap-bench.mvn.log
+{ mvn -B -q -o -pl jotmai-imap -am test-compile &&
+    mvn -B -q -o -pl jotmai-imap dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/jotmai-imap-bench.cp; } \
+    >"$MVN_LOG" 2>&1 || { cat "$MVN_LOG" >&2; exit 1; }
 CP="jotmai-imap/target/classes:jotmai-imap/target/test-classes:jotmai-store-api/target/classes:jotmai-shared/target/classes:jotmai-message/target/classes:jotmai-store-sqlite/target/classes:$(tr ':' '\n' </tmp/jotmai-imap-bench.cp | grep -v '/dev/jotmai/' | paste -sd:)"
 DATA=$(mktemp -d /tmp/jotmai-imap-bench.XXXXXX)
 "$JAVA" --enable-native-access=ALL-UNNAMED $JOTMAI_JAVA_OPTS -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" -cp "$CP" jotmai.imap.DevServer "$JOTMAI_PORT" "$DATA" 200 >"$DATA.log" 2>&1 &
