@@ -106,6 +106,7 @@ public final class IdleBench {
         List<Double> fanOuts = new ArrayList<>();
         List<Double> warmFanOuts = new ArrayList<>();
         int missing = 0;
+        long cpuBefore = cpuTicks(serverPid);
         for (int r = 0; r < rounds; r++) {
             int before = latencies.size();
             int beforeFan = fanOuts.size();
@@ -116,15 +117,17 @@ public final class IdleBench {
                 warmFanOuts.addAll(fanOuts.subList(beforeFan, fanOuts.size()));
             }
         }
+        long cpuTicks = cpuTicks(serverPid) - cpuBefore;
         long rssAfter = rssKib(serverPid);
         System.out.printf("SUMMARY sessions=%d open=%d users=%d rounds=%d setup_s=%.1f rss_before_mib=%d "
                         + "rss_idle_mib=%d rss_after_mib=%d fanout_p50_ms=%.1f fanout_p99_ms=%.1f fanout_max_ms=%.1f "
                         + "warm_p50_ms=%.1f warm_p99_ms=%.1f warm_max_ms=%.1f append_p50_ms=%.1f "
                         + "afterok_p50_ms=%.1f afterok_p99_ms=%.1f warm_afterok_p50_ms=%.1f warm_afterok_p99_ms=%.1f "
-                        + "missing=%d load=%s%n", sessions, open, users, rounds, setupS, rssBefore / 1024,
+                        + "server_cpu_ms_per_round=%.1f missing=%d load=%s%n", sessions, open, users, rounds, setupS, rssBefore / 1024,
                 rssIdle / 1024, rssAfter / 1024, pct(latencies, 50), pct(latencies, 99), pct(latencies, 100),
                 pct(warm, 50), pct(warm, 99), pct(warm, 100), pct(appendLatencies, 50),
-                pct(fanOuts, 50), pct(fanOuts, 99), pct(warmFanOuts, 50), pct(warmFanOuts, 99), missing,
+                pct(fanOuts, 50), pct(fanOuts, 99), pct(warmFanOuts, 50), pct(warmFanOuts, 99),
+                cpuTicks * 10.0 / Math.max(1, rounds), missing,
                 Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         System.exit(0);
     }
@@ -250,6 +253,19 @@ public final class IdleBench {
             }
         }
         return 0;
+    }
+
+    /**
+     * utime + stime of the server process in clock ticks (10 ms on Linux): its CPU per round, the
+     * load-insensitive figure (a round: one login, one APPEND, one LOGOUT and the fan-out to the idlers).
+     */
+    static long cpuTicks(long pid) throws IOException {
+        if (pid <= 0) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     static double pct(List<Double> values, int p) {
