@@ -1,7 +1,6 @@
 package jotmai.imap;
 
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -57,6 +57,11 @@ final class IdleFanOut implements AutoCloseable {
     static final int MAX_FAST_BYTES_PER_IDLE = 2_048;
     /** A write that has not returned after this long is treated as a stalled client (see class notes). */
     static final long STALL_MILLIS = 250;
+    /** Threads serving one pass at most: socket writes cost kernel time on every core alike. */
+    static final int PARALLELISM = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** Idlers per thread at least: below this one thread serves them all. */
+    static final int MIN_SLICE = 64;
+    private static final Slice[] NO_SLICES = new Slice[0];
 
     private final ChangeBus bus;
     private final SharedChanges shared;
@@ -151,9 +156,9 @@ final class IdleFanOut implements AutoCloseable {
         /** Rings not yet covered by a finished pass; a pass runs while this is above zero. */
         private final AtomicInteger pending = new AtomicInteger();
         private volatile long lastRing;
-        /** Set while a pass writes to one client (0 otherwise), read by the watchdog. */
-        private volatile long writeStarted;
-        /** A write stalled: until it returns, passes wake every idler instead of writing. */
+        /** The slices of the pass under way, read by the watchdog. */
+        private volatile Slice[] current = NO_SLICES;
+        /** A write stalled: until the pass ends, its other idlers and new rings take the ordinary way. */
         private volatile boolean stalled;
 
         Room(long mailboxId) {
@@ -197,54 +202,90 @@ final class IdleFanOut implements AutoCloseable {
             }
         }
 
+        /**
+         * One pass: the idlers are split into up to {@link #PARALLELISM} slices served at once, since most
+         * of the time per idler is the kernel's work for one socket write (on loopback, the receiver's
+         * side too), which one thread would do for all of them in turn.
+         */
         private void pass(long rung) {
             if (stalled) {
                 wakeAll(rung);
                 return;
             }
+            Waiter[] all = waiters.toArray(Waiter[]::new);
+            int parts = Math.max(1, Math.min(PARALLELISM, all.length / MIN_SLICE));
+            Slice[] slices = new Slice[parts];
+            for (int i = 0; i < parts; i++) {
+                slices[i] = new Slice(all, i * all.length / parts, (i + 1) * all.length / parts);
+            }
+            current = slices;
+            AtomicBoolean claimerWoken = new AtomicBoolean();
             ScheduledFuture<?> guard = watchdog.scheduleWithFixedDelay(this::checkStall, STALL_MILLIS / 2,
                     STALL_MILLIS / 2, TimeUnit.MILLISECONDS);
             try {
-                Map<Long, Changes> byModSeq = new HashMap<>(2);
-                boolean claimerWoken = false;
-                for (Waiter w : waiters) {
-                    if (stalled || !w.lock.tryLock()) {
-                        w.wake.accept(rung); // awake or being served: it pulls for itself
-                        continue;
-                    }
-                    try {
-                        if (!w.active) {
-                            continue;
-                        }
-                        if (!claimerWoken && !w.view.readOnly) {
-                            // RFC 3501 §2.3.2: the claim stays on the ordinary path of one session
-                            claimerWoken = true;
-                            w.wake.accept(rung);
-                            continue;
-                        }
-                        if (w.fastBytes >= MAX_FAST_BYTES_PER_IDLE || !ChangeSync.mayApplyNewOnly(w.view)) {
-                            w.wake.accept(rung);
-                            continue;
-                        }
-                        long from = w.view.modSeq;
-                        Changes changes = byModSeq.computeIfAbsent(from,
-                                m -> shared.changesSince(mailboxId, m, rung).changes());
-                        if (!newOnly(changes)) {
-                            w.wake.accept(rung);
-                            continue;
-                        }
-                        write(w, changes, rung);
-                    } finally {
-                        w.lock.unlock();
-                    }
+                Thread[] helpers = new Thread[parts - 1];
+                for (int i = 1; i < parts; i++) {
+                    Slice slice = slices[i];
+                    helpers[i - 1] = Thread.ofVirtual().name("imap-idle-fanout-" + mailboxId)
+                            .start(() -> serve(slice, rung, claimerWoken));
+                }
+                serve(slices[0], rung, claimerWoken);
+                for (Thread t : helpers) {
+                    joinUninterruptibly(t);
                 }
             } finally {
                 guard.cancel(false);
+                current = NO_SLICES;
+                stalled = false; // every write of the pass has returned
             }
         }
 
-        private void write(Waiter w, Changes changes, long rung) {
-            writeStarted = System.nanoTime();
+        private void serve(Slice slice, long rung, AtomicBoolean claimerWoken) {
+            int i = slice.from;
+            try {
+                for (; i < slice.to; i++) {
+                    serve(slice, slice.all[i], rung, claimerWoken);
+                }
+            } catch (RuntimeException e) {
+                log.warn("IDLE fan-out of mailbox {} failed; waking its sessions", mailboxId, e);
+                for (; i < slice.to; i++) {
+                    slice.all[i].wake.accept(rung);
+                }
+            }
+        }
+
+        private void serve(Slice slice, Waiter w, long rung, AtomicBoolean claimerWoken) {
+            if (stalled || !w.lock.tryLock()) {
+                w.wake.accept(rung); // awake or being served: it pulls for itself
+                return;
+            }
+            try {
+                if (!w.active) {
+                    return;
+                }
+                if (!w.view.readOnly && !claimerWoken.get() && claimerWoken.compareAndSet(false, true)) {
+                    // RFC 3501 §2.3.2: the claim stays on the ordinary path of one session
+                    w.wake.accept(rung);
+                    return;
+                }
+                if (w.fastBytes >= MAX_FAST_BYTES_PER_IDLE || !ChangeSync.mayApplyNewOnly(w.view)) {
+                    w.wake.accept(rung);
+                    return;
+                }
+                // single flight: the first idler's query (started after the ring) serves all of them
+                Changes changes = shared.changesSince(mailboxId, w.view.modSeq, rung).changes();
+                if (!newOnly(changes)) {
+                    w.wake.accept(rung);
+                    return;
+                }
+                write(slice, w, changes, rung);
+            } finally {
+                w.lock.unlock();
+            }
+        }
+
+        private void write(Slice slice, Waiter w, Changes changes, long rung) {
+            slice.writeStarted = System.nanoTime();
             try {
                 int bytes = w.sync.applyNewOnly(w.view, changes);
                 if (bytes < 0) {
@@ -259,19 +300,50 @@ final class IdleFanOut implements AutoCloseable {
                 w.fastBytes = MAX_FAST_BYTES_PER_IDLE; // its session meets the error itself
                 w.wake.accept(rung);
             } finally {
-                writeStarted = 0;
-                stalled = false;
+                slice.writeStarted = 0;
             }
         }
 
         /** Watchdog: a pass is stuck in one client's write; the others must not wait for it. */
         private void checkStall() {
-            long started = writeStarted;
-            if (!stalled && started != 0 && System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
-                stalled = true;
-                log.info("IDLE fan-out of mailbox {}: a client does not read; waking the others", mailboxId);
-                wakeAll(lastRing);
+            long now = System.nanoTime();
+            for (Slice slice : current) {
+                long started = slice.writeStarted;
+                if (!stalled && started != 0 && now - started >= TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
+                    stalled = true;
+                    log.info("IDLE fan-out of mailbox {}: a client does not read; waking the others", mailboxId);
+                    wakeAll(lastRing);
+                }
             }
+        }
+    }
+
+    /** A part of one pass's idlers, served by one thread; {@code writeStarted} is read by the watchdog. */
+    private static final class Slice {
+        final Waiter[] all;
+        final int from;
+        final int to;
+        volatile long writeStarted;
+
+        Slice(Waiter[] all, int from, int to) {
+            this.all = all;
+            this.from = from;
+            this.to = to;
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
