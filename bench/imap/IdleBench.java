@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * IMAP IDLE scale benchmark (issue 4): opens N sessions spread over M users' INBOXes, puts them all in
  * IDLE, reads the server's RSS, then APPENDs one message per round to one user's INBOX from another
  * session and measures, for every idler of that mailbox, the time from sending the APPEND to reading
- * its "* n EXISTS". One virtual thread per session, plain blocking sockets, loopback only.
+ * its "* n EXISTS", and from the APPEND's tagged OK to it (the fan-out alone, "afterok"), plus the
+ * server's CPU per round when SERVER_PID is given. One virtual thread per session, plain blocking
+ * sockets, loopback only.
  *
  *   java bench/imap/IdleBench.java HOST PORT SESSIONS USERS ROUNDS [SERVER_PID] [USER_FMT] [PASS]
  *
