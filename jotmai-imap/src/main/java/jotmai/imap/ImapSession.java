@@ -451,8 +451,6 @@ final class ImapSession implements Runnable {
     // ---- IDLE (RFC 2177, RFC 9051 §6.3.13) ----
 
     private void idle(String tag, SessionState.LoggedIn session) throws IOException {
-        out.continuation("idling");
-        out.flush();
         BlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
         connection.setReadTimeout(config.idleTimeout());
         Thread.ofVirtual().name(ctx.sessionId + "-idle-read").start(() -> {
@@ -476,8 +474,10 @@ final class ImapSession implements Runnable {
         IdleFanOut.Waiter waiter = viaFanOut && session instanceof SessionState.Selected sel
                 ? fanOut.enter(sel.view(), sync, ctx, ring) : null;
         try {
+            // the continuation only once subscribed: a change made as soon as the client sees it rings
+            out.continuation("idling");
             notify.deliver(state, true);
-            if (session instanceof SessionState.Selected sel) {
+            if (session instanceof SessionState.Selected sel && mailboxes.mayStillRead(sel)) {
                 sync.sync(sel.view(), true); // changes between the last command and the subscription
             }
             out.flush();
