@@ -131,27 +131,17 @@ final class MessageRows {
 
     /** {@link #flagRows} with the flags string read per row (many distinct strings). */
     private static FlagRows scannedFlagRows(Connection c, long mailboxId, String condition) throws SQLException {
-        long[] uids = new long[64];
-        long[] modSeqs = new long[64];
-        int[] index = new int[64];
+        RowBuffer rows = new RowBuffer();
         // the distinct flag strings, each decoded once: a message holds an index into this table
         List<Set<String>> table = new ArrayList<>();
         Map<String, Integer> decoded = new HashMap<>();
         String lastStored = null;
         int lastAt = -1;
-        int n = 0;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ?" + condition + " ORDER BY uid")) {
             ps.setLong(1, mailboxId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (n == uids.length) {
-                        uids = Arrays.copyOf(uids, n * 2);
-                        modSeqs = Arrays.copyOf(modSeqs, n * 2);
-                        index = Arrays.copyOf(index, n * 2);
-                    }
-                    uids[n] = rs.getLong(1);
-                    modSeqs[n] = rs.getLong(2);
                     String stored = rs.getString(3);
                     if (!java.util.Objects.equals(stored, lastStored)) {
                         Integer at = decoded.get(stored);
@@ -165,13 +155,11 @@ final class MessageRows {
                         lastStored = stored;
                         lastAt = at;
                     }
-                    index[n] = lastAt;
-                    n++;
+                    rows.add(rs.getLong(1), rs.getLong(2), lastAt);
                 }
             }
         }
-        return new FlagRows(Arrays.copyOf(uids, n), Arrays.copyOf(modSeqs, n),
-                FlagSetList.of(Arrays.copyOf(index, n), table));
+        return rows.toFlagRows(table);
     }
 
     /**
@@ -193,10 +181,7 @@ final class MessageRows {
         for (String stored : distinct) {
             table.add(Collections.unmodifiableSet(FlagCodec.decode(stored)));
         }
-        long[] uids = new long[64];
-        long[] modSeqs = new long[64];
-        int[] index = new int[64];
-        int n = 0;
+        RowBuffer rows = new RowBuffer();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
             for (String stored : distinct) {
@@ -205,24 +190,15 @@ final class MessageRows {
             ps.setLong(p, mailboxId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (n == uids.length) {
-                        uids = Arrays.copyOf(uids, n * 2);
-                        modSeqs = Arrays.copyOf(modSeqs, n * 2);
-                        index = Arrays.copyOf(index, n * 2);
-                    }
-                    uids[n] = rs.getLong(1);
-                    modSeqs[n] = rs.getLong(2);
                     int at = rs.getInt(3);
                     if (at < 0) {
                         return null;
                     }
-                    index[n] = at;
-                    n++;
+                    rows.add(rs.getLong(1), rs.getLong(2), at);
                 }
             }
         }
-        return new FlagRows(Arrays.copyOf(uids, n), Arrays.copyOf(modSeqs, n),
-                FlagSetList.of(Arrays.copyOf(index, n), table));
+        return rows.toFlagRows(table);
     }
 
     /** The mailbox's UIDVALIDITY and first of {@code count} new UIDs, and a new MODSEQ for the change. */
@@ -320,5 +296,30 @@ final class MessageRows {
             }
         }
         Quotas.add(tx, accountId, -bytes, -rows.size());
+    }
+
+    /** The uid, modseq and flag-set index columns of {@link #flagRows}, grown as rows arrive. */
+    private static final class RowBuffer {
+        private long[] uids = new long[64];
+        private long[] modSeqs = new long[64];
+        private int[] index = new int[64];
+        private int n;
+
+        void add(long uid, long modSeq, int flagSet) {
+            if (n == uids.length) {
+                uids = Arrays.copyOf(uids, n * 2);
+                modSeqs = Arrays.copyOf(modSeqs, n * 2);
+                index = Arrays.copyOf(index, n * 2);
+            }
+            uids[n] = uid;
+            modSeqs[n] = modSeq;
+            index[n] = flagSet;
+            n++;
+        }
+
+        FlagRows toFlagRows(List<Set<String>> table) {
+            return new FlagRows(Arrays.copyOf(uids, n), Arrays.copyOf(modSeqs, n),
+                    FlagSetList.of(Arrays.copyOf(index, n), table));
+        }
     }
 }
