@@ -2,6 +2,8 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,6 +135,89 @@ class IdleFanOutTest extends ImapServerTestBase {
                 assertThat(c.readLine()).isEqualTo("i OK IDLE completed");
                 List<String> fetched = c.command("FETCH 1:* (UID)");
                 assertThat(fetched.subList(0, fetched.size() - 1)).containsExactly("* 1 FETCH (UID 1)");
+            }
+        } finally {
+            closeAll(idlers);
+        }
+    }
+
+    @Test
+    void moreIdlersThanOneSliceServesAreAllAnnouncedAndRecentStaysWithOne() throws Exception {
+        // IdleFanOut splits a pass into slices of at least MIN_SLICE idlers, one per core: enough idlers
+        // that a two-core machine serves them from two threads at once
+        List<ImapTestClient> idlers = new ArrayList<>();
+        try {
+            int wanted = 2 * IdleFanOut.MIN_SLICE + 2;
+            for (int i = 0; i < wanted; i++) {
+                // half from 127.0.0.2: the listener allows 100 connections per address
+                InetAddress from = InetAddress.getByName(i % 2 == 0 ? "127.0.0.1" : "127.0.0.2");
+                ImapTestClient c = new ImapTestClient(new Socket(InetAddress.getByName("127.0.0.1"), fx.port(), from, 0))
+                        .login("alice@example.test");
+                idlers.add(c);
+                c.command("SELECT INBOX");
+                c.send("i IDLE");
+                assertThat(c.readLine()).startsWith("+ ");
+            }
+            for (int round = 1; round <= 2; round++) {
+                fx.deliver(alice, ImapFixture.message(round));
+                int recentOnes = 0;
+                for (ImapTestClient c : idlers) {
+                    assertThat(c.readLine()).isEqualTo("* " + round + " EXISTS");
+                    String recent = c.readLine();
+                    assertThat(recent).matches("\\* \\d+ RECENT");
+                    recentOnes += Integer.parseInt(recent.split(" ")[1]);
+                }
+                assertThat(recentOnes).as("round %d", round).isEqualTo(round);
+            }
+            for (ImapTestClient c : idlers) {
+                c.send("DONE");
+                assertThat(c.readLine()).isEqualTo("i OK IDLE completed");
+            }
+        } finally {
+            closeAll(idlers);
+        }
+    }
+
+    @Test
+    void aLongIdlePastTheFanOutsWriteCapStillGetsEveryMessageInOrder() throws Exception {
+        // EXAMINE sessions never make the \Recent claim, so every announcement can take the fan-out path
+        // until MAX_FAST_BYTES_PER_IDLE; then the session announces for itself (EXISTS + RECENT: ~26 bytes)
+        int deliveries = IdleFanOut.MAX_FAST_BYTES_PER_IDLE / 20;
+        List<ImapTestClient> idlers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test");
+                idlers.add(c);
+                c.command("EXAMINE INBOX");
+                c.send("i IDLE");
+                assertThat(c.readLine()).startsWith("+ ");
+            }
+            for (int m = 1; m <= deliveries; m++) {
+                fx.deliver(alice, ImapFixture.message(m));
+            }
+            for (ImapTestClient c : idlers) {
+                long exists = 0;
+                while (exists < deliveries) {
+                    String line = c.readLine();
+                    if (line.endsWith(" EXISTS")) {
+                        long n = Long.parseLong(line.split(" ")[1]);
+                        assertThat(n).as("EXISTS never goes back").isGreaterThan(exists);
+                        exists = n;
+                    } else {
+                        assertThat(line).matches("\\* \\d+ RECENT");
+                    }
+                }
+                c.send("DONE");
+                String line;
+                while ((line = c.readLine()).startsWith("* ")) {
+                    assertThat(line).matches("\\* \\d+ RECENT"); // the last EXISTS may carry one more
+                }
+                assertThat(line).isEqualTo("i OK IDLE completed");
+                List<String> fetched = c.command("FETCH 1:* (UID)");
+                assertThat(fetched).hasSize(deliveries + 1);
+                for (int m = 1; m <= deliveries; m++) {
+                    assertThat(fetched.get(m - 1)).isEqualTo("* " + m + " FETCH (UID " + m + ")");
+                }
             }
         } finally {
             closeAll(idlers);
