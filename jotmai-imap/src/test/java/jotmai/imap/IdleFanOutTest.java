@@ -35,16 +35,7 @@ class IdleFanOutTest extends ImapServerTestBase {
                 idlers.add(c);
             }
             for (int round = 1; round <= 3; round++) {
-                fx.deliver(alice, ImapFixture.message(round));
-                int recentOnes = 0;
-                for (ImapTestClient c : idlers) {
-                    assertThat(c.readLine()).isEqualTo("* " + round + " EXISTS");
-                    String recent = c.readLine();
-                    assertThat(recent).matches("\\* \\d+ RECENT");
-                    recentOnes += Integer.parseInt(recent.split(" ")[1]);
-                }
-                // counts are cumulative per session; over all sessions each message is recent once
-                assertThat(recentOnes).as("round %d", round).isEqualTo(round);
+                deliverAndExpectRecentOnce(idlers, round);
             }
             for (ImapTestClient c : idlers) {
                 c.send("DONE");
@@ -84,10 +75,7 @@ class IdleFanOutTest extends ImapServerTestBase {
             // one of the two read-write sessions holds it (RFC 3501 §2.3.2); rev2 does not say so
             String recent = rev1.readLine();
             assertThat(recent).isIn("* 0 RECENT", "* 1 RECENT");
-            for (ImapTestClient c : idlers) {
-                c.send("DONE");
-                assertThat(c.readLine()).isEqualTo("i OK IDLE completed");
-            }
+            endIdle(idlers);
         } finally {
             closeAll(idlers);
         }
@@ -151,28 +139,13 @@ class IdleFanOutTest extends ImapServerTestBase {
             for (int i = 0; i < wanted; i++) {
                 // half from 127.0.0.2: the listener allows 100 connections per address
                 InetAddress from = InetAddress.getByName(i % 2 == 0 ? "127.0.0.1" : "127.0.0.2");
-                ImapTestClient c = new ImapTestClient(new Socket(InetAddress.getByName("127.0.0.1"), fx.port(), from, 0))
-                        .login("alice@example.test");
-                idlers.add(c);
-                c.command("SELECT INBOX");
-                c.send("i IDLE");
-                assertThat(c.readLine()).startsWith("+ ");
+                idlers.add(enterIdle(new ImapTestClient(new Socket(InetAddress.getByName("127.0.0.1"), fx.port(), from, 0)),
+                        "SELECT INBOX"));
             }
             for (int round = 1; round <= 2; round++) {
-                fx.deliver(alice, ImapFixture.message(round));
-                int recentOnes = 0;
-                for (ImapTestClient c : idlers) {
-                    assertThat(c.readLine()).isEqualTo("* " + round + " EXISTS");
-                    String recent = c.readLine();
-                    assertThat(recent).matches("\\* \\d+ RECENT");
-                    recentOnes += Integer.parseInt(recent.split(" ")[1]);
-                }
-                assertThat(recentOnes).as("round %d", round).isEqualTo(round);
+                deliverAndExpectRecentOnce(idlers, round);
             }
-            for (ImapTestClient c : idlers) {
-                c.send("DONE");
-                assertThat(c.readLine()).isEqualTo("i OK IDLE completed");
-            }
+            endIdle(idlers);
         } finally {
             closeAll(idlers);
         }
@@ -186,11 +159,7 @@ class IdleFanOutTest extends ImapServerTestBase {
         List<ImapTestClient> idlers = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test");
-                idlers.add(c);
-                c.command("EXAMINE INBOX");
-                c.send("i IDLE");
-                assertThat(c.readLine()).startsWith("+ ");
+                idlers.add(enterIdle(new ImapTestClient(fx.port()), "EXAMINE INBOX"));
             }
             for (int m = 1; m <= deliveries; m++) {
                 fx.deliver(alice, ImapFixture.message(m));
@@ -227,13 +196,41 @@ class IdleFanOutTest extends ImapServerTestBase {
     private List<ImapTestClient> idlers(int n) throws Exception {
         List<ImapTestClient> idlers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ImapTestClient c = new ImapTestClient(fx.port()).login("alice@example.test");
-            idlers.add(c);
-            c.command("SELECT INBOX");
-            c.send("i IDLE");
-            assertThat(c.readLine()).startsWith("+ ");
+            idlers.add(enterIdle(new ImapTestClient(fx.port()), "SELECT INBOX"));
         }
         return idlers;
+    }
+
+    /** Logs alice in, opens her INBOX with {@code open} (SELECT or EXAMINE) and starts IDLE. */
+    private static ImapTestClient enterIdle(ImapTestClient c, String open) throws Exception {
+        c.login("alice@example.test");
+        c.command(open);
+        c.send("i IDLE");
+        assertThat(c.readLine()).startsWith("+ ");
+        return c;
+    }
+
+    /**
+     * Delivers message {@code round} and reads its EXISTS and RECENT from every idler: the counts are
+     * cumulative per session, and over all sessions each message is recent once (RFC 3501 §2.3.2).
+     */
+    private void deliverAndExpectRecentOnce(List<ImapTestClient> idlers, int round) throws Exception {
+        fx.deliver(alice, ImapFixture.message(round));
+        int recentOnes = 0;
+        for (ImapTestClient c : idlers) {
+            assertThat(c.readLine()).isEqualTo("* " + round + " EXISTS");
+            String recent = c.readLine();
+            assertThat(recent).matches("\\* \\d+ RECENT");
+            recentOnes += Integer.parseInt(recent.split(" ")[1]);
+        }
+        assertThat(recentOnes).as("round %d", round).isEqualTo(round);
+    }
+
+    private static void endIdle(List<ImapTestClient> idlers) throws Exception {
+        for (ImapTestClient c : idlers) {
+            c.send("DONE");
+            assertThat(c.readLine()).isEqualTo("i OK IDLE completed");
+        }
     }
 
     private static void closeAll(List<ImapTestClient> clients) throws Exception {
