@@ -16,11 +16,6 @@ public record QuotaUsage(long usedBytes, long messages, long limitBytes, long li
         return limitBytes > 0 && usedBytes + additionalBytes > limitBytes;
     }
 
-    /** Whether adding this many octets in this many messages would exceed either limit. */
-    public boolean wouldExceed(long additionalBytes, long additionalMessages) {
-        return wouldExceed(additionalBytes) || wouldExceedMessages(additionalMessages);
-    }
-
     /** Whether this many more messages would exceed the message-count limit. */
     public boolean wouldExceedMessages(long additionalMessages) {
         return limitMessages > 0 && messages + additionalMessages > limitMessages;
