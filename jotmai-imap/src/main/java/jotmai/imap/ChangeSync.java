@@ -129,11 +129,12 @@ final class ChangeSync {
     }
 
     /**
-     * The IDLE fan-out's short form of {@link #sync} for changes that only add messages (caller checked,
-     * see {@link IdleFanOut}), run by the fan-out thread while it holds the session's lock: adds the UIDs
+     * The IDLE fan-out's short form of {@link #sync} for changes that only add messages (see
+     * {@link IdleFanOut}), run by the fan-out thread while it holds the session's lock: adds the UIDs
      * and writes EXISTS, and RECENT for IMAP4rev1 (RFC 9051 §7.4.1, RFC 3501 §7.3.2) with the session's
      * unchanged \Recent count, since this path never claims. Returns the bytes written, or -1 without
-     * changing anything when a new keyword needs FLAGS first (RFC 9051 §7.3.5): the full path does that.
+     * changing anything when a change is not an addition or a new keyword needs FLAGS first (RFC 9051
+     * §7.3.5): the full path does those.
      */
     int applyNewOnly(MailboxView view, Changes changes) {
         for (StoreChange c : changes.changes()) {

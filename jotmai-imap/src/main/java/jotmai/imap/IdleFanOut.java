@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import jotmai.store.ChangeBus;
 import jotmai.store.Changes;
-import jotmai.store.StoreChange;
 
 /**
  * Delivers new-message announcements to the sessions IDLE on one mailbox without waking each of them
@@ -274,10 +273,6 @@ final class IdleFanOut implements AutoCloseable {
                 }
                 // single flight: the first idler's query (started after the ring) serves all of them
                 Changes changes = shared.changesSince(mailboxId, w.view.modSeq, rung).changes();
-                if (!newOnly(changes)) {
-                    w.wake.accept(rung);
-                    return;
-                }
                 write(slice, w, changes, rung);
             } finally {
                 w.lock.unlock();
@@ -289,7 +284,7 @@ final class IdleFanOut implements AutoCloseable {
             try {
                 int bytes = w.sync.applyNewOnly(w.view, changes);
                 if (bytes < 0) {
-                    w.wake.accept(rung); // e.g. a new keyword: the full path says FLAGS first
+                    w.wake.accept(rung); // not only new messages, or a new keyword (FLAGS first): the full path
                     return;
                 }
                 w.fastBytes += bytes;
@@ -345,14 +340,5 @@ final class IdleFanOut implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static boolean newOnly(Changes changes) {
-        for (StoreChange c : changes.changes()) {
-            if (!(c instanceof StoreChange.Added)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
