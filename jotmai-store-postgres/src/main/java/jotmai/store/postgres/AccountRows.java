@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 
-import jotmai.store.Account;
 import jotmai.store.QuotaUsage;
 import jotmai.store.StoreException;
 
@@ -16,14 +14,7 @@ import jotmai.store.StoreException;
  */
 final class AccountRows {
 
-    static final String COLUMNS = "id, address, password_hash, quota_bytes, created_at, quota_messages";
-
     private AccountRows() {}
-
-    static Account map(ResultSet rs) throws SQLException {
-        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(6),
-                rs.getObject(5, OffsetDateTime.class).toInstant());
-    }
 
     static QuotaUsage usage(Connection c, long accountId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""

@@ -18,6 +18,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import jotmai.store.StoreException;
+import jotmai.store.jdbc.JdbcAccess;
 
 /**
  * The connection pool (HikariCP resets auto-commit, isolation and read-only when a connection is
@@ -36,7 +37,7 @@ import jotmai.store.StoreException;
  *       "try again later" and the pool reconnects by itself when the database is back.</li>
  * </ul>
  */
-final class Db implements AutoCloseable {
+final class Db implements JdbcAccess<Tx>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Db.class);
 
     /** Attempts of a transaction that fails with a deadlock or serialization failure. */
@@ -103,18 +104,9 @@ final class Db implements AutoCloseable {
         this.afterCommit = afterCommit;
     }
 
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    @FunctionalInterface
-    interface TxWork<T> {
-        T run(Tx tx) throws SQLException;
-    }
-
     /** One autocommit statement sequence (no snapshot across statements). */
-    <T> T read(Work<T> work) {
+    @Override
+    public <T> T read(ReadWork<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(true);
             return work.run(c);
@@ -124,7 +116,7 @@ final class Db implements AutoCloseable {
     }
 
     /** Several reads in one REPEATABLE READ, read-only snapshot. */
-    <T> T snapshot(Work<T> work) {
+    <T> T snapshot(ReadWork<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -146,7 +138,13 @@ final class Db implements AutoCloseable {
      * Runs {@code work} in a READ COMMITTED transaction and commits it before returning (durable with
      * synchronous_commit on). StoreExceptions thrown by the work roll back and propagate.
      */
-    <T> T tx(TxWork<T> work) {
+    <T> T tx(WriteWork<Tx, T> work) {
+        return tx(work, false);
+    }
+
+    /** {@link #tx}, by the name shared store code ({@link JdbcAccess}) knows it. */
+    @Override
+    public <T> T write(WriteWork<Tx, T> work) {
         return tx(work, false);
     }
 
@@ -160,11 +158,11 @@ final class Db implements AutoCloseable {
      * changes, never a message, and never a flag change older than an acknowledged append. With a
      * synchronous standby the transaction does not wait for the standby either.
      */
-    <T> T txRelaxed(TxWork<T> work) {
+    <T> T txRelaxed(WriteWork<Tx, T> work) {
         return tx(work, config.synchronousCommit());
     }
 
-    private <T> T tx(TxWork<T> work, boolean relax) {
+    private <T> T tx(WriteWork<Tx, T> work, boolean relax) {
         for (int attempt = 1; ; attempt++) {
             Set<Long> ring;
             T result;

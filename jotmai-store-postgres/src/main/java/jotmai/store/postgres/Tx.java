@@ -6,8 +6,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import jotmai.store.jdbc.WriteTx;
+
 /** One write transaction: its connection, its clock, and the mailboxes to ring once it commits. */
-final class Tx {
+final class Tx implements WriteTx {
 
     /** Thrown by work that found a conflict it cannot resolve in this transaction; the whole work reruns. */
     static final class Retry extends RuntimeException {
@@ -26,7 +28,8 @@ final class Tx {
         this.c = c;
     }
 
-    Connection c() {
+    @Override
+    public Connection c() {
         return c;
     }
 
@@ -34,7 +37,8 @@ final class Tx {
         return now;
     }
 
-    void ring(long mailboxId) {
+    @Override
+    public void ring(long mailboxId) {
         ring.add(mailboxId);
     }
 

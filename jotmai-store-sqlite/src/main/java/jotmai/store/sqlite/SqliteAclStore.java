@@ -2,156 +2,46 @@ package jotmai.store.sqlite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
-import jotmai.store.Account;
-import jotmai.store.AclStore;
-import jotmai.store.ChangeBus;
 import jotmai.store.Mailbox;
-import jotmai.store.Rights;
-import jotmai.store.StoreException;
-import jotmai.store.support.AclRules;
+import jotmai.store.jdbc.JdbcAclStore;
 import jotmai.store.support.AddressNames;
 
 /**
- * RFC 4314 access control lists in the {@code mailbox_acl} table (account id of the owner leading, as
- * every per-account table). Reads go to the reader pool, writes through group commit.
+ * RFC 4314 access control lists in SQLite (the shared logic is {@link JdbcAclStore}). A mailbox's
+ * rows are found by mailbox id alone; the single writer serializes changes, so nothing is locked.
  */
-final class SqliteAclStore implements AclStore {
-    private final Database db;
-    private final GroupCommitWriter writer;
+final class SqliteAclStore extends JdbcAclStore<Tx> {
 
-    SqliteAclStore(Database db, GroupCommitWriter writer) {
-        this.db = db;
-        this.writer = writer;
+    SqliteAclStore(SqliteAccess access) {
+        super(access, "account");
     }
 
     @Override
-    public void setRights(long mailboxId, String identifier, Rights rights) {
-        String id = AclRules.identifier(identifier);
-        writer.write(tx -> {
-            Mailbox mailbox = MailboxRows.require(tx.c(), mailboxId);
-            if (!id.equals(ANYONE)) {
-                long account = accountId(tx.c(), id)
-                        .orElseThrow(() -> new StoreException.NotFound("no account " + id));
-                AclRules.checkGrantee(mailbox.accountId(), account);
-                tx.ring(ChangeBus.mailboxListKey(account)); // RFC 5465 §5.9: the grantee's NOTIFY looks again
-            }
-            tx.ring(mailboxId); // sessions that have the mailbox selected (IDLE too) read their rights again
-            if (rights.isEmpty()) {
-                delete(tx.c(), mailboxId, id);
-                return null;
-            }
-            try (PreparedStatement ps = tx.c().prepareStatement("""
-                    INSERT INTO mailbox_acl(account_id, mailbox_id, identifier, rights) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(account_id, mailbox_id, identifier) DO UPDATE SET rights = excluded.rights""")) {
-                ps.setLong(1, mailbox.accountId());
-                ps.setLong(2, mailboxId);
-                ps.setString(3, id);
-                ps.setString(4, rights.letters());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    protected String key(String identifier) {
+        return AddressNames.lookupKey(identifier);
     }
 
     @Override
-    public boolean removeRights(long mailboxId, String identifier) {
-        String id = AddressNames.lookupKey(identifier);
-        return writer.write(tx -> {
-            accountId(tx.c(), id).ifPresent(a -> tx.ring(ChangeBus.mailboxListKey(a))); // RFC 5465 §5.9
-            boolean removed = delete(tx.c(), mailboxId, id);
-            if (removed) {
-                tx.ring(mailboxId); // as in setRights: selected sessions read their rights again
-            }
-            return removed;
-        });
-    }
-
-    private static boolean delete(Connection c, long mailboxId, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM mailbox_acl WHERE mailbox_id = ? AND identifier = ?")) {
-            ps.setLong(1, mailboxId);
-            ps.setString(2, id);
-            return ps.executeUpdate() > 0;
-        }
+    protected String mailboxMatch(String prefix) {
+        return prefix + "mailbox_id = ?";
     }
 
     @Override
-    public List<AclEntry> acl(long mailboxId) {
-        return db.read(c -> {
-            List<AclEntry> entries = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT identifier, rights FROM mailbox_acl WHERE mailbox_id = ? ORDER BY identifier")) {
-                ps.setLong(1, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        entries.add(new AclEntry(rs.getString(1), Rights.of(rs.getString(2))));
-                    }
-                }
-            }
-            return entries;
-        });
+    protected int bindMailbox(PreparedStatement ps, int index, long mailboxId) throws SQLException {
+        ps.setLong(index, mailboxId);
+        return index + 1;
     }
 
     @Override
-    public Rights rights(long mailboxId, Account account) {
-        return db.read(c -> {
-            Optional<Mailbox> mailbox = MailboxRows.byId(c, mailboxId);
-            if (mailbox.isEmpty()) {
-                return Rights.NONE;
-            }
-            if (mailbox.get().accountId() == account.id()) {
-                return Rights.ALL;
-            }
-            Rights rights = Rights.NONE;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT acl.rights FROM mailbox_acl acl JOIN account a ON a.id = acl.account_id
-                    WHERE acl.mailbox_id = ? AND (acl.identifier = ? OR (acl.identifier = 'anyone' AND a.domain = ?))""")) {
-                ps.setLong(1, mailboxId);
-                ps.setString(2, account.address());
-                ps.setString(3, account.domain());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rights = rights.plus(Rights.of(rs.getString(1)));
-                    }
-                }
-            }
-            return rights;
-        });
+    protected long holdMailbox(Tx tx, long mailboxId) throws SQLException {
+        return MailboxRows.require(tx.c(), mailboxId).accountId();
     }
 
     @Override
-    public List<SharedMailbox> sharedWith(Account account) {
-        return db.read(c -> {
-            AclRules.SharedRows rows = new AclRules.SharedRows();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT acl.mailbox_id, a.address, acl.rights FROM mailbox_acl acl JOIN account a ON a.id = acl.account_id
-                    WHERE acl.account_id <> ? AND (acl.identifier = ? OR (acl.identifier = 'anyone' AND a.domain = ?))
-                    ORDER BY a.address, acl.mailbox_id""")) {
-                ps.setLong(1, account.id());
-                ps.setString(2, account.address());
-                ps.setString(3, account.domain());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(rs.getLong(1), rs.getString(2), rs.getString(3));
-                    }
-                }
-            }
-            return rows.resolve(id -> MailboxRows.byId(c, id));
-        });
-    }
-
-    private static Optional<Long> accountId(Connection c, String address) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM account WHERE address = ?")) {
-            ps.setString(1, address);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
+    protected Optional<Mailbox> mailbox(Connection c, long mailboxId) throws SQLException {
+        return MailboxRows.byId(c, mailboxId);
     }
 }

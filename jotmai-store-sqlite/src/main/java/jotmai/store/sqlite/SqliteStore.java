@@ -105,11 +105,12 @@ public final class SqliteStore implements Store {
             versions.disable(); // commits of other processes would go unnoticed
         }
         long graceMs = options.blobGrace().toMillis();
-        this.accounts = new SqliteAccountStore(db, writer, graceMs);
+        SqliteAccess access = new SqliteAccess(db, writer);
+        this.accounts = new SqliteAccountStore(access, graceMs);
         this.indexer = new SearchIndexer(db, writer, options.indexDelay().toMillis());
         this.mail = new SqliteMailStore(db, writer, graceMs, indexer, versions, blobCache);
         this.queue = new SqliteQueueStore(db, writer);
-        this.acl = new SqliteAclStore(db, writer);
+        this.acl = new SqliteAclStore(access);
         this.metadata = new SqliteMetadataStore(db, writer);
         // bytes of messages expunged before the last shutdown whose grace period has passed
         int purged = writer.write(tx -> BlobTable.purge(tx, tx.now() - graceMs));

@@ -6,12 +6,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import jotmai.store.jdbc.WriteTx;
+
 /**
  * One write task's view of the current group-commit transaction: the writer connection plus the
  * mailboxes to ring once the transaction is committed (never before: a session that hears the bell
  * must be able to read the change).
  */
-final class Tx {
+final class Tx implements WriteTx {
     private final Connection connection;
     private final long now;
     private final Set<Long> ring = new LinkedHashSet<>();
@@ -23,7 +25,8 @@ final class Tx {
         this.now = now;
     }
 
-    Connection c() {
+    @Override
+    public Connection c() {
         return connection;
     }
 
@@ -32,7 +35,8 @@ final class Tx {
         return now;
     }
 
-    void ring(long mailboxId) {
+    @Override
+    public void ring(long mailboxId) {
         ring.add(mailboxId);
     }
 
