@@ -34,7 +34,7 @@ echo "== build" >&2
 (cd "$ROOT" && mvn -B -q -pl jotmai-imap -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
 CP="$ROOT/jotmai-imap/target/classes:$ROOT/jotmai-imap/target/test-classes:$ROOT/jotmai-store-api/target/classes"
-CP="$CP:$ROOT/jotmai-shared/target/classes:$ROOT/jotmai-message/target/classes:$ROOT/jotmai-store-sqlite/target/classes"
+CP="$CP:$ROOT/jotmai-shared/target/classes:$ROOT/jotmai-message/target/classes:$ROOT/jotmai-store-sqlite/target/classes:$ROOT/jotmai-store-jdbc/target/classes"
 CP="$CP:$(tr ':' '\n' <"$WORK/cp.txt" | grep -v '/jotmai-' | paste -sd:)"
 JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile=$ROOT/jotmai-imap/src/test/resources/logback-test.xml"
 

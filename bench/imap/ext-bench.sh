@@ -14,7 +14,7 @@ mvn -B -q -o -pl jotmai-imap -am test-compile >/dev/null
 mvn -B -q -o -pl jotmai-imap dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/jotmai-ext-bench.cp >/dev/null
 # the reactor's own modules first (the local repository may hold older snapshots)
 CP="jotmai-imap/target/test-classes:jotmai-imap/target/classes:jotmai-store-api/target/classes:jotmai-shared/target/classes"
-CP="$CP:jotmai-message/target/classes:jotmai-store-sqlite/target/classes"
+CP="$CP:jotmai-message/target/classes:jotmai-store-sqlite/target/classes:jotmai-store-jdbc/target/classes"
 CP="$CP:$(tr ':' '\n' < /tmp/jotmai-ext-bench.cp | grep -v /dev/jotmai/ | paste -sd:)"
 exec "$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" \
     -cp "$CP" jotmai.imap.ExtBench "${1:-50000}"

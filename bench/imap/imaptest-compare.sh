@@ -39,7 +39,7 @@ MVN_LOG=/tmp/jotmai-imap-bench.mvn.log
 { mvn -B -q -o -pl jotmai-imap -am test-compile &&
     mvn -B -q -o -pl jotmai-imap dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/jotmai-imap-bench.cp; } \
     >"$MVN_LOG" 2>&1 || { cat "$MVN_LOG" >&2; exit 1; }
-CP="jotmai-imap/target/classes:jotmai-imap/target/test-classes:jotmai-store-api/target/classes:jotmai-shared/target/classes:jotmai-message/target/classes:jotmai-store-sqlite/target/classes:$(tr ':' '\n' </tmp/jotmai-imap-bench.cp | grep -v '/dev/jotmai/' | paste -sd:)"
+CP="jotmai-imap/target/classes:jotmai-imap/target/test-classes:jotmai-store-api/target/classes:jotmai-shared/target/classes:jotmai-message/target/classes:jotmai-store-sqlite/target/classes:jotmai-store-jdbc/target/classes:$(tr ':' '\n' </tmp/jotmai-imap-bench.cp | grep -v '/dev/jotmai/' | paste -sd:)"
 DATA=$(mktemp -d /tmp/jotmai-imap-bench.XXXXXX)
 "$JAVA" --enable-native-access=ALL-UNNAMED $JOTMAI_JAVA_OPTS -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" -cp "$CP" jotmai.imap.DevServer "$JOTMAI_PORT" "$DATA" 200 >"$DATA.log" 2>&1 &
 SERVER=$!

@@ -26,7 +26,7 @@ DEPS=$(cat "$ROOT"/jotmai-store-sqlite/cp.txt "$ROOT"/jotmai-store-postgres/cp.t
     | sort -u | paste -sd:)
 rm -f "$ROOT"/cp.txt "$ROOT"/*/cp.txt
 BASECP="$ROOT/jotmai-store-api/target/classes:$ROOT/jotmai-message/target/classes"
-BASECP="$BASECP:$ROOT/jotmai-store-sqlite/target/classes:$DEPS"
+BASECP="$BASECP:$ROOT/jotmai-store-sqlite/target/classes:$ROOT/jotmai-store-jdbc/target/classes:$DEPS"
 NEWCP="$BASECP:$ROOT/jotmai-store-postgres/target/classes"
 
 if [ -n "${BEFORE:-}" ]; then
