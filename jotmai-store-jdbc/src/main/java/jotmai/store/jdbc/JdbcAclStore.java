@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import jotmai.store.Account;
 import jotmai.store.AclStore;
@@ -17,7 +18,7 @@ import jotmai.store.support.AclRules;
 /**
  * RFC 4314 access control lists in {@code mailbox_acl} (owner's account id, mailbox id, identifier,
  * rights letters): the logic both backends share. A backend subclass says how a mailbox is found and
- * held for a change, and how a query selects one mailbox's rows ({@link #mailboxMatch}: PostgreSQL
+ * held for a change, and how a query selects one mailbox's rows (PostgreSQL
  * leads with the owner's account id, which its mailbox ids carry).
  */
 public abstract class JdbcAclStore<X extends WriteTx> implements AclStore {
@@ -33,13 +34,17 @@ public abstract class JdbcAclStore<X extends WriteTx> implements AclStore {
     private final String shared;
     private final String accountId;
 
-    /** @param accounts the accounts table's name */
-    protected JdbcAclStore(JdbcAccess<X> access, String accounts) {
+    /**
+     * @param accounts     the accounts table's name
+     * @param mailboxMatch the condition selecting one mailbox's rows, its columns prefixed with the
+     *                     argument ("" or "acl."); its parameters are bound by {@link #bindMailbox}
+     */
+    protected JdbcAclStore(JdbcAccess<X> access, String accounts, UnaryOperator<String> mailboxMatch) {
         this.access = access;
-        delete = "DELETE FROM mailbox_acl WHERE " + mailboxMatch("") + " AND identifier = ?";
-        entries = "SELECT identifier, rights FROM mailbox_acl WHERE " + mailboxMatch("") + " ORDER BY identifier";
+        delete = "DELETE FROM mailbox_acl WHERE " + mailboxMatch.apply("") + " AND identifier = ?";
+        entries = "SELECT identifier, rights FROM mailbox_acl WHERE " + mailboxMatch.apply("") + " ORDER BY identifier";
         rightsOf = "SELECT acl.rights FROM mailbox_acl acl JOIN " + accounts + " a ON a.id = acl.account_id WHERE "
-                + mailboxMatch("acl.")
+                + mailboxMatch.apply("acl.")
                 + " AND (acl.identifier = ? OR (acl.identifier = 'anyone' AND a.domain = ?))";
         // no ORDER BY: SharedRows.resolve sorts by owner and mailbox name
         shared = "SELECT acl.mailbox_id, a.address, acl.rights FROM mailbox_acl acl JOIN " + accounts
@@ -53,13 +58,7 @@ public abstract class JdbcAclStore<X extends WriteTx> implements AclStore {
     /** The lookup key of an identifier as the backend can bind it. */
     protected abstract String key(String identifier);
 
-    /**
-     * The condition selecting one mailbox's rows, its columns prefixed with {@code prefix}; its
-     * parameters are bound by {@link #bindMailbox}. Called from the constructor: return a constant.
-     */
-    protected abstract String mailboxMatch(String prefix);
-
-    /** Binds {@link #mailboxMatch}'s parameters from {@code index} on; returns the next free index. */
+    /** Binds the constructor's {@code mailboxMatch} parameters from {@code index} on; returns the next free index. */
     protected abstract int bindMailbox(PreparedStatement ps, int index, long mailboxId) throws SQLException;
 
     /** The mailbox's owner, the mailbox held against a concurrent delete until commit; NotFound without it. */

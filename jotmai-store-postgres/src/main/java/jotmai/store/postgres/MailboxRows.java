@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +11,9 @@ import jotmai.store.Mailbox;
 import jotmai.store.MailboxStatus;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
+import jotmai.store.jdbc.Binder;
+import jotmai.store.jdbc.MailboxQueries;
+import jotmai.store.jdbc.Sql;
 
 /** SQL for mailbox rows. Every statement filters on account_id first. */
 final class MailboxRows {
@@ -19,35 +21,29 @@ final class MailboxRows {
     /** Largest UID (RFC 9051 §2.3.1.1: nz-number is 32-bit). */
     static final long MAX_UID = 0xFFFF_FFFFL;
 
-    static final String COLUMNS = """
-            m.id, m.account_id, m.name, m.special_use, m.uid_validity, m.uid_next, m.highest_modseq,
-            EXISTS(SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name)""";
+    static final MailboxQueries QUERIES = new MailboxQueries("mailboxes", "subscriptions");
+    static final String COLUMNS = QUERIES.columns;
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? AND m.id = ?";
+    private static final String LOCK = BY_ID + " FOR UPDATE OF m";
 
     private MailboxRows() {}
 
     static Mailbox map(ResultSet rs) throws SQLException {
-        String use = rs.getString(4);
-        return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)),
-                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getBoolean(8));
+        return QUERIES.map(rs);
     }
 
     static Optional<Mailbox> byName(Connection c, long accountId, String storedName) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? AND m.name = ?")) {
-            ps.setLong(1, accountId);
-            ps.setString(2, storedName);
-            return one(ps);
-        }
+        return QUERIES.byName(c, accountId, storedName);
     }
 
     static Optional<Mailbox> byId(Connection c, long mailboxId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? AND m.id = ?")) {
-            ps.setLong(1, MailboxIds.accountOf(mailboxId));
-            ps.setLong(2, mailboxId);
-            return one(ps);
-        }
+        return Sql.first(c, BY_ID, ps -> bindId(ps, mailboxId), QUERIES);
+    }
+
+    /** Binds the account id (leading every key) and the mailbox id as parameters 1 and 2. */
+    private static void bindId(PreparedStatement ps, long mailboxId) throws SQLException {
+        ps.setLong(1, MailboxIds.accountOf(mailboxId));
+        ps.setLong(2, mailboxId);
     }
 
     static Mailbox require(Connection c, long mailboxId) throws SQLException {
@@ -60,32 +56,11 @@ final class MailboxRows {
 
     /** Locks the mailbox row until commit (serialises its MODSEQ and UID allocation across nodes). */
     static Mailbox lock(Connection c, long mailboxId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? AND m.id = ? FOR UPDATE OF m")) {
-            ps.setLong(1, MailboxIds.accountOf(mailboxId));
-            ps.setLong(2, mailboxId);
-            return one(ps).orElseThrow(() -> notFound(mailboxId));
-        }
+        return Sql.first(c, LOCK, ps -> bindId(ps, mailboxId), QUERIES).orElseThrow(() -> notFound(mailboxId));
     }
 
     static List<Mailbox> ofAccount(Connection c, long accountId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM mailboxes m WHERE m.account_id = ? ORDER BY m.name")) {
-            ps.setLong(1, accountId);
-            List<Mailbox> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(map(rs));
-                }
-            }
-            return out;
-        }
-    }
-
-    private static Optional<Mailbox> one(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-        }
+        return QUERIES.ofAccount(c, accountId);
     }
 
     /** UIDVALIDITY and the first of the reserved UIDs, and the MODSEQ of the change. */
@@ -186,14 +161,7 @@ final class MailboxRows {
     }
 
     static void subscribe(Connection c, long accountId, String name, boolean subscribed) throws SQLException {
-        String sql = subscribed
-                ? "INSERT INTO subscriptions(account_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING"
-                : "DELETE FROM subscriptions WHERE account_id = ? AND name = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, accountId);
-            ps.setString(2, name);
-            ps.executeUpdate();
-        }
+        QUERIES.subscribe(c, accountId, name, subscribed);
     }
 
     /**
@@ -204,29 +172,16 @@ final class MailboxRows {
         lock(tx.c(), mailbox.id());
         MessageRows.Removed removed = MessageRows.deleteAll(tx.c(), mailbox);
         AccountRows.addUsage(tx.c(), mailbox.accountId(), -removed.bytes(), -removed.count());
-        try (PreparedStatement ps = tx.c().prepareStatement(
-                "DELETE FROM tombstones WHERE account_id = ? AND mailbox_id = ?")) {
+        Binder mailboxKey = ps -> {
             ps.setLong(1, mailbox.accountId());
             ps.setLong(2, mailbox.id());
-            ps.executeUpdate();
-        }
+        };
+        Sql.update(tx.c(), "DELETE FROM tombstones WHERE account_id = ? AND mailbox_id = ?", mailboxKey);
         jotmai.store.support.MetadataRows.deleteMailbox(tx.c(), mailbox.id()); // every user's entries
-        try (PreparedStatement ps = tx.c().prepareStatement(
-                "DELETE FROM seen_marks WHERE account_id = ? AND mailbox_id = ?")) {
-            ps.setLong(1, mailbox.accountId());
-            ps.setLong(2, mailbox.id());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = tx.c().prepareStatement(
-                "DELETE FROM mailbox_acl WHERE account_id = ? AND mailbox_id = ?")) {
-            ps.setLong(1, mailbox.accountId());
-            ps.setLong(2, mailbox.id());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = tx.c().prepareStatement("DELETE FROM mailboxes WHERE account_id = ? AND id = ?")) {
-            ps.setLong(1, mailbox.accountId());
-            ps.setLong(2, mailbox.id());
-            ps.executeUpdate();
+        for (String sql : List.of("DELETE FROM seen_marks WHERE account_id = ? AND mailbox_id = ?",
+                "DELETE FROM mailbox_acl WHERE account_id = ? AND mailbox_id = ?",
+                "DELETE FROM mailboxes WHERE account_id = ? AND id = ?")) {
+            Sql.update(tx.c(), sql, mailboxKey);
         }
         BlobRows.release(tx, removed.blobRefs());
         tx.ring(mailbox.id());

@@ -17,17 +17,12 @@ import jotmai.store.jdbc.JdbcAclStore;
 final class PgAclStore extends JdbcAclStore<Tx> {
 
     PgAclStore(Db db) {
-        super(db, "accounts");
+        super(db, "accounts", prefix -> prefix + "account_id = ? AND " + prefix + "mailbox_id = ?");
     }
 
     @Override
     protected String key(String identifier) {
         return Names.key(identifier);
-    }
-
-    @Override
-    protected String mailboxMatch(String prefix) {
-        return prefix + "account_id = ? AND " + prefix + "mailbox_id = ?";
     }
 
     @Override

@@ -11,37 +11,28 @@ import java.util.Optional;
 import jotmai.store.Mailbox;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
+import jotmai.store.jdbc.MailboxQueries;
+import jotmai.store.jdbc.Sql;
 
 /** SQL for mailbox rows, shared by the account store (default mailboxes) and the mail store. */
 final class MailboxRows {
 
-    static final String COLUMNS = """
-            m.id, m.account_id, m.name, m.special_use, m.uid_validity, m.uid_next, m.highest_modseq,
-            EXISTS(SELECT 1 FROM subscription s WHERE s.account_id = m.account_id AND s.name = m.name)""";
+    static final MailboxQueries QUERIES = new MailboxQueries("mailbox", "subscription");
+    static final String COLUMNS = QUERIES.columns;
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM mailbox m WHERE m.id = ?";
 
     private MailboxRows() {}
 
     static Mailbox map(ResultSet rs) throws SQLException {
-        String use = rs.getString(4);
-        return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)),
-                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getBoolean(8));
+        return QUERIES.map(rs);
     }
 
     static Optional<Mailbox> byName(Connection c, long accountId, String normalizedName) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM mailbox m WHERE m.account_id = ? AND m.name = ?")) {
-            ps.setLong(1, accountId);
-            ps.setString(2, normalizedName);
-            return one(ps);
-        }
+        return QUERIES.byName(c, accountId, normalizedName);
     }
 
     static Optional<Mailbox> byId(Connection c, long mailboxId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM mailbox m WHERE m.id = ?")) {
-            ps.setLong(1, mailboxId);
-            return one(ps);
-        }
+        return Sql.first(c, BY_ID, ps -> ps.setLong(1, mailboxId), QUERIES);
     }
 
     static Mailbox require(Connection c, long mailboxId) throws SQLException {
@@ -62,23 +53,7 @@ final class MailboxRows {
     }
 
     static List<Mailbox> ofAccount(Connection c, long accountId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM mailbox m WHERE m.account_id = ? ORDER BY m.name")) {
-            ps.setLong(1, accountId);
-            List<Mailbox> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(map(rs));
-                }
-            }
-            return out;
-        }
-    }
-
-    private static Optional<Mailbox> one(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-        }
+        return QUERIES.ofAccount(c, accountId);
     }
 
     /**
@@ -124,14 +99,7 @@ final class MailboxRows {
     }
 
     static void subscribe(Tx tx, long accountId, String name, boolean subscribed) throws SQLException {
-        String sql = subscribed
-                ? "INSERT OR IGNORE INTO subscription(account_id, name) VALUES (?, ?)"
-                : "DELETE FROM subscription WHERE account_id = ? AND name = ?";
-        try (PreparedStatement ps = tx.c().prepareStatement(sql)) {
-            ps.setLong(1, accountId);
-            ps.setString(2, name);
-            ps.executeUpdate();
-        }
+        QUERIES.subscribe(tx.c(), accountId, name, subscribed);
     }
 
     /**

@@ -16,17 +16,12 @@ import jotmai.store.support.AddressNames;
 final class SqliteAclStore extends JdbcAclStore<Tx> {
 
     SqliteAclStore(SqliteAccess access) {
-        super(access, "account");
+        super(access, "account", prefix -> prefix + "mailbox_id = ?");
     }
 
     @Override
     protected String key(String identifier) {
         return AddressNames.lookupKey(identifier);
-    }
-
-    @Override
-    protected String mailboxMatch(String prefix) {
-        return prefix + "mailbox_id = ?";
     }
 
     @Override
