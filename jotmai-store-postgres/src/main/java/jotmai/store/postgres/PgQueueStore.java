@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,13 @@ import java.util.UUID;
 import jotmai.store.MessageSource;
 import jotmai.store.QueueStore;
 import jotmai.store.StoreException;
+import jotmai.store.jdbc.Binder;
+import jotmai.store.jdbc.QueueRows;
+import jotmai.store.jdbc.Sql;
+import jotmai.store.jdbc.TimeColumn;
 import jotmai.store.support.QueuedMessages;
+
+import static jotmai.store.jdbc.QueueRows.orEmpty;
 
 /**
  * The outbound queue shared by all nodes: envelope rows plus one blob reference (the bytes are not
@@ -35,6 +40,8 @@ final class PgQueueStore implements QueueStore {
 
     /** Most messages {@link #list} returns at once. */
     static final int MAX_LIST = 10_000;
+
+    private static final QueueRows ROWS = new QueueRows(TimeColumn.TIMESTAMPTZ, "queue_messages", "queue_recipients");
 
     private final Db db;
     private final BlobStore blobs;
@@ -57,29 +64,17 @@ final class PgQueueStore implements QueueStore {
                     INSERT INTO queue_messages(id, envelope_from, blob_id, ret, envid, smtputf8, eight_bit, created_at,
                       next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 ps.setString(1, id);
-                ps.setString(2, envelopeFrom == null ? "" : envelopeFrom);
+                ps.setString(2, orEmpty(envelopeFrom));
                 ps.setString(3, prepared.blobId());
-                ps.setString(4, dsn.ret() == null ? "" : dsn.ret());
-                ps.setString(5, dsn.envid() == null ? "" : dsn.envid());
+                ps.setString(4, orEmpty(dsn.ret()));
+                ps.setString(5, orEmpty(dsn.envid()));
                 ps.setBoolean(6, dsn.smtputf8());
                 ps.setBoolean(7, dsn.eightBitMime());
                 ps.setObject(8, BlobRows.timestamp(tx.now()));
                 ps.setObject(9, BlobRows.timestamp(tx.now()));
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = tx.c().prepareStatement("""
-                    INSERT INTO queue_recipients(queue_id, position, address, notify_on, orcpt) VALUES (?, ?, ?, ?, ?)""")) {
-                for (int i = 0; i < recipients.size(); i++) {
-                    QueuedRecipient r = recipients.get(i);
-                    ps.setString(1, id);
-                    ps.setInt(2, i);
-                    ps.setString(3, r.address());
-                    ps.setString(4, r.notifyOn() == null ? "" : r.notifyOn());
-                    ps.setString(5, r.orcpt() == null ? "" : r.orcpt());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            ROWS.insertRecipients(tx.c(), id, recipients);
             BlobRows.addRefs(tx, Map.of(prepared.blobId(), 1), null);
             return id;
         });
@@ -87,13 +82,7 @@ final class PgQueueStore implements QueueStore {
 
     @Override
     public long size() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM queue_messages");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return db.read(ROWS::count);
     }
 
     @Override
@@ -154,7 +143,7 @@ final class PgQueueStore implements QueueStore {
                     UPDATE queue_recipients SET status = ?, attempts = attempts + 1, last_reply = ?, last_attempt_at = ?
                     WHERE queue_id = ? AND position = ?""")) {
                 ps.setString(1, status.name());
-                ps.setString(2, reply == null ? "" : reply);
+                ps.setString(2, orEmpty(reply));
                 ps.setObject(3, BlobRows.timestamp(at));
                 ps.setString(4, queueId);
                 ps.setInt(5, position);
@@ -242,52 +231,31 @@ final class PgQueueStore implements QueueStore {
         return db.read(c -> load(c, "ORDER BY m.next_attempt_at, m.id LIMIT ?", ps -> ps.setInt(1, n)));
     }
 
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
     /** Messages selected by {@code tail} (WHERE / ORDER BY over m = queue_messages), with recipients. */
     private static List<QueuedMessage> load(Connection c, String tail, Binder binder) throws SQLException {
-        record Head(String id, String from, DsnRequest dsn, long size, Instant created, Instant next, boolean warned) {}
-        Map<String, Head> heads = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        List<QueueRows.Head> heads = Sql.list(c, """
                 SELECT m.id, m.envelope_from, m.ret, m.envid, m.smtputf8, m.eight_bit, b.size, m.created_at,
                   m.next_attempt_at, m.delay_warned
                 FROM queue_messages m JOIN blobs b ON b.id = m.blob_id
-                """ + tail)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    heads.put(rs.getString(1), new Head(rs.getString(1), rs.getString(2),
-                            new DsnRequest(rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getBoolean(6)),
-                            rs.getLong(7), rs.getObject(8, OffsetDateTime.class).toInstant(),
-                            rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getBoolean(10)));
-                }
-            }
-        }
+                """ + tail, binder, ROWS::head);
         if (heads.isEmpty()) {
             return List.of();
         }
+        // one query for the recipients of all the messages, not one per message
         Map<String, List<RecipientState>> recipients = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT queue_id, position, address, notify_on, orcpt, status, attempts, last_reply, last_attempt_at
                 FROM queue_recipients WHERE queue_id = ANY (?) ORDER BY queue_id, position""")) {
-            ps.setArray(1, c.createArrayOf("text", heads.keySet().toArray()));
+            ps.setArray(1, c.createArrayOf("text", heads.stream().map(QueueRows.Head::id).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    OffsetDateTime last = rs.getObject(9, OffsetDateTime.class);
-                    recipients.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new RecipientState(
-                            rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            RecipientStatus.valueOf(rs.getString(6)), rs.getInt(7), rs.getString(8),
-                            Optional.ofNullable(last).map(OffsetDateTime::toInstant)));
+                    recipients.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(ROWS.recipient(rs, 2));
                 }
             }
         }
         List<QueuedMessage> out = new ArrayList<>(heads.size());
-        for (Head h : heads.values()) {
-            out.add(new QueuedMessage(h.id(), h.from(), h.dsn(), h.size(), h.created(), h.next(), h.warned(),
-                    List.copyOf(recipients.getOrDefault(h.id(), List.of()))));
+        for (QueueRows.Head h : heads) {
+            out.add(h.with(recipients.getOrDefault(h.id(), List.of())));
         }
         return out;
     }

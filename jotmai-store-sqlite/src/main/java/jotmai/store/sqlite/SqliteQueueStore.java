@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import jotmai.store.MessageSource;
 import jotmai.store.QueueStore;
 import jotmai.store.StoreException;
+import jotmai.store.jdbc.Binder;
+import jotmai.store.jdbc.QueueRows;
+import jotmai.store.jdbc.Sql;
+import jotmai.store.jdbc.TimeColumn;
 import jotmai.store.support.QueuedMessages;
+
+import static jotmai.store.jdbc.QueueRows.orEmpty;
 
 /**
  * The outbound queue in the same database: one blob (not parsed; delivery sends the bytes as they are)
@@ -43,6 +48,8 @@ final class SqliteQueueStore implements QueueStore {
               status TEXT NOT NULL, attempts INTEGER NOT NULL, last_reply TEXT NOT NULL, last_attempt_ms INTEGER,
               PRIMARY KEY(queue_id, position))""",
             "CREATE INDEX IF NOT EXISTS queue_schedule_due ON queue_schedule(next_attempt_ms)");
+
+    private static final QueueRows ROWS = new QueueRows(TimeColumn.EPOCH_MILLIS, "queue_message", "queue_recipient");
 
     private final Database db;
     private final GroupCommitWriter writer;
@@ -74,40 +81,23 @@ final class SqliteQueueStore implements QueueStore {
                     INSERT INTO queue_message(id, envelope_from, blob_id, ret, envid, smtputf8, eight_bit, created_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 ps.setString(1, id);
-                ps.setString(2, envelopeFrom == null ? "" : envelopeFrom);
+                ps.setString(2, orEmpty(envelopeFrom));
                 ps.setLong(3, blobId);
-                ps.setString(4, dsn.ret() == null ? "" : dsn.ret());
-                ps.setString(5, dsn.envid() == null ? "" : dsn.envid());
+                ps.setString(4, orEmpty(dsn.ret()));
+                ps.setString(5, orEmpty(dsn.envid()));
                 ps.setInt(6, dsn.smtputf8() ? 1 : 0);
                 ps.setInt(7, dsn.eightBitMime() ? 1 : 0);
                 ps.setLong(8, tx.now());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = tx.c().prepareStatement("""
-                    INSERT INTO queue_recipient(queue_id, position, address, notify_on, orcpt) VALUES (?, ?, ?, ?, ?)""")) {
-                for (int i = 0; i < recipients.size(); i++) {
-                    QueuedRecipient r = recipients.get(i);
-                    ps.setString(1, id);
-                    ps.setInt(2, i);
-                    ps.setString(3, r.address());
-                    ps.setString(4, r.notifyOn() == null ? "" : r.notifyOn());
-                    ps.setString(5, r.orcpt() == null ? "" : r.orcpt());
-                    ps.executeUpdate();
-                }
-            }
+            ROWS.insertRecipients(tx.c(), id, recipients);
             return id;
         });
     }
 
     @Override
     public long size() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM queue_message");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return db.read(ROWS::count);
     }
 
     @Override
@@ -195,7 +185,7 @@ final class SqliteQueueStore implements QueueStore {
                 ps.setString(1, queueId);
                 ps.setInt(2, position);
                 ps.setString(3, status.name());
-                ps.setString(4, reply == null ? "" : reply);
+                ps.setString(4, orEmpty(reply));
                 ps.setLong(5, at.toEpochMilli());
                 ps.executeUpdate();
             }
@@ -292,52 +282,23 @@ final class SqliteQueueStore implements QueueStore {
                 ps -> ps.setInt(1, n)));
     }
 
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
     /** Messages selected by {@code tail} (a WHERE/ORDER BY over m = queue_message, s = queue_schedule). */
     private static List<QueuedMessage> load(Connection c, String tail, Binder binder) throws SQLException {
-        record Head(String id, String from, DsnRequest dsn, long size, long created, long next, boolean warned) {}
-        Map<String, Head> heads = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        List<QueueRows.Head> heads = Sql.list(c, """
                 SELECT m.id, m.envelope_from, m.ret, m.envid, m.smtputf8, m.eight_bit, b.size, m.created_ms,
                   coalesce(s.next_attempt_ms, m.created_ms), coalesce(s.delay_warned, 0)
                 FROM queue_message m JOIN blob b ON b.id = m.blob_id
                 LEFT JOIN queue_schedule s ON s.queue_id = m.id
-                """ + tail)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    heads.put(rs.getString(1), new Head(rs.getString(1), rs.getString(2),
-                            new DsnRequest(rs.getString(3), rs.getString(4), rs.getInt(5) != 0, rs.getInt(6) != 0),
-                            rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getInt(10) != 0));
-                }
-            }
-        }
+                """ + tail, binder, ROWS::head);
         List<QueuedMessage> out = new ArrayList<>(heads.size());
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT r.position, r.address, r.notify_on, r.orcpt, coalesce(st.status, 'PENDING'),
-                  coalesce(st.attempts, 0), coalesce(st.last_reply, ''), st.last_attempt_ms
-                FROM queue_recipient r
-                LEFT JOIN queue_recipient_state st ON st.queue_id = r.queue_id AND st.position = r.position
-                WHERE r.queue_id = ? ORDER BY r.position""")) {
-            for (Head h : heads.values()) {
-                ps.setString(1, h.id());
-                List<RecipientState> recipients = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long last = rs.getLong(8);
-                        Optional<Instant> lastAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last));
-                        recipients.add(new RecipientState(rs.getInt(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4), RecipientStatus.valueOf(rs.getString(5)), rs.getInt(6),
-                                rs.getString(7), lastAt));
-                    }
-                }
-                out.add(new QueuedMessage(h.id(), h.from(), h.dsn(), h.size(), Instant.ofEpochMilli(h.created()),
-                        Instant.ofEpochMilli(h.next()), h.warned(), List.copyOf(recipients)));
-            }
+        for (QueueRows.Head h : heads) {
+            out.add(h.with(Sql.list(c, """
+                    SELECT r.position, r.address, r.notify_on, r.orcpt, coalesce(st.status, 'PENDING'),
+                      coalesce(st.attempts, 0), coalesce(st.last_reply, ''), st.last_attempt_ms
+                    FROM queue_recipient r
+                    LEFT JOIN queue_recipient_state st ON st.queue_id = r.queue_id AND st.position = r.position
+                    WHERE r.queue_id = ? ORDER BY r.position""", ps -> ps.setString(1, h.id()),
+                    rs -> ROWS.recipient(rs, 1))));
         }
         return out;
     }
