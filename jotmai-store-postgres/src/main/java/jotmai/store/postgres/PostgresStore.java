@@ -9,12 +9,9 @@ import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import jotmai.store.AccountStore;
-import jotmai.store.ChangeBus;
-import jotmai.store.MailStore;
-import jotmai.store.QueueStore;
-import jotmai.store.Store;
 import jotmai.store.StoreException;
+import jotmai.store.jdbc.JdbcStore;
+import jotmai.store.jdbc.StoreParts;
 
 /**
  * The scale-out store: PostgreSQL through a HikariCP pool, schema migrated by Flyway at open
@@ -22,7 +19,7 @@ import jotmai.store.StoreException;
  * LISTEN/NOTIFY change bus, so several Jotmai nodes can share one database. See
  * {@link jotmai.store.postgres} for the design.
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore extends JdbcStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
 
     /** Where the Flyway migrations live. */
@@ -34,12 +31,7 @@ public final class PostgresStore implements Store {
     private final PgChangeBus bus;
     private final MaildropLocks maildropLocks;
     private final BlobStore blobs;
-    private final PgAccountStore accounts;
-    private final PgMailStore mail;
-    private final PgQueueStore queue;
-    private final PgThrottleStore throttle;
-    private final PgAclStore acl;
-    private final PgMetadataStore metadata;
+    private final StoreParts parts;
     private final AtomicBoolean purging = new AtomicBoolean();
     private final AtomicLong lastPurgeNanos = new AtomicLong(System.nanoTime() - PURGE_INTERVAL_MILLIS * 1_000_000);
     private volatile boolean closed;
@@ -57,12 +49,10 @@ public final class PostgresStore implements Store {
             }
         }, bus::ringLocal);
         this.maildropLocks = new MaildropLocks(db, config.schema());
-        this.accounts = new PgAccountStore(db, this::purgeSoon);
-        this.mail = new PgMailStore(db, blobs, maildropLocks, this::purgeSoon);
-        this.queue = new PgQueueStore(db, blobs);
-        this.acl = new PgAclStore(db);
-        this.metadata = new PgMetadataStore(db);
-        this.throttle = new PgThrottleStore(db);
+        // throttle shared by every node on this database (table auth_throttle, migration V4)
+        this.parts = new StoreParts(new PgAccountStore(db, this::purgeSoon),
+                new PgMailStore(db, blobs, maildropLocks, this::purgeSoon), new PgQueueStore(db, blobs), bus,
+                new PgAclStore(db), new PgMetadataStore(db), new PgThrottleStore(db));
     }
 
     /**
@@ -91,39 +81,8 @@ public final class PostgresStore implements Store {
     }
 
     @Override
-    public AccountStore accounts() {
-        return accounts;
-    }
-
-    @Override
-    public MailStore mail() {
-        return mail;
-    }
-
-    @Override
-    public QueueStore queue() {
-        return queue;
-    }
-
-    @Override
-    public jotmai.store.AclStore acl() {
-        return acl;
-    }
-
-    @Override
-    public jotmai.store.MetadataStore metadata() {
-        return metadata;
-    }
-
-    @Override
-    public ChangeBus changes() {
-        return bus;
-    }
-
-    /** Shared by every node on this database (table auth_throttle, migration V4). */
-    @Override
-    public jotmai.store.ThrottleStore throttle() {
-        return throttle;
+    protected StoreParts parts() {
+        return parts;
     }
 
     /** Migration target (issue 8): mailboxes and messages with the source's UIDVALIDITY and UIDs. */

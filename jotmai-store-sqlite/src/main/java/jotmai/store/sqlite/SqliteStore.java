@@ -8,12 +8,9 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import jotmai.store.AccountStore;
-import jotmai.store.ChangeBus;
-import jotmai.store.MailStore;
-import jotmai.store.QueueStore;
-import jotmai.store.Store;
 import jotmai.store.StoreException;
+import jotmai.store.jdbc.JdbcStore;
+import jotmai.store.jdbc.StoreParts;
 
 /**
  * The embedded default store: SQLite in WAL mode (the WAL fsynced before a durable write returns) in
@@ -24,7 +21,7 @@ import jotmai.store.StoreException;
  * <p>Threading: every write goes through one platform writer thread with group commit; reads use a
  * small pool of reader connections. Safe for any number of virtual threads.
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore extends JdbcStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
     /** Database file name inside the data directory. */
@@ -62,18 +59,13 @@ public final class SqliteStore implements Store {
     private final Database db;
     private final GroupCommitWriter writer;
     private final InJvmChangeBus bus;
-    private final SqliteAccountStore accounts;
-    private final SqliteMailStore mail;
     private final SearchIndexer indexer;
-    private final SqliteQueueStore queue;
-    private final SqliteAclStore acl;
-    private final SqliteMetadataStore metadata;
+    private final StoreParts parts;
     /** Null when another process has this data directory open (see {@link RunMarker}). */
     private final RunMarker runMarker;
     /** The owner hears the guests' rings; a guest sends its own (exactly one of the two is set). */
     private final RingReceiver ringReceiver;
     private final RingSender ringSender;
-    private final LocalThrottleStore throttle = new LocalThrottleStore();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SqliteStore(Path dataDir, Options options) {
@@ -106,12 +98,11 @@ public final class SqliteStore implements Store {
         }
         long graceMs = options.blobGrace().toMillis();
         SqliteAccess access = new SqliteAccess(db, writer);
-        this.accounts = new SqliteAccountStore(access, graceMs);
         this.indexer = new SearchIndexer(db, writer, options.indexDelay().toMillis());
-        this.mail = new SqliteMailStore(db, writer, graceMs, indexer, versions, blobCache);
-        this.queue = new SqliteQueueStore(db, writer);
-        this.acl = new SqliteAclStore(access);
-        this.metadata = new SqliteMetadataStore(db, writer);
+        // throttle in memory: an embedded store serves a single node (issue 8)
+        this.parts = new StoreParts(new SqliteAccountStore(access, graceMs),
+                new SqliteMailStore(db, writer, graceMs, indexer, versions, blobCache), new SqliteQueueStore(db, writer),
+                bus, new SqliteAclStore(access), new SqliteMetadataStore(db, writer), new LocalThrottleStore());
         // bytes of messages expunged before the last shutdown whose grace period has passed
         int purged = writer.write(tx -> BlobTable.purge(tx, tx.now() - graceMs));
         if (purged > 0) {
@@ -154,39 +145,8 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public AccountStore accounts() {
-        return accounts;
-    }
-
-    @Override
-    public MailStore mail() {
-        return mail;
-    }
-
-    @Override
-    public QueueStore queue() {
-        return queue;
-    }
-
-    @Override
-    public jotmai.store.AclStore acl() {
-        return acl;
-    }
-
-    @Override
-    public jotmai.store.MetadataStore metadata() {
-        return metadata;
-    }
-
-    @Override
-    public ChangeBus changes() {
-        return bus;
-    }
-
-    /** In memory: an embedded store serves a single node (issue 8). */
-    @Override
-    public jotmai.store.ThrottleStore throttle() {
-        return throttle;
+    protected StoreParts parts() {
+        return parts;
     }
 
     /** Waits for queued writes to commit, then closes the connections. Closing twice does nothing. */
