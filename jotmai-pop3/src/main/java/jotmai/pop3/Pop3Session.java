@@ -63,7 +63,7 @@ final class Pop3Session {
                 connection.remote(), connection.isTls() ? " (TLS)" : "");
         String outcome = "closed";
         try {
-            connection.setReadTimeout(context.config().idleTimeout());
+            connection.setIdleTimeout(context.config().idleTimeout());
             // RFC 1939 §4 greeting; §7: with APOP offered it ends in the timestamp the digest covers.
             out.ok("Jotmai POP3 server ready" + apopTimestamp.map(t -> " " + t).orElse(""));
             out.flush();

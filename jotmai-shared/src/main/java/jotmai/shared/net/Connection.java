@@ -29,7 +29,9 @@ import jotmai.shared.tls.TlsPolicy;
  *
  * <p>Timeouts, all enforced here so protocols only choose values (see {@link Limits}):
  * <ul>
- * <li>idle: a read that waits longer than {@link #setIdleTimeout} throws {@link SocketTimeoutException};</li>
+ * <li>read timeout: a read that waits longer than {@link #setReadTimeout} throws {@link SocketTimeoutException};</li>
+ * <li>idle: the same for {@link #setIdleTimeout}, but final (the input is shut) and without a timer per
+ *     read (see {@link IdleWatch});</li>
  * <li>deadline: between {@link #startDeadline} and {@link #clearDeadline}, reads fail once the whole
  *     span is over, however slowly bytes trickle in (slowloris);</li>
  * <li>write stall: a write that makes no progress for {@link #setWriteStallTimeout} gets the socket
@@ -74,6 +76,7 @@ public final class Connection implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private volatile int idleMillis;
+    private final IdleWatch idleWatch = new IdleWatch();
     /** The SO_TIMEOUT last set on the socket by this class (read thread only). */
     private volatile int armedMillis;
     private volatile long deadlineNanos;
@@ -170,16 +173,27 @@ public final class Connection implements AutoCloseable {
         return socket instanceof SSLSocket s ? Optional.of(s.getSession()) : Optional.empty();
     }
 
-    /** Sets the read timeout; a read that waits longer throws {@link SocketTimeoutException}. Zero: none. */
+    /**
+     * Sets the read timeout (SO_TIMEOUT); a read that waits longer throws {@link SocketTimeoutException}
+     * and the connection stays usable. Zero: none. Replaces an idle timeout.
+     */
     public void setReadTimeout(Duration timeout) throws SocketException {
+        idleWatch.setIdle(0);
         idleMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         socket.setSoTimeout(idleMillis);
         armedMillis = idleMillis;
     }
 
-    /** Same as {@link #setReadTimeout}; the name protocols use for "client silent too long". */
-    public void setIdleTimeout(Duration timeout) throws SocketException {
-        setReadTimeout(timeout);
+    /**
+     * Sets the "client silent too long" timeout that ends the session: a read that waits longer throws
+     * {@link SocketTimeoutException}, and so does every later read (the input is shut; a goodbye can still
+     * be written, except perhaps over TLS). No timer per read: {@link WriteWatchdog} enforces it up to
+     * {@link WriteWatchdog#PERIOD} late (see {@link IdleWatch}); while a deadline runs, SO_TIMEOUT times
+     * reads as with {@link #setReadTimeout}. Zero: none. Replaces a read timeout.
+     */
+    public void setIdleTimeout(Duration timeout) {
+        idleMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        idleWatch.setIdle(timeout.toNanos());
     }
 
     /** Applies the idle timeout and write-stall timeout of {@code limits} for the session's state. */
@@ -229,6 +243,21 @@ public final class Connection implements AutoCloseable {
 
     Duration writeStallTimeout() {
         return writeStallTimeout;
+    }
+
+    /** Whether a read has waited for input longer than the idle timeout (watchdog thread). */
+    boolean idleOverdueAt(long nowNanos) {
+        return !idleWatch.expired() && idleWatch.overdueAt(nowNanos);
+    }
+
+    /** Ends the idle wait: shuts the input, so the blocked read returns and reports the timeout. */
+    void expireIdle() {
+        idleWatch.expire();
+        try {
+            raw.shutdownInput();
+        } catch (IOException e) {
+            abort();
+        }
     }
 
     boolean writeStalledAt(long nowNanos) {
@@ -422,8 +451,12 @@ public final class Connection implements AutoCloseable {
             super(in);
         }
 
-        /** Sets SO_TIMEOUT to the idle timeout, or to what is left of a deadline if that is sooner. */
-        private void arm() throws IOException {
+        /**
+         * Sets SO_TIMEOUT to the read timeout, or to what is left of a deadline if that is sooner; with an
+         * idle timeout and no deadline running, to none. Returns whether {@link IdleWatch} times the read.
+         */
+        private boolean arm() throws IOException {
+            checkIdle();
             int idle = idleMillis;
             long leftNanos = Long.MAX_VALUE;
             if (hasDeadline) {
@@ -443,42 +476,55 @@ public final class Connection implements AutoCloseable {
                 leftNanos = Math.min(leftNanos, lineLeft);
             }
             int wanted = idle;
+            boolean watched = false;
             if (leftNanos != Long.MAX_VALUE) {
                 int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, leftNanos / 1_000_000));
                 wanted = idle == 0 ? leftMillis : Math.min(idle, leftMillis);
+            } else if (idleWatch.enabled()) {
+                wanted = 0;
+                watched = true;
             }
             if (wanted != armedMillis) {
                 socket.setSoTimeout(wanted);
                 armedMillis = wanted;
             }
+            return watched;
         }
 
+        /** Before a read, and after one returned or failed: an expired idle timeout is what ended it. */
+        private void checkIdle() throws SocketTimeoutException {
+            if (idleWatch.expired()) {
+                throw new SocketTimeoutException("idle for longer than " + idleWatch.idleNanos() / 1_000_000 + " ms");
+            }
+        }
+
+        /** Rarely used: BufferedInputStream and the protocols' readers read blocks. */
         @Override
         public int read() throws IOException {
-            arm();
-            long started = System.nanoTime();
-            int b;
-            try {
-                b = super.read();
-            } finally {
-                waited(started);
-            }
-            if (b >= 0 && !compressed) {
-                track(b);
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            arm();
+            boolean watched = arm();
             long started = System.nanoTime();
+            if (watched) {
+                idleWatch.begin(started);
+            }
             int n;
             try {
                 n = super.read(b, off, len);
+            } catch (IOException e) {
+                checkIdle();
+                throw e;
             } finally {
+                if (watched) {
+                    idleWatch.end();
+                }
                 waited(started);
             }
+            checkIdle();
             if (n > 0) {
                 // Virtual threads are not time-sliced (JEP 444): a session working through a socket
                 // buffer full of pipelined commands would keep its carrier until the input ran dry.

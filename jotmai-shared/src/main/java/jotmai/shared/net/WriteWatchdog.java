@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
  * every open connection once per {@link #PERIOD} and aborts those whose current write has made no
  * progress for longer than their write-stall timeout (a client that stopped reading while we send it
  * 25 MB). Writes are split into chunks by {@link Connection}, so "no progress" means one chunk stuck.
+ * The same pass ends reads that waited longer than the connection's idle timeout ({@link IdleWatch}).
  */
 final class WriteWatchdog {
     private static final Logger log = LoggerFactory.getLogger(WriteWatchdog.class);
@@ -50,6 +51,10 @@ final class WriteWatchdog {
             }
             long now = System.nanoTime();
             for (Connection c : watched) {
+                if (c.idleOverdueAt(now)) {
+                    log.debug("{} session {}: idle timeout", c.listenerName(), c.id());
+                    c.expireIdle();
+                }
                 if (c.writeStalledAt(now)) {
                     log.info("{} session {}: write stalled longer than {}s, closing", c.listenerName(), c.id(),
                             c.writeStallTimeout().toSeconds());

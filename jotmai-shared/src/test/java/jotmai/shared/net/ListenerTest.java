@@ -220,6 +220,43 @@ class ListenerTest {
     }
 
     @Test
+    void aClientThatKeepsTalkingOutlivesTheIdleTimeoutAndLaterReadsStillWork() throws Exception {
+        // the idle clock measures each wait for input, not the session: 8 x 150 ms is four idle timeouts
+        protocol.idle = Duration.ofMillis(300);
+        Listener l = listen(config(false, 100, 100), null);
+        LineClient c = client(l);
+        assertThat(c.readLine()).startsWith("HELLO");
+        for (int i = 0; i < 8; i++) {
+            Thread.sleep(150);
+            c.send("ping " + i + "\r\n");
+            assertThat(c.readLine()).isEqualTo("ECHO ping " + i);
+        }
+        assertThat(c.readLine()).isEqualTo("TIMEOUT");
+        assertThat(c.readLine()).isNull();
+    }
+
+    @Test
+    void anIdleTlsClientGetsTheTimeoutAndTheConnectionEnds() throws Exception {
+        protocol.idle = Duration.ofMillis(300);
+        Listener l = listen(config(true, 100, 100), null);
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            try (LineClient c = LineClient.connectTls(l.port(), InsecureClientTls.trustAllClientContext(), version)) {
+                assertThat(c.readLine()).startsWith("HELLO");
+                // the goodbye gets through or the JDK closed the TLS connection with its input: either
+                // way the session ended and the client is not left hanging
+                String after;
+                try {
+                    after = c.readLine();
+                } catch (IOException closed) {
+                    after = null;
+                }
+                assertThat(after).isIn("TIMEOUT", null);
+            }
+        }
+        waitUntil(() -> l.openConnections() == 0);
+    }
+
+    @Test
     void aCommandTrickledByteByByteIsCutAtTheDeadline() throws Exception {
         protocol.idle = Duration.ofSeconds(30);
         protocol.deadline = Duration.ofMillis(800);
