@@ -39,9 +39,12 @@ final class MessageWrites {
         this.blobGraceMs = blobGraceMs;
     }
 
-    List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
+    /** What {@link #deliver} stored: the results per target, and the blob with its encoded structure. */
+    record Delivered(List<AppendResult> results, long blobId, byte[] structure) {}
+
+    Delivered deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
         if (targets.isEmpty()) {
-            return List.of();
+            return new Delivered(List.of(), 0, null);
         }
         List<Set<String>> flags = new ArrayList<>();
         for (DeliveryTarget t : targets) {
@@ -51,7 +54,8 @@ final class MessageWrites {
         MessageStructures.Parsed parsed = MessageStructures.parse(source);
         byte[] structure = parsed.structure();
         long internalMs = internalDate.toEpochMilli();
-        return writer.write(tx -> {
+        long[] blob = new long[1];
+        List<AppendResult> stored = writer.write(tx -> {
             Map<Long, Long> messagesPerAccount = new LinkedHashMap<>();
             List<Long> accountIds = new ArrayList<>();
             for (DeliveryTarget t : targets) {
@@ -63,6 +67,7 @@ final class MessageWrites {
                 Quotas.check(tx, e.getKey(), size * e.getValue(), e.getValue(), size);
             }
             long blobId = BlobTable.insert(tx, source, size, structure, targets.size());
+            blob[0] = blobId;
             List<AppendResult> results = new ArrayList<>();
             Map<Long, Long> threadPerAccount = new HashMap<>();
             for (int i = 0; i < targets.size(); i++) {
@@ -77,6 +82,7 @@ final class MessageWrites {
             }
             return results;
         });
+        return new Delivered(stored, blob[0], structure);
     }
 
     CopyResult copy(long sourceMailboxId, UidSet uids, long targetMailboxId, boolean move) {

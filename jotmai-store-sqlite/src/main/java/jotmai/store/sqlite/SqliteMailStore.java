@@ -267,9 +267,13 @@ final class SqliteMailStore implements MailStore {
 
     @Override
     public List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
-        List<AppendResult> results = writes.deliver(source, targets, internalDate);
+        MessageWrites.Delivered d = writes.deliver(source, targets, internalDate);
         indexer.wake(); // the text is indexed after the commit (SearchIndexer)
-        return results;
+        if (!d.results().isEmpty()) {
+            BlobRef blob = BlobTable.ref(d.blobId());
+            blobCache.putStored(d.blobId(), source, d.structure(), () -> openContent(blob, 0, source.size()));
+        }
+        return d.results();
     }
 
     @Override
@@ -399,6 +403,10 @@ final class SqliteMailStore implements MailStore {
         if (cached != null) {
             return slice(cached, offset, length);
         }
+        byte[] head = blobCache.head(id);
+        if (head != null && offset < head.length && length <= head.length - offset) {
+            return slice(head, offset, length);
+        }
         // One read transaction for the size and the first window: a small message costs one round.
         return db.read(c -> {
             long size = BlobTable.size(c, id)
@@ -408,6 +416,12 @@ final class SqliteMailStore implements MailStore {
                 if (all.isPresent()) {
                     blobCache.putContent(id, all.get());
                     return slice(all.get(), offset, length);
+                }
+            } else if (offset < BlobTable.CHUNK_SIZE && length <= BlobTable.CHUNK_SIZE - offset) {
+                byte[] first = BlobInputStream.readWindow(c, id, 0, 0); // the header of a large message
+                if (first != null) {
+                    blobCache.putHead(id, first);
+                    return slice(first, offset, length);
                 }
             }
             long start = Math.min(offset, size);

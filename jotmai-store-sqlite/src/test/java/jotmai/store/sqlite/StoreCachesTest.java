@@ -81,6 +81,42 @@ class StoreCachesTest {
     }
 
     @Test
+    void rangesOfALargeMessageAreTheRightBytesWhetherFromItsCachedHeadOrFromTheDatabase(@TempDir Path dir)
+            throws Exception {
+        // above BlobCache.MAX_CACHED_MESSAGE: only its first chunk is cached (at APPEND, or at the first read)
+        byte[] large = new byte[100_000];
+        byte[] header = "Subject: large\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) ('a' + i % 26);
+        }
+        System.arraycopy(header, 0, large, 0, header.length);
+        int head = BlobTable.CHUNK_SIZE;
+        BlobRef blob;
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.accounts().addDomain("example.com");
+            Account a = store.accounts().createAccount("a@example.com", "{PLAIN}x", 0);
+            Mailbox inbox = store.mail().mailbox(a.id(), "INBOX").orElseThrow();
+            blob = store.mail().append(inbox.id(), MessageSource.ofBytes(large), Set.of(), Instant.now()).meta().blob();
+            assertRanges(store, blob, large, head);
+            assertThat(store.mail().structure(blob).envelope().subject()).contains("large");
+        }
+        try (SqliteStore reopened = SqliteStore.open(dir)) { // empty cache: the first read fills the head
+            for (int round = 0; round < 2; round++) {
+                assertRanges(reopened, blob, large, head);
+            }
+        }
+    }
+
+    private static void assertRanges(SqliteStore store, BlobRef blob, byte[] all, int head) throws Exception {
+        assertThat(read(store, blob, 0, 100)).isEqualTo(Arrays.copyOfRange(all, 0, 100));
+        assertThat(read(store, blob, head - 10, 10)).isEqualTo(Arrays.copyOfRange(all, head - 10, head));
+        assertThat(read(store, blob, head - 10, 20)).isEqualTo(Arrays.copyOfRange(all, head - 10, head + 10));
+        assertThat(read(store, blob, head + 5, 7)).isEqualTo(Arrays.copyOfRange(all, head + 5, head + 12));
+        assertThat(read(store, blob, 0, Long.MAX_VALUE)).isEqualTo(all);
+        assertThat(read(store, blob, 10, Long.MAX_VALUE)).isEqualTo(Arrays.copyOfRange(all, 10, all.length));
+    }
+
+    @Test
     void changesSinceShowsEveryWriteAsSoonAsItWasAnswered(@TempDir Path dir) throws Exception {
         try (SqliteStore store = SqliteStore.open(dir)) {
             store.accounts().addDomain("example.com");
