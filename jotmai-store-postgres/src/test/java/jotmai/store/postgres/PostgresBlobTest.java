@@ -16,9 +16,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import jotmai.store.Account;
 import jotmai.store.AppendResult;
@@ -33,37 +32,23 @@ import jotmai.store.UidSet;
 /** PostgreSQL-specific storage of message bytes: dedup by SHA-256, chunking, reference counts. */
 class PostgresBlobTest {
 
-    static PostgresConfig config;
-    static PostgresStore store;
-
-    @BeforeAll
-    static void open() {
-        config = PgTestDatabase.freshSchema();
-        store = PostgresStore.open(config);
-    }
-
-    @AfterAll
-    static void close() {
-        if (store != null) {
-            store.close();
-            PgTestDatabase.dropSchema(config);
-        }
-    }
+    @RegisterExtension
+    static final FreshPgStore pg = new FreshPgStore();
 
     static Account newAccount() {
         String domain = "d" + System.nanoTime() + ".example";
-        store.accounts().addDomain(domain);
-        return store.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+        pg.store().accounts().addDomain(domain);
+        return pg.store().accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
     }
 
     static long inbox(Account a) {
-        return store.mail().mailbox(a.id(), Mailbox.INBOX).orElseThrow().id();
+        return pg.store().mail().mailbox(a.id(), Mailbox.INBOX).orElseThrow().id();
     }
 
     static long queryLong(String sql, String blobId) throws Exception {
         try (Connection c = DriverManager.getConnection(PgTestDatabase.url(), PgTestDatabase.user(),
                 PgTestDatabase.password());
-             PreparedStatement ps = c.prepareStatement(sql.replace("{s}", config.schema()))) {
+             PreparedStatement ps = c.prepareStatement(sql.replace("{s}", pg.config().schema()))) {
             ps.setString(1, blobId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -73,7 +58,7 @@ class PostgresBlobTest {
     }
 
     static byte[] read(BlobRef blob, long offset, long length) throws IOException {
-        try (InputStream in = store.mail().openContent(blob, offset, length)) {
+        try (InputStream in = pg.store().mail().openContent(blob, offset, length)) {
             return in.readAllBytes();
         }
     }
@@ -94,11 +79,11 @@ class PostgresBlobTest {
         Account a = newAccount();
         Account b = newAccount();
         byte[] raw = bigMessage(600_000);
-        List<AppendResult> delivered = store.mail().deliver(MessageSource.ofBytes(raw),
+        List<AppendResult> delivered = pg.store().mail().deliver(MessageSource.ofBytes(raw),
                 List.of(new DeliveryTarget(inbox(a), Set.of()), new DeliveryTarget(inbox(b), Set.of())), Instant.now());
-        AppendResult again = store.mail().append(inbox(b), MessageSource.ofBytes(raw), Set.of(), Instant.now());
-        Mailbox archive = store.mail().mailbox(a.id(), "Archive").orElseThrow();
-        store.mail().copy(inbox(a), UidSet.ALL, archive.id());
+        AppendResult again = pg.store().mail().append(inbox(b), MessageSource.ofBytes(raw), Set.of(), Instant.now());
+        Mailbox archive = pg.store().mail().mailbox(a.id(), "Archive").orElseThrow();
+        pg.store().mail().copy(inbox(a), UidSet.ALL, archive.id());
 
         String blobId = delivered.getFirst().meta().blob().id();
         assertThat(blobId).hasSize(64);
@@ -109,14 +94,14 @@ class PostgresBlobTest {
         long chunks = (raw.length + PgBlobStore.CHUNK_SIZE - 1) / PgBlobStore.CHUNK_SIZE;
         assertThat(queryLong("SELECT count(*) FROM {s}.blob_chunks WHERE blob_id = ?", blobId)).isEqualTo(chunks);
         // quota counts each copy in full: the dedup is a storage matter, not an accounting one
-        assertThat(store.mail().quota(b.id()).usedBytes()).isEqualTo(2L * raw.length);
+        assertThat(pg.store().mail().quota(b.id()).usedBytes()).isEqualTo(2L * raw.length);
     }
 
     @Test
     void rangesAcrossChunkBoundariesReadOnlyTheBytesAsked() throws Exception {
         Account a = newAccount();
         byte[] raw = bigMessage(3 * PgBlobStore.CHUNK_SIZE + 1234);
-        BlobRef blob = store.mail().append(inbox(a), MessageSource.ofBytes(raw), Set.of(), Instant.now()).meta().blob();
+        BlobRef blob = pg.store().mail().append(inbox(a), MessageSource.ofBytes(raw), Set.of(), Instant.now()).meta().blob();
         int boundary = PgBlobStore.CHUNK_SIZE;
         for (long[] range : new long[][] {{boundary - 5, 10}, {2L * boundary - 1, boundary + 2}, {0, 1},
                 {raw.length - 1, 10}, {boundary, boundary}}) {
@@ -126,25 +111,25 @@ class PostgresBlobTest {
                     .isEqualTo(Arrays.copyOfRange(raw, from, to));
         }
         assertThat(read(blob, 0, Long.MAX_VALUE)).isEqualTo(raw);
-        assertThat(store.mail().structure(blob).size()).isEqualTo(raw.length);
+        assertThat(pg.store().mail().structure(blob).size()).isEqualTo(raw.length);
     }
 
     @Test
     void expungingOneCopyDropsOneReferenceAndTheOtherStaysReadable() throws Exception {
         Account a = newAccount();
         byte[] raw = bigMessage(10_000);
-        AppendResult first = store.mail().append(inbox(a), MessageSource.ofBytes(raw), Set.of(), Instant.now());
-        Mailbox trash = store.mail().mailbox(a.id(), "Trash").orElseThrow();
-        store.mail().copy(inbox(a), UidSet.ALL, trash.id());
-        store.mail().updateFlags(inbox(a), UidSet.ALL, FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
+        AppendResult first = pg.store().mail().append(inbox(a), MessageSource.ofBytes(raw), Set.of(), Instant.now());
+        Mailbox trash = pg.store().mail().mailbox(a.id(), "Trash").orElseThrow();
+        pg.store().mail().copy(inbox(a), UidSet.ALL, trash.id());
+        pg.store().mail().updateFlags(inbox(a), UidSet.ALL, FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
         String blobId = first.meta().blob().id();
         assertThat(queryLong("SELECT refs FROM {s}.blobs WHERE id = ?", blobId)).isEqualTo(2);
-        store.mail().expunge(inbox(a), Optional.empty());
+        pg.store().mail().expunge(inbox(a), Optional.empty());
         assertThat(queryLong("SELECT refs FROM {s}.blobs WHERE id = ?", blobId)).isEqualTo(1);
-        store.mail().expunge(trash.id(), Optional.empty());
+        pg.store().mail().expunge(trash.id(), Optional.empty());
         assertThat(queryLong("SELECT refs FROM {s}.blobs WHERE id = ?", blobId)).isEqualTo(1);
-        store.mail().updateFlags(trash.id(), UidSet.ALL, FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
-        store.mail().expunge(trash.id(), Optional.empty());
+        pg.store().mail().updateFlags(trash.id(), UidSet.ALL, FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
+        pg.store().mail().expunge(trash.id(), Optional.empty());
         assertThat(queryLong("SELECT refs FROM {s}.blobs WHERE id = ?", blobId)).isZero();
         assertThat(queryLong("SELECT count(*) FROM {s}.blobs WHERE id = ? AND unreferenced_at IS NOT NULL", blobId))
                 .isEqualTo(1);
@@ -156,13 +141,13 @@ class PostgresBlobTest {
     void aMessageFirstQueuedAndThenAppendedGainsItsParsedStructure() throws Exception {
         Account a = newAccount();
         byte[] raw = bigMessage(5_000);
-        store.queue().enqueue("a@example.com", List.of(new QueueStore.QueuedRecipient("b@elsewhere.example", "", "")),
+        pg.store().queue().enqueue("a@example.com", List.of(new QueueStore.QueuedRecipient("b@elsewhere.example", "", "")),
                 MessageSource.ofBytes(raw), new QueueStore.DsnRequest("", "", false, false));
-        AppendResult r = store.mail().append(inbox(a), MessageSource.ofBytes(raw), Set.of(), Instant.now());
+        AppendResult r = pg.store().mail().append(inbox(a), MessageSource.ofBytes(raw), Set.of(), Instant.now());
         String blobId = r.meta().blob().id();
         assertThat(queryLong("SELECT refs FROM {s}.blobs WHERE id = ?", blobId)).isEqualTo(2);
         assertThat(queryLong("SELECT count(*) FROM {s}.blobs WHERE id = ? AND structure IS NOT NULL", blobId))
                 .isEqualTo(1);
-        assertThat(store.mail().structure(r.meta().blob()).envelope().subject()).startsWith("big ");
+        assertThat(pg.store().mail().structure(r.meta().blob()).envelope().subject()).startsWith("big ");
     }
 }

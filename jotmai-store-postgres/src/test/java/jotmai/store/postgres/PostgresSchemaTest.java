@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import jotmai.store.Account;
@@ -33,22 +32,8 @@ class PostgresSchemaTest {
     static final List<String> PER_ACCOUNT_TABLES =
             List.of("account_state", "mailboxes", "subscriptions", "messages", "tombstones");
 
-    static PostgresConfig config;
-    static PostgresStore store;
-
-    @BeforeAll
-    static void open() {
-        config = PgTestDatabase.freshSchema();
-        store = PostgresStore.open(config);
-    }
-
-    @AfterAll
-    static void close() {
-        if (store != null) {
-            store.close();
-            PgTestDatabase.dropSchema(config);
-        }
-    }
+    @RegisterExtension
+    static final FreshPgStore pg = new FreshPgStore();
 
     static Connection connect() throws Exception {
         return DriverManager.getConnection(PgTestDatabase.url(), PgTestDatabase.user(), PgTestDatabase.password());
@@ -76,7 +61,7 @@ class PostgresSchemaTest {
                 JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
                 WHERE i.indisprimary AND n.nspname = ? ORDER BY t.relname""")) {
-            ps.setString(1, config.schema());
+            ps.setString(1, pg.config().schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (PER_ACCOUNT_TABLES.contains(rs.getString(1))) {
@@ -104,7 +89,7 @@ class PostgresSchemaTest {
                                AND a.attname = 'account_id' AND NOT a.attisdropped) AS has_account
                 FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
                 WHERE n.nspname = ? AND t.relkind = 'r' ORDER BY t.relname""")) {
-            ps.setString(1, config.schema());
+            ps.setString(1, pg.config().schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String table = rs.getString(1);
@@ -124,9 +109,9 @@ class PostgresSchemaTest {
     @Test
     void mailboxIdsCarryTheirAccountId() {
         String domain = "d" + System.nanoTime() + ".example";
-        store.accounts().addDomain(domain);
-        Account a = store.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
-        assertThat(store.mail().mailboxes(a.id())).allSatisfy(
+        pg.store().accounts().addDomain(domain);
+        Account a = pg.store().accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+        assertThat(pg.store().mail().mailboxes(a.id())).allSatisfy(
                 m -> assertThat(MailboxIds.accountOf(m.id())).isEqualTo(a.id()));
     }
 
@@ -134,7 +119,7 @@ class PostgresSchemaTest {
     void openingASecondNodeOnAMigratedSchemaAppliesNothingAgain() throws Exception {
         List<String> before = appliedMigrations();
         assertThat(before).isEqualTo(migrationVersions());
-        try (PostgresStore second = PostgresStore.open(config)) {
+        try (PostgresStore second = PostgresStore.open(pg.config())) {
             assertThat(second.accounts().domains()).isNotNull();
         }
         assertThat(appliedMigrations()).isEqualTo(before);
@@ -153,7 +138,7 @@ class PostgresSchemaTest {
     static List<String> appliedMigrations() throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT version FROM "
-                + config.schema() + ".flyway_schema_history WHERE success AND type = 'SQL' ORDER BY installed_rank");
+                + pg.config().schema() + ".flyway_schema_history WHERE success AND type = 'SQL' ORDER BY installed_rank");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
@@ -165,8 +150,8 @@ class PostgresSchemaTest {
     @Test
     void aSmallRangeOfA25MegabyteMessageIsServedWithoutLoadingTheMessage(@TempDir Path dir) throws Exception {
         String domain = "d" + System.nanoTime() + ".example";
-        store.accounts().addDomain(domain);
-        Account a = store.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+        pg.store().accounts().addDomain(domain);
+        Account a = pg.store().accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
         Path staged = dir.resolve("big.eml");
         int size = 25 * 1024 * 1024;
         try (var out = Files.newOutputStream(staged)) {
@@ -181,13 +166,13 @@ class PostgresSchemaTest {
                 out.write(line);
             }
         }
-        long mailbox = store.mail().mailbox(a.id(), Mailbox.INBOX).orElseThrow().id();
-        BlobRef blob = store.mail().append(mailbox, MessageSource.ofFile(staged), Set.of(), Instant.now()).meta().blob();
+        long mailbox = pg.store().mail().mailbox(a.id(), Mailbox.INBOX).orElseThrow().id();
+        BlobRef blob = pg.store().mail().append(mailbox, MessageSource.ofFile(staged), Set.of(), Instant.now()).meta().blob();
 
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         byte[] range;
-        try (InputStream in = store.mail().openContent(blob, 12_000_000, 100)) {
+        try (InputStream in = pg.store().mail().openContent(blob, 12_000_000, 100)) {
             range = in.readAllBytes();
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
@@ -202,19 +187,19 @@ class PostgresSchemaTest {
 
     @Test
     void lookupsWithCharactersPostgresCannotStoreFindNothingInsteadOfFailing() {
-        assertThat(store.accounts().account("a\u0000b@example.com")).isEmpty();
-        assertThat(store.accounts().isHostedDomain("ex\u0000ample.com")).isFalse();
-        assertThat(store.accounts().aliasTargets("@ex\u0000ample.com")).isEmpty();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.mail().openContent(new BlobRef("x\u0000y")))
+        assertThat(pg.store().accounts().account("a\u0000b@example.com")).isEmpty();
+        assertThat(pg.store().accounts().isHostedDomain("ex\u0000ample.com")).isFalse();
+        assertThat(pg.store().accounts().aliasTargets("@ex\u0000ample.com")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pg.store().mail().openContent(new BlobRef("x\u0000y")))
                 .isInstanceOf(jotmai.store.StoreException.NotFound.class);
     }
 
     @Test
     void mailboxCountersKeptWithEachChangeMatchACountOfTheMessages() throws Exception {
         String domain = "d" + System.nanoTime() + ".example";
-        store.accounts().addDomain(domain);
-        Account a = store.accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
-        var mail = store.mail();
+        pg.store().accounts().addDomain(domain);
+        Account a = pg.store().accounts().createAccount("user@" + domain, "{PLAIN}x", 0);
+        var mail = pg.store().mail();
         long inbox = mail.mailbox(a.id(), Mailbox.INBOX).orElseThrow().id();
         long archive = mail.mailbox(a.id(), "Archive").orElseThrow().id();
         java.util.Random random = new java.util.Random(42);

@@ -1,7 +1,6 @@
 package jotmai.store.postgres;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import jotmai.store.Store;
 import jotmai.store.contract.AccountStoreContract;
@@ -28,25 +27,11 @@ class PostgresStoreTest implements AccountStoreContract, RecipientResolverContra
         ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract,
         ThreadIdContract {
 
-    static PostgresConfig config;
-    static PostgresStore store;
-
-    @BeforeAll
-    static void open() {
-        config = PgTestDatabase.freshSchema();
-        store = PostgresStore.open(config);
-    }
-
-    @AfterAll
-    static void close() {
-        if (store != null) {
-            store.close();
-            PgTestDatabase.dropSchema(config);
-        }
-    }
+    @RegisterExtension
+    static final FreshPgStore pg = new FreshPgStore();
 
     @Override
     public Store store() {
-        return store;
+        return pg.store();
     }
 }
