@@ -11,38 +11,17 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import jotmai.store.Account;
 import jotmai.store.MessageMeta;
 
 /** Real POP3 clients against the real server: Angus Mail, python3 poplib, fetchmail. */
-class Pop3ClientsTest {
-
-    @TempDir
-    Path dir;
-    Pop3Fixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new Pop3Fixture(dir.resolve("data"));
-        alice = fx.account("alice", "secret");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
+class Pop3ClientsTest extends AliceMaildropTest {
 
     private int inboxSize() {
         return fx.store.mail().messages(fx.inbox(alice).id()).size();

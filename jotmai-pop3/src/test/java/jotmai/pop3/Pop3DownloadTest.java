@@ -3,7 +3,6 @@ package jotmai.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,12 +10,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import jotmai.store.Account;
 import jotmai.store.FlagOperation;
 import jotmai.store.Flags;
 import jotmai.store.MessageMeta;
@@ -26,24 +21,7 @@ import jotmai.store.UidSet;
  * Whole-maildrop downloads as desktop clients do them: the batches read ahead (ContentPrefetch) must
  * give every message exactly, in order or not, and QUIT must leave out store writes that change nothing.
  */
-class Pop3DownloadTest {
-
-    @TempDir
-    Path dir;
-    Pop3Fixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new Pop3Fixture(dir);
-        alice = fx.account("alice", "secret");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
+class Pop3DownloadTest extends AliceMaildropTest {
 
     /** Sizes from tiny to beyond the read-ahead limit, lines starting with dots here and there. */
     private static byte[] message(int i) {
@@ -75,8 +53,7 @@ class Pop3DownloadTest {
     @Test
     void everyMessageArrivesExactlyWhetherDownloadedInOrderOrNot() throws Exception {
         List<byte[]> sent = deliverMany(120);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             for (int n = 1; n <= 60; n++) {
                 assertRetr(c, n, sent.get(n - 1));
             }
@@ -102,8 +79,7 @@ class Pop3DownloadTest {
     void downloadingAgainWritesNothingAtQuitAndKeepsTheFirstRetrievalTime() throws Exception {
         deliverMany(3);
         long inbox = fx.inbox(alice).id();
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             for (int n = 1; n <= 3; n++) {
                 assertThat(c.command("RETR " + n)).startsWith("+OK");
                 c.readMultiLine();
@@ -113,8 +89,7 @@ class Pop3DownloadTest {
         Instant first = fx.store.mail().retrievedTimes(inbox).values().iterator().next();
         long modSeq = fx.store.mail().mailbox(inbox).orElseThrow().highestModSeq();
         fx.clock.advance(Duration.ofHours(1));
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             for (int n = 1; n <= 3; n++) {
                 assertThat(c.command("RETR " + n)).startsWith("+OK");
                 c.readMultiLine();
@@ -129,8 +104,7 @@ class Pop3DownloadTest {
     void aMessageAnImapUserMarkedUnreadDuringTheSessionIsSeenAgainAfterQuit() throws Exception {
         deliverMany(2);
         long inbox = fx.inbox(alice).id();
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("RETR 1")).startsWith("+OK");
             c.readMultiLine();
             assertThat(c.command("QUIT")).startsWith("+OK");

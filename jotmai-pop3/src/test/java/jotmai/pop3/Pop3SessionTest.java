@@ -3,7 +3,6 @@ package jotmai.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -11,10 +10,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import jotmai.store.Account;
 import jotmai.store.AppendResult;
@@ -24,24 +20,7 @@ import jotmai.store.MessageMeta;
 import jotmai.store.UidSet;
 
 /** Transcript tests over real loopback sockets against a real SQLite store. */
-class Pop3SessionTest {
-
-    @TempDir
-    Path dir;
-    Pop3Fixture fx;
-    Account alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new Pop3Fixture(dir);
-        alice = fx.account("alice", "secret");
-        fx.start();
-    }
-
-    @AfterEach
-    void stop() {
-        fx.close();
-    }
+class Pop3SessionTest extends AliceMaildropTest {
 
     private List<AppendResult> deliver(int n) {
         return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> fx.deliver(alice, Pop3Fixture.message(i))).toList();
@@ -85,8 +64,7 @@ class Pop3SessionTest {
     @Test
     void retrSendsTheStuffedDotLineOnTheWire() throws Exception {
         deliver(1);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("RETR 1")).startsWith("+OK");
             assertThat(c.readMultiLine()).contains("..a line with a dot");
         }
@@ -95,8 +73,7 @@ class Pop3SessionTest {
     @Test
     void topSendsHeaderAndTheRequestedBodyLines() throws Exception {
         deliver(1);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("TOP 1 0")).startsWith("+OK");
             assertThat(c.readMultiLine()).endsWith("Message-ID: <m1@example.org>", "");
             assertThat(c.command("TOP 1 2")).startsWith("+OK");
@@ -108,8 +85,7 @@ class Pop3SessionTest {
     void uidlIsStableAcrossSessionsRestartsAndOtherDeletions() throws Exception {
         List<AppendResult> sent = deliver(3);
         List<String> first;
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("UIDL")).startsWith("+OK");
             first = c.readMultiLine();
             assertThat(first).hasSize(3);
@@ -118,8 +94,7 @@ class Pop3SessionTest {
             assertThat(c.command("QUIT")).startsWith("+OK");
         }
         fx.restart(Pop3Config.loopback());
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("UIDL")).startsWith("+OK");
             List<String> second = c.readMultiLine();
             // numbers shift after the deletion, the ids do not
@@ -131,8 +106,7 @@ class Pop3SessionTest {
     @Test
     void deleMarksAndQuitRemovesExactlyThoseMessages() throws Exception {
         List<AppendResult> sent = deliver(4);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("DELE 2")).startsWith("+OK");
             assertThat(c.command("DELE 4")).startsWith("+OK");
             assertThat(c.command("DELE 2")).isEqualTo("-ERR message 2 already deleted");
@@ -151,8 +125,7 @@ class Pop3SessionTest {
     @Test
     void rsetUnmarksDeletions() throws Exception {
         deliver(2);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("DELE 1")).startsWith("+OK");
             assertThat(c.command("RSET")).startsWith("+OK maildrop has 2 messages");
             assertThat(c.command("STAT")).startsWith("+OK 2 ");
@@ -164,8 +137,7 @@ class Pop3SessionTest {
     @Test
     void aDroppedConnectionCommitsNothingAndReleasesTheLock() throws Exception {
         deliver(2);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("DELE 1")).startsWith("+OK");
             assertThat(c.command("RETR 2")).startsWith("+OK");
             c.readMultiLine();
@@ -333,8 +305,7 @@ class Pop3SessionTest {
         // The IMAP module does not exist yet: the "IMAP session" is simulated with direct MailStore calls.
         List<AppendResult> sent = deliver(3);
         long inbox = fx.inbox(alice).id();
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             fx.store.mail().updateFlags(inbox, UidSet.of(sent.get(1).uid()), FlagOperation.ADD, Set.of(Flags.DELETED), OptionalLong.empty());
             assertThat(fx.store.mail().expunge(inbox, Optional.empty())).containsExactly(sent.get(1).uid());
             fx.deliver(alice, Pop3Fixture.message(4)); // new mail during the session is not visible
@@ -356,8 +327,7 @@ class Pop3SessionTest {
     @Test
     void retrievedMessagesAreSeenForImapAfterQuit() throws Exception {
         deliver(2);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("RETR 1")).startsWith("+OK");
             c.readMultiLine();
             assertThat(c.command("TOP 2 1")).startsWith("+OK");
@@ -376,15 +346,13 @@ class Pop3SessionTest {
         fx.restart(Pop3Config.loopback().withHideSeenOverImap(true));
         fx.deliver(alice, Pop3Fixture.message(1).getBytes(StandardCharsets.UTF_8), Set.of(Flags.SEEN)); // read in webmail
         fx.deliver(alice, Pop3Fixture.message(2));
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("STAT")).startsWith("+OK 1 ");
             assertThat(c.command("RETR 1")).startsWith("+OK");
             assertThat(new String(c.readMessageOctets(), StandardCharsets.UTF_8)).contains("Subject: message 2");
             assertThat(c.command("QUIT")).startsWith("+OK");
         }
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("STAT")).as("downloaded over POP3, so still listed").startsWith("+OK 1 ");
         }
     }
@@ -402,14 +370,12 @@ class Pop3SessionTest {
             assertThat(c.command("QUIT")).startsWith("+OK");
         }
         fx.clock.advance(Duration.ofDays(3));
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("STAT")).as("three days are not over yet").startsWith("+OK 2 ");
             assertThat(c.command("QUIT")).startsWith("+OK");
         }
         fx.clock.advance(Duration.ofDays(1));
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("STAT")).startsWith("+OK 1 ");
         }
         assertThat(inboxUids()).hasSize(1);
@@ -430,16 +396,14 @@ class Pop3SessionTest {
             assertThat(c.command("PASS secret")).startsWith("-ERR [LOGIN-DELAY]");
         }
         fx.clock.advance(Duration.ofMinutes(5));
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
         }
     }
 
     @Test
     void loginDelayHoldsAcrossAServerRestartBecauseTheLastLoginIsInTheStore() throws Exception {
         fx.restart(Pop3Config.loopback().withLoginDelay(Duration.ofMinutes(5)));
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("QUIT")).startsWith("+OK");
         }
         fx.restart(Pop3Config.loopback().withLoginDelay(Duration.ofMinutes(5))); // another process or node
@@ -456,15 +420,13 @@ class Pop3SessionTest {
     void expireZeroRemovesDownloadedMessagesAtTheNextLogin() throws Exception {
         fx.restart(Pop3Config.loopback().withExpireDays(java.util.OptionalInt.of(0)));
         deliver(2);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("RETR 2")).startsWith("+OK");
             c.readMultiLine();
             assertThat(c.command("QUIT")).startsWith("+OK");
         }
         fx.clock.advance(Duration.ofSeconds(1));
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("STAT")).startsWith("+OK 1 ");
             assertThat(c.command("RETR 1")).startsWith("+OK");
             assertThat(new String(c.readMessageOctets(), StandardCharsets.UTF_8)).contains("Subject: message 1");
@@ -532,8 +494,7 @@ class Pop3SessionTest {
         byte[] big = bigMessage(8 * 1024 * 1024);
         AppendResult r = fx.deliver(alice, big, Set.of());
         assertThat(r.meta().size()).isEqualTo(big.length);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("DELE 1")).startsWith("+OK");
             assertThat(c.command("RSET")).startsWith("+OK");
             c.send("RETR 1");
@@ -549,8 +510,7 @@ class Pop3SessionTest {
     @Test
     void aServerShutdownSaysGoodbyeBetweenCommandsAndCommitsNothing() throws Exception {
         deliver(2);
-        try (Pop3TestClient c = fx.connect()) {
-            c.login("alice@example.test", "secret");
+        try (Pop3TestClient c = aliceLoggedIn()) {
             assertThat(c.command("DELE 1")).startsWith("+OK");
             Thread closer = Thread.ofVirtual().start(() -> fx.server.close(20_000));
             String reply = "";
