@@ -13,6 +13,7 @@ import jotmai.shared.auth.Authenticator;
 import jotmai.shared.net.Connection;
 import jotmai.shared.net.Listener;
 import jotmai.shared.net.ListenerConfig;
+import jotmai.shared.net.PlatformThreadSlots;
 import jotmai.store.Store;
 
 /**
@@ -25,7 +26,18 @@ public final class Pop3Server implements AutoCloseable {
     private final Supplier<SSLContext> tls;
     /** Instead of the greeting, for a connection over the limits (SYS/TEMP: RFC 3206 §4). */
     static final String TOO_MANY_CONNECTIONS = "-ERR [SYS/TEMP] Too many connections, try again later\r\n";
+    /**
+     * POP3 sessions that run on platform threads at once (pop3 and pop3s together); further ones run on
+     * virtual threads. A download is one command after another, each waking a parked virtual thread
+     * through the JDK's poller and a carrier; a platform thread blocked in read() is woken by the kernel
+     * directly, which took 20-40% off the server's CPU per 5 KB RETR (docs/BENCHMARKS.md, POP3, session
+     * 6). Sessions are short (log in, download, quit), so a few dozen at once cover a busy server; the
+     * bound keeps the kernel threads few (see {@link PlatformThreadSlots}).
+     */
+    static final int SESSIONS_ON_PLATFORM_THREADS = 64;
+
     private final SessionContext context;
+    private final PlatformThreadSlots platformThreads = new PlatformThreadSlots(SESSIONS_ON_PLATFORM_THREADS);
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -52,10 +64,10 @@ public final class Pop3Server implements AutoCloseable {
         List<Listener> started = new ArrayList<>();
         try {
             for (ListenerConfig listenerConfig : config.pop3()) {
-                started.add(new Listener(listenerConfig, tls, this::serve, TOO_MANY_CONNECTIONS));
+                started.add(new Listener(listenerConfig, tls, this::serve, TOO_MANY_CONNECTIONS, platformThreads));
             }
             for (ListenerConfig listenerConfig : config.pop3s()) {
-                started.add(new Listener(listenerConfig, tls, this::serve));
+                started.add(new Listener(listenerConfig, tls, this::serve, null, platformThreads));
             }
         } catch (IOException | RuntimeException e) {
             started.forEach(Listener::close);

@@ -25,7 +25,8 @@ import org.slf4j.MDC;
 import jotmai.shared.tls.TlsPolicy;
 
 /**
- * Accepts connections on one address and runs each on its own virtual thread. Enforces the total and
+ * Accepts connections on one address and runs each on its own virtual thread (or, given
+ * {@link PlatformThreadSlots}, a bounded number of them on platform threads). Enforces the total and
  * per-IP connection limits by closing excess connections at once, after writing the optional refusal
  * line (e.g. SMTP "421 4.7.0 too many connections", RFC 5321 §3.8) on plaintext listeners.
  * {@link #close} stops accepting, asks sessions to finish ({@link Connection#shutdownRequested}),
@@ -50,6 +51,7 @@ public final class Listener implements AutoCloseable {
     private final Supplier<SSLContext> tls;
     private final ConnectionHandler handler;
     private final String refusal;
+    private final PlatformThreadSlots platformThreads;
     private final ServerSocket server;
     private final Thread acceptor;
     private final AtomicInteger open = new AtomicInteger();
@@ -73,6 +75,13 @@ public final class Listener implements AutoCloseable {
      */
     public Listener(ListenerConfig config, Supplier<SSLContext> tls, ConnectionHandler handler, String refusal)
             throws IOException {
+        this(config, tls, handler, refusal, new PlatformThreadSlots(0));
+    }
+
+    /** @param platformThreads lets that many sessions at a time (shared with other listeners) run on platform threads */
+    public Listener(ListenerConfig config, Supplier<SSLContext> tls, ConnectionHandler handler, String refusal,
+                    PlatformThreadSlots platformThreads) throws IOException {
+        this.platformThreads = platformThreads;
         this.config = config;
         this.tls = tls;
         this.handler = handler;
@@ -128,7 +137,7 @@ public final class Listener implements AutoCloseable {
                 Thread.ofVirtual().start(() -> refuse(socket, ip));
                 continue;
             }
-            Thread.ofVirtual().name(config.name() + "-" + ip.getHostAddress()).start(() -> serve(socket, ip));
+            platformThreads.start(config.name() + "-" + ip.getHostAddress(), () -> serve(socket, ip));
         }
     }
 

@@ -220,6 +220,28 @@ class ListenerTest {
     }
 
     @Test
+    void sessionsOnPlatformThreadsGetTheIdleTimeoutAndAreCutAfterTheGracePeriod() throws Exception {
+        protocol.idle = Duration.ofMillis(300);
+        PlatformThreadSlots slots = new PlatformThreadSlots(4);
+        Listener l = new Listener(config(false, 100, 100), tls, protocol, null, slots);
+        toClose.add(l);
+
+        LineClient idle = client(l);
+        assertThat(idle.readLine()).startsWith("HELLO");
+        assertThat(idle.readLine()).isEqualTo("TIMEOUT");
+        assertThat(idle.readLine()).isNull();
+
+        LineClient hanging = client(l);
+        assertThat(hanging.readLine()).startsWith("HELLO");
+        hanging.send("HANG\r\n");
+        assertThat(hanging.readLine()).isEqualTo("HANGING");
+        assertThat(slots.inUse()).isEqualTo(1);
+        l.close(200);
+        assertThat(readToEnd(hanging)).isTrue();
+        waitUntil(() -> l.openConnections() == 0 && slots.inUse() == 0);
+    }
+
+    @Test
     void aClientThatKeepsTalkingOutlivesTheIdleTimeoutAndLaterReadsStillWork() throws Exception {
         // the idle clock measures each wait for input, not the session: 8 x 150 ms is four idle timeouts
         protocol.idle = Duration.ofMillis(300);
