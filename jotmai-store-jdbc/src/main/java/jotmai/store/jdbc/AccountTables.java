@@ -1,5 +1,7 @@
 package jotmai.store.jdbc;
 
+import java.util.List;
+
 /**
  * Where a backend keeps domains, accounts, aliases and last logins: the two schemas hold the same
  * columns under different table names (SQLite singular, PostgreSQL plural) and time column types.
@@ -9,8 +11,10 @@ package jotmai.store.jdbc;
  * @param shareLock     appended to a domain check that must keep the domain from being removed until
  *                      commit ("" where the single writer already serializes writes)
  * @param updateLock    appended to the SELECT of an account about to be deleted (likewise)
+ * @param accountRows   the DELETEs of an account's rows, one parameter (the account id) each, the
+ *                      account row last
  */
 public record AccountTables(String domains, String accounts, String aliases, String loginRecords,
                             String createdColumn, String loginAtColumn, TimeColumn time, String shareLock,
-                            String updateLock) {
+                            String updateLock, List<String> accountRows) {
 }

@@ -33,6 +33,7 @@ public abstract class JdbcAccountStore<X extends WriteTx> implements AccountStor
     private record DefaultMailbox(String name, Optional<SpecialUse> use) {}
 
     protected final JdbcAccess<X> access;
+    private final List<String> accountRows;
     private final TimeColumn time;
     private final AccountRowMapper accountRow;
     private final String insertDomain;
@@ -60,6 +61,7 @@ public abstract class JdbcAccountStore<X extends WriteTx> implements AccountStor
 
     protected JdbcAccountStore(JdbcAccess<X> access, AccountTables t) {
         this.access = access;
+        this.accountRows = t.accountRows();
         this.time = t.time();
         this.accountRow = new AccountRowMapper(t);
         insertDomain = "INSERT INTO " + t.domains() + "(name) VALUES (?) ON CONFLICT DO NOTHING";
@@ -112,10 +114,10 @@ public abstract class JdbcAccountStore<X extends WriteTx> implements AccountStor
             throws SQLException;
 
     /**
-     * Deletes the account's mailboxes with their messages and every per-account row, the account row
-     * last; the ACL entries naming the account are deleted after this.
+     * Deletes the account's mailboxes with their messages (releasing blobs and quota); the account's
+     * other rows ({@link AccountTables#accountRows}) and the ACL entries naming it are deleted after this.
      */
-    protected abstract void deleteAccountRows(X tx, long accountId) throws SQLException;
+    protected abstract void deleteMailboxes(X tx, long accountId) throws SQLException;
 
     /** Inserts an alias; false when it exists. */
     protected abstract boolean insertAlias(X tx, String source, String target, String domain)
@@ -265,7 +267,11 @@ public abstract class JdbcAccountStore<X extends WriteTx> implements AccountStor
             if (found.isEmpty()) {
                 return false;
             }
-            deleteAccountRows(tx, found.get());
+            long accountId = found.get();
+            deleteMailboxes(tx, accountId);
+            for (String sql : accountRows) {
+                Sql.update(tx.c(), sql, ps -> ps.setLong(1, accountId));
+            }
             // RFC 4314 rights granted to the deleted account
             Sql.update(tx.c(), "DELETE FROM mailbox_acl WHERE identifier = ?", ps -> ps.setString(1, a));
             accountDeleted(tx);

@@ -19,15 +19,15 @@ import jotmai.store.jdbc.TimeColumn;
  */
 final class PgAccountStore extends JdbcAccountStore<Tx> {
 
-    private static final AccountTables TABLES = new AccountTables("domains", "accounts", "aliases", "login_records",
-            "created_at", "at", TimeColumn.TIMESTAMPTZ, " FOR SHARE", " FOR UPDATE");
-
     /** Per-account rows deleted with the account, the account row last. */
     private static final List<String> ACCOUNT_ROWS = List.of("DELETE FROM subscriptions WHERE account_id = ?",
             "DELETE FROM account_state WHERE account_id = ?", "DELETE FROM login_records WHERE account_id = ?",
             "DELETE FROM metadata WHERE account_id = ?", "DELETE FROM seen_marks WHERE reader_id = ?",
             "DELETE FROM thread_refs WHERE account_id = ?",
             "DELETE FROM accounts WHERE id = ?");
+
+    private static final AccountTables TABLES = new AccountTables("domains", "accounts", "aliases", "login_records",
+            "created_at", "at", TimeColumn.TIMESTAMPTZ, " FOR SHARE", " FOR UPDATE", ACCOUNT_ROWS);
 
     private final Runnable afterDelete;
 
@@ -79,14 +79,12 @@ final class PgAccountStore extends JdbcAccountStore<Tx> {
         MailboxRows.subscribe(tx.c(), accountId, name, true);
     }
 
+    /** The account's state row is locked first, as by every account-changing write ({@link AccountRows#lock}). */
     @Override
-    protected void deleteAccountRows(Tx tx, long accountId) throws SQLException {
+    protected void deleteMailboxes(Tx tx, long accountId) throws SQLException {
         AccountRows.lock(tx.c(), accountId);
         for (Mailbox m : MailboxRows.ofAccount(tx.c(), accountId)) {
             MailboxRows.deleteWithMessages(tx, m);
-        }
-        for (String sql : ACCOUNT_ROWS) {
-            Sql.update(tx.c(), sql, ps -> ps.setLong(1, accountId));
         }
     }
 

@@ -19,15 +19,15 @@ import jotmai.store.support.AddressNames;
  */
 final class SqliteAccountStore extends JdbcAccountStore<Tx> {
 
-    private static final AccountTables TABLES = new AccountTables("domain", "account", "alias", "login_record",
-            "created_ms", "at_ms", TimeColumn.EPOCH_MILLIS, "", "");
-
     /** Per-account rows deleted with the account, the account row last. */
     private static final List<String> ACCOUNT_ROWS = List.of("DELETE FROM subscription WHERE account_id = ?",
             "DELETE FROM login_record WHERE account_id = ?", "DELETE FROM metadata WHERE account_id = ?",
             "DELETE FROM seen_mark WHERE reader_id = ?",
             "DELETE FROM thread_ref WHERE account_id = ?",
             "DELETE FROM account WHERE id = ?");
+
+    private static final AccountTables TABLES = new AccountTables("domain", "account", "alias", "login_record",
+            "created_ms", "at_ms", TimeColumn.EPOCH_MILLIS, "", "", ACCOUNT_ROWS);
 
     private final long blobGraceMs;
 
@@ -79,12 +79,9 @@ final class SqliteAccountStore extends JdbcAccountStore<Tx> {
     }
 
     @Override
-    protected void deleteAccountRows(Tx tx, long accountId) throws SQLException {
+    protected void deleteMailboxes(Tx tx, long accountId) throws SQLException {
         for (Mailbox m : MailboxRows.ofAccount(tx.c(), accountId)) {
             MailboxRows.deleteWithMessages(tx, m);
-        }
-        for (String sql : ACCOUNT_ROWS) {
-            Sql.update(tx.c(), sql, ps -> ps.setLong(1, accountId));
         }
     }
 
