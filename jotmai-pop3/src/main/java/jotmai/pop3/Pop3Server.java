@@ -30,7 +30,7 @@ public final class Pop3Server implements AutoCloseable {
      * POP3 sessions that run on platform threads at once (pop3 and pop3s together); further ones run on
      * virtual threads. A download is one command after another, each waking a parked virtual thread
      * through the JDK's poller and a carrier; a platform thread blocked in read() is woken by the kernel
-     * directly, which took 20-40% off the server's CPU per 5 KB RETR (docs/BENCHMARKS.md, POP3, session
+     * directly, which took 10-38% off the server's CPU per 5 KB RETR (docs/BENCHMARKS.md, POP3, session
      * 6). Sessions are short (log in, download, quit), so a few dozen at once cover a busy server; the
      * bound keeps the kernel threads few (see {@link PlatformThreadSlots}).
      */
