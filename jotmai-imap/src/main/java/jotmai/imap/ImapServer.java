@@ -57,6 +57,11 @@ public final class ImapServer implements AutoCloseable {
         }
     }
 
+    /** The IDLE fan-out of the running server (tests register an idler on it directly). */
+    IdleFanOut fanOut() {
+        return fanOut;
+    }
+
     public List<Listener> listeners() {
         return new ArrayList<>(listeners);
     }
