@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Jotmai, a mail server for web-hosting providers: SMTP, IMAP, POP3.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class,
                 DkimCommand.class, QueueCommand.class, ConfigDocCommand.class, MigrateCommand.class,
-                ShareCommand.class, ShareCommand.Unshare.class, ShareCommand.ListShares.class})
+                ShareCommand.class, ShareCommand.Unshare.class, ShareCommand.ListShares.class, TrainCommand.class})
 public final class Main implements Callable<Integer> {
 
     static final int EXIT_FAILED = 1;

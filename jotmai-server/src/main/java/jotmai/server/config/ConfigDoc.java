@@ -47,8 +47,38 @@ public final class ConfigDoc {
               .append(key.type().describe()).append(" | ")
               .append(key.description().replace("|", "\\|")).append(" |\n");
         }
-        return md.toString();
+        return md.append(LAUNCHER).toString();
     }
+
+    /** The launcher's environment (not settings of the config file, so not in ConfigKeys). */
+    private static final String LAUNCHER = """
+
+            ## The `jotmai` launcher: JVM options and warm start
+
+            `./jotmai` finds a JDK 21 or newer, builds the server jar when a source is newer than it, and
+            runs `java ... -jar jotmai-server/target/jotmai.jar ARGS`. Two environment variables change the
+            JVM it starts:
+
+            | Variable | Default | Meaning |
+            |---|---|---|
+            | `JOTMAI_JAVA_OPTS` | (empty) | Extra JVM options, word-split and put after the launcher's own, so they override them, e.g. `-XX:+UseZGC -Xmx320m` for thousands of IDLE sessions, or `-Djdk.pollerMode=2` to undo the launcher's poller choice. |
+            | `JOTMAI_AOT` | `on` | `off`: neither use nor make the ahead-of-time cache described below. |
+
+            Warm start (JDK 25 and newer; on JDK 21-24 nothing of this happens). The first `./jotmai serve`
+            after a build starts as before and, in the background at the lowest CPU priority, runs a
+            training run of the new jar (`jotmai aot-train`: the whole server on loopback with free ports
+            and a temporary data directory, a fixed SMTP, IMAP, IDLE and POP3 workload of at most 60 s,
+            then a clean stop) under `-XX:AOTCacheOutput` (JEP 514). The JVM writes what it loaded, linked
+            and profiled into `jotmai-server/target/jotmai.aot` (about 40 MB; JEP 483 and 515), and from
+            then on `./jotmai` starts every command with `-XX:AOTCache=` that file. Its output goes to
+            `jotmai-server/target/jotmai-aot.log`. A cache is only valid for the JDK, the jar and the
+            `JOTMAI_JAVA_OPTS` it was made with (the JVM refuses it otherwise, with warnings on standard
+            output, e.g. after switching to ZGC), so the launcher records them in `jotmai.aot.key`, uses the
+            cache only when they match and otherwise trains again at the next `serve`. Rebuilding the jar
+            makes a new cache the same way. What it gains (docs/BENCHMARKS.md, "Warm start"): the time from
+            `serve` to the first IMAP greeting; the first SELECT of a 100,000-message mailbox is bound by
+            reading its rows, not by the JIT, and does not change.
+            """;
 
     private static String title(String section) {
         String known = SECTIONS.get(section);
