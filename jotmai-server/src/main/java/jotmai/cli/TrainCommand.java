@@ -44,7 +44,8 @@ final class TrainCommand implements Callable<Integer> {
     static final int SEED_MESSAGES = 2_000;
     static final int SMTP_MESSAGES = 40;
     static final int IMAP_ROUNDS = 40;
-    static final int IDLERS = 10;
+    /** More than two of IdleFanOut's slices (MIN_SLICE idlers each), so its parallel pass is profiled too. */
+    static final int IDLERS = 150;
     static final int IDLE_DELIVERIES = 20;
     static final int POP3_SESSIONS = 3;
     private static final String DOMAIN = "train.example";
@@ -74,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
                 : Files.createTempDirectory("jotmai-aot-train");
         try {
             List<String> overrides = new ArrayList<>(List.of("delivery.enabled=false", "smtp.greeting-delay=0s",
-                    "smtp.dkim-verify=false", "server.hostname=localhost"));
+                    "smtp.dkim-verify=false", "server.hostname=localhost", "limits.max-connections-per-ip=1000"));
             for (String name : LISTENERS) {
                 overrides.add(name + ".port=0");
                 overrides.add(name + ".bind=127.0.0.1");
