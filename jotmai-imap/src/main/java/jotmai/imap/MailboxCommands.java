@@ -8,6 +8,7 @@ import java.util.Set;
 import jotmai.imap.protocol.Command;
 import jotmai.imap.protocol.ImapException;
 import jotmai.imap.protocol.ResponseCode;
+import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
 import jotmai.store.Rights;
 import jotmai.store.MailboxStatus;
@@ -316,15 +317,31 @@ final class MailboxCommands {
 
     /** RFC 9051 §6.3.11, RFC 8438 SIZE; RFC 4314 §4: "r" on another user's mailbox. */
     Outcome status(SessionState.LoggedIn session, Command.Status command) {
-        Mailbox mailbox = ctx.shared.require(session.account(), ctx.storeName(command.mailbox()),
-                ResponseCode.NONEXISTENT).require('r', ResponseCode.NONEXISTENT).asSeen();
+        String name = ctx.storeName(command.mailbox());
+        if (!SharedNamespace.inSharedNamespace(name)) {
+            // issue 4: an own mailbox (every right, as SharedNamespace.find gives it) is looked up, counted
+            // and its RECENT count read in one read transaction instead of three
+            boolean withRecent = command.items().contains(Command.StatusItem.RECENT);
+            MailStore.NamedStatus named = ctx.mail.statusByName(session.account().id(), name, withRecent)
+                    .orElseThrow(() -> new ImapException.No(ResponseCode.NONEXISTENT, "no such mailbox"));
+            writeStatus(session, named.mailbox(), command.items(), named.status(), named.unclaimedRecent());
+            return Outcome.of(session);
+        }
+        Mailbox mailbox = ctx.shared.require(session.account(), name, ResponseCode.NONEXISTENT)
+                .require('r', ResponseCode.NONEXISTENT).asSeen();
         writeStatus(session, mailbox, command.items());
         return Outcome.of(session);
     }
 
     void writeStatus(SessionState.LoggedIn session, Mailbox mailbox, List<Command.StatusItem> items) {
         MailboxStatus s = ctx.mail.status(mailbox.id());
-        long recent = items.contains(Command.StatusItem.RECENT) ? recentCount(session, mailbox) : 0;
+        long unclaimed = items.contains(Command.StatusItem.RECENT) ? ctx.mail.recent(mailbox.id()).count() : 0;
+        writeStatus(session, mailbox, items, s, unclaimed);
+    }
+
+    private void writeStatus(SessionState.LoggedIn session, Mailbox mailbox, List<Command.StatusItem> items,
+            MailboxStatus s, long unclaimedRecent) {
+        long recent = items.contains(Command.StatusItem.RECENT) ? recentCount(session, mailbox, unclaimedRecent) : 0;
         List<String> parts = new ArrayList<>();
         for (Command.StatusItem item : items) {
             if (item == Command.StatusItem.MAILBOXID) {
@@ -355,8 +372,7 @@ final class MailboxCommands {
      * plus, for the mailbox this session has selected, the ones this session claimed (they are recent
      * for it, RFC 3501 §2.3.2).
      */
-    private long recentCount(SessionState.LoggedIn session, Mailbox mailbox) {
-        long unclaimed = ctx.mail.recent(mailbox.id()).count();
+    private static long recentCount(SessionState.LoggedIn session, Mailbox mailbox, long unclaimed) {
         if (session instanceof SessionState.Selected selected && selected.view().mailboxId == mailbox.id()) {
             return unclaimed + selected.view().recent.size();
         }

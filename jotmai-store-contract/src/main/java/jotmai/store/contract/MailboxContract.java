@@ -214,6 +214,32 @@ public interface MailboxContract extends StoreFixture {
     }
 
     @Test
+    default void statusByNameAnswersTheMailboxItsStatusAndItsUnclaimedRecentCountTogether() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one", "\\Seen");
+        append(inbox, "two");
+        mail().claimRecent(inbox.id());
+        append(inbox, "three");
+        Mailbox now = mailbox(inbox.id());
+
+        var named = mail().statusByName(a.id(), "inbox", true).orElseThrow();
+        assertThat(named.mailbox()).isEqualTo(now);
+        assertThat(named.status()).isEqualTo(mail().status(inbox.id()));
+        assertThat(named.unclaimedRecent()).isEqualTo(1);
+        assertThat(mail().statusByName(a.id(), "INBOX", false).orElseThrow().unclaimedRecent()).isZero();
+        assertThat(mail().recent(inbox.id())).isEqualTo(UidSet.of(3)); // counted, not claimed
+    }
+
+    @Test
+    default void statusByNameIsEmptyForNamesThatNameNoMailbox() {
+        Account a = newAccount();
+        assertThat(mail().statusByName(a.id(), "Nope", true)).isEmpty();
+        assertThat(mail().statusByName(a.id(), "dou//ble", false)).isEmpty();
+        assertThat(mail().statusByName(a.id(), "inbox/Missing", false)).isEmpty();
+    }
+
+    @Test
     default void quotaUsageCountsEveryMailboxOfTheAccount() {
         Account a = newAccount(1_000_000);
         Mailbox archive = mail().mailbox(a.id(), "Archive").orElseThrow();

@@ -2,8 +2,10 @@ package jotmai.store.postgres;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -210,6 +212,25 @@ final class PgMailStore implements MailStore {
     @Override
     public MailboxStatus status(long mailboxId) {
         return db.read(c -> MailboxRows.status(c, mailboxId));
+    }
+
+    /** Name, counters and unclaimed \Recent count in one read transaction (issue 4: STATUS). */
+    @Override
+    public Optional<NamedStatus> statusByName(long accountId, String name, boolean withRecent) {
+        String n;
+        try {
+            n = MailboxNames.normalize(name);
+        } catch (StoreException.Invalid e) {
+            return Optional.empty();
+        }
+        return db.read(c -> {
+            Optional<Mailbox> m = MailboxRows.byName(c, accountId, n);
+            if (m.isEmpty()) {
+                return Optional.<NamedStatus>empty();
+            }
+            long recent = withRecent ? recentUids(c, m.get().id()).count() : 0;
+            return Optional.of(new NamedStatus(m.get(), MailboxRows.status(c, m.get().id()), recent));
+        });
     }
 
     @Override
@@ -507,19 +528,23 @@ final class PgMailStore implements MailStore {
     public UidSet recent(long mailboxId) {
         return db.read(c -> {
             MailboxRows.require(c, mailboxId);
-            List<Long> uids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? AND recent ORDER BY uid")) {
-                ps.setLong(1, MailboxIds.accountOf(mailboxId));
-                ps.setLong(2, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        uids.add(rs.getLong(1));
-                    }
+            return recentUids(c, mailboxId);
+        });
+    }
+
+    private static UidSet recentUids(Connection c, long mailboxId) throws SQLException {
+        List<Long> uids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? AND recent ORDER BY uid")) {
+            ps.setLong(1, MailboxIds.accountOf(mailboxId));
+            ps.setLong(2, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    uids.add(rs.getLong(1));
                 }
             }
-            return UidSet.of(uids);
-        });
+        }
+        return UidSet.of(uids);
     }
 
     @Override

@@ -215,31 +215,52 @@ final class SqliteMailStore implements MailStore {
 
     @Override
     public MailboxStatus status(long mailboxId) {
+        return db.read(c -> status(c, MailboxRows.require(c, mailboxId)));
+    }
+
+    /** Name, counters and unclaimed \Recent count in one read transaction (issue 4: STATUS). */
+    @Override
+    public Optional<NamedStatus> statusByName(long accountId, String name, boolean withRecent) {
+        String n;
+        try {
+            n = MailboxNames.normalize(name);
+        } catch (StoreException.Invalid e) {
+            return Optional.empty();
+        }
         return db.read(c -> {
-            Mailbox m = MailboxRows.require(c, mailboxId);
-            if (flagRowsCache.holds(mailboxId)) {
-                // issue 4: a big mailbox's counters from its cached flag rows (one test per distinct flag
-                // set), as Dovecot answers STATUS from its index header, instead of a count over every row
-                FlagRows rows = cachedFlagRows(c, m);
-                FlagSetList sets = rows.flagSets();
-                long size = flagRowsCache.size(mailboxId, rows, () -> sumOfSizes(c, mailboxId));
-                return new MailboxStatus(rows.size(), sets.count(Flags.SEEN, false), sets.count(Flags.DELETED, true),
-                        size, m.uidNext(), m.uidValidity(), m.highestModSeq());
+            Optional<Mailbox> m = MailboxRows.byName(c, accountId, n);
+            if (m.isEmpty()) {
+                return Optional.<NamedStatus>empty();
             }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0)
-                    FROM message WHERE mailbox_id = ?""")) {
-                ps.setLong(1, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) >= FlagRowsCache.MIN_ROWS) {
-                        cachedFlagRows(c, m); // big: the next STATUS or SELECT answers from the cache
-                    }
-                    return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), m.uidNext(),
-                            m.uidValidity(), m.highestModSeq());
-                }
-            }
+            long recent = withRecent ? recentUids(c, m.get().id()).count() : 0;
+            return Optional.of(new NamedStatus(m.get(), status(c, m.get()), recent));
         });
+    }
+
+    private MailboxStatus status(Connection c, Mailbox m) throws SQLException {
+        long mailboxId = m.id();
+        if (flagRowsCache.holds(mailboxId)) {
+            // issue 4: a big mailbox's counters from its cached flag rows (one test per distinct flag
+            // set), as Dovecot answers STATUS from its index header, instead of a count over every row
+            FlagRows rows = cachedFlagRows(c, m);
+            FlagSetList sets = rows.flagSets();
+            long size = flagRowsCache.size(mailboxId, rows, () -> sumOfSizes(c, mailboxId));
+            return new MailboxStatus(rows.size(), sets.count(Flags.SEEN, false), sets.count(Flags.DELETED, true),
+                    size, m.uidNext(), m.uidValidity(), m.highestModSeq());
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0)
+                FROM message WHERE mailbox_id = ?""")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) >= FlagRowsCache.MIN_ROWS) {
+                    cachedFlagRows(c, m); // big: the next STATUS or SELECT answers from the cache
+                }
+                return new MailboxStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), m.uidNext(),
+                        m.uidValidity(), m.highestModSeq());
+            }
+        }
     }
 
     private static long sumOfSizes(Connection c, long mailboxId) throws SQLException {
@@ -596,18 +617,22 @@ final class SqliteMailStore implements MailStore {
     public UidSet recent(long mailboxId) {
         return db.read(c -> {
             MailboxRows.require(c, mailboxId);
-            List<Long> uids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT uid FROM message WHERE mailbox_id = ? AND recent = 1 ORDER BY uid")) {
-                ps.setLong(1, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        uids.add(rs.getLong(1));
-                    }
+            return recentUids(c, mailboxId);
+        });
+    }
+
+    private static UidSet recentUids(Connection c, long mailboxId) throws SQLException {
+        List<Long> uids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT uid FROM message WHERE mailbox_id = ? AND recent = 1 ORDER BY uid")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    uids.add(rs.getLong(1));
                 }
             }
-            return UidSet.of(uids);
-        });
+        }
+        return UidSet.of(uids);
     }
 
     @Override
