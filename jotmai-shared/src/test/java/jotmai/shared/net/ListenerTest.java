@@ -258,9 +258,16 @@ class ListenerTest {
     }
 
     @Test
-    void anIdleTlsClientGetsTheTimeoutAndTheConnectionEnds() throws Exception {
+    void anIdleTlsClientGetsTheTimeoutAndTheConnectionEndsOnVirtualAndOnPlatformThreads() throws Exception {
         protocol.idle = Duration.ofMillis(300);
-        Listener l = listen(config(true, 100, 100), null);
+        for (int platform : new int[] {0, 4}) {
+            anIdleTlsClientGetsTheTimeoutAndTheConnectionEnds(new PlatformThreadSlots(platform));
+        }
+    }
+
+    private void anIdleTlsClientGetsTheTimeoutAndTheConnectionEnds(PlatformThreadSlots slots) throws Exception {
+        Listener l = new Listener(config(true, 100, 100), tls, protocol, null, slots);
+        toClose.add(l);
         for (String version : List.of("TLSv1.3", "TLSv1.2")) {
             try (LineClient c = LineClient.connectTls(l.port(), InsecureClientTls.trustAllClientContext(), version)) {
                 assertThat(c.readLine()).startsWith("HELLO");
