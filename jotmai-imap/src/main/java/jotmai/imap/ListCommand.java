@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 import jotmai.imap.protocol.Command;
+import jotmai.store.AclStore;
 import jotmai.store.Mailbox;
 
 /**
@@ -44,16 +45,16 @@ final class ListCommand {
                     .astring(command.reference() + command.patterns().get(0)).crlf();
             return;
         }
-        List<Mailbox> all = ctx.mail.mailboxes(accountId);
+        // issue 4: own and shared mailboxes from one read transaction instead of two
+        boolean withShared = command.patterns().stream().anyMatch(p -> mayMatchShared(command.reference(), p));
+        AclStore.Listing listing = ctx.shared.acl().listing(account, withShared);
         Map<String, Mailbox> byName = new LinkedHashMap<>();
-        for (Mailbox m : all) {
+        for (Mailbox m : listing.own()) {
             byName.put(m.name(), m);
         }
-        if (command.patterns().stream().anyMatch(p -> mayMatchShared(command.reference(), p))) {
-            // RFC 4314 §4 / RFC 2342: other users' mailboxes with "l", under the namespace prefixes
-            for (Mailbox m : ctx.shared.listable(account)) {
-                byName.putIfAbsent(m.name(), m);
-            }
+        // RFC 4314 §4 / RFC 2342: other users' mailboxes with "l", under the namespace prefixes
+        for (Mailbox m : SharedNamespace.listable(account, listing.shared())) {
+            byName.putIfAbsent(m.name(), m);
         }
         boolean subscribedOnly = command.lsub() || command.selection().contains(Command.ListSelect.SUBSCRIBED);
         // subscriptions matter only for LSUB, the SUBSCRIBED selection or return option (RFC 5258 §3.1,

@@ -156,8 +156,13 @@ final class SharedNamespace {
 
     /** The other users' mailboxes this user may see in LIST ("l" right), under their visible names. */
     List<Mailbox> listable(Account user) {
+        return listable(user, acl.sharedWith(user));
+    }
+
+    /** {@link #listable(Account)} from a list of {@link AclStore#sharedWith} already read. */
+    static List<Mailbox> listable(Account user, List<AclStore.SharedMailbox> sharedWith) {
         List<Mailbox> visible = new ArrayList<>();
-        for (AclStore.SharedMailbox s : acl.sharedWith(user)) {
+        for (AclStore.SharedMailbox s : sharedWith) {
             if (s.rights().has('l')) {
                 Mailbox m = s.mailbox();
                 // special-use roles are the owner's (RFC 6154 §2 speaks of the user's own mailboxes)

@@ -97,6 +97,23 @@ public interface AclContract extends StoreFixture {
     }
 
     @Test
+    default void listingReadsOwnMailboxesAndTheMailboxesSharedWithTheAccountTogether() {
+        Account owner = newAccount();
+        Account bob = colleague(owner, "bob");
+        Mailbox sales = mail().createMailbox(owner.id(), "Sales", Optional.empty());
+        acl().setRights(sales.id(), bob.address(), Rights.of("lr"));
+
+        AclStore.Listing listing = acl().listing(bob, true);
+        assertThat(listing.own()).isEqualTo(mail().mailboxes(bob.id()));
+        assertThat(listing.shared()).isEqualTo(acl().sharedWith(bob));
+        assertThat(listing.shared()).extracting(s -> s.mailbox().name()).containsExactly("Sales");
+
+        AclStore.Listing ownOnly = acl().listing(bob, false);
+        assertThat(ownOnly.own()).isEqualTo(mail().mailboxes(bob.id()));
+        assertThat(ownOnly.shared()).isEmpty();
+    }
+
+    @Test
     default void unknownIdentifiersMissingMailboxesAndTheOwnerAreRefused() {
         Account owner = newAccount();
         Mailbox inbox = inbox(owner);

@@ -55,6 +55,9 @@ public abstract class JdbcAclStore<X extends WriteTx> implements AclStore {
 
     // ---- what each backend does its own way ----
 
+    /** An account's own mailboxes, as the backend's MailStore lists them (for {@link #listing}). */
+    protected abstract List<Mailbox> ownMailboxes(Connection c, long accountId) throws SQLException;
+
     /** The lookup key of an identifier as the backend can bind it. */
     protected abstract String key(String identifier);
 
@@ -141,20 +144,28 @@ public abstract class JdbcAclStore<X extends WriteTx> implements AclStore {
 
     @Override
     public List<SharedMailbox> sharedWith(Account account) {
-        return access.read(c -> {
-            AclRules.SharedRows rows = new AclRules.SharedRows();
-            try (PreparedStatement ps = c.prepareStatement(shared)) {
-                ps.setLong(1, account.id());
-                ps.setString(2, account.address());
-                ps.setString(3, account.domain());
-                try (var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(rs.getLong(1), rs.getString(2), rs.getString(3));
-                    }
+        return access.read(c -> sharedWith(c, account));
+    }
+
+    @Override
+    public Listing listing(Account account, boolean withShared) {
+        return access.read(c -> new Listing(ownMailboxes(c, account.id()),
+                withShared ? sharedWith(c, account) : List.of()));
+    }
+
+    private List<SharedMailbox> sharedWith(Connection c, Account account) throws SQLException {
+        AclRules.SharedRows rows = new AclRules.SharedRows();
+        try (PreparedStatement ps = c.prepareStatement(shared)) {
+            ps.setLong(1, account.id());
+            ps.setString(2, account.address());
+            ps.setString(3, account.domain());
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getLong(1), rs.getString(2), rs.getString(3));
                 }
             }
-            return rows.resolve(id -> mailbox(c, id));
-        });
+        }
+        return rows.resolve(id -> mailbox(c, id));
     }
 
     private Optional<Long> accountId(Connection c, String address) throws SQLException {

@@ -3,6 +3,7 @@ package jotmai.store.postgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 import jotmai.store.Mailbox;
@@ -40,5 +41,10 @@ final class PgAclStore extends JdbcAclStore<Tx> {
     @Override
     protected Optional<Mailbox> mailbox(Connection c, long mailboxId) throws SQLException {
         return MailboxRows.byId(c, mailboxId);
+    }
+
+    @Override
+    protected List<Mailbox> ownMailboxes(Connection c, long accountId) throws SQLException {
+        return MailboxRows.ofAccount(c, accountId);
     }
 }

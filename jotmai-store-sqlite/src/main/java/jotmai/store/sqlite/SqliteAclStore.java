@@ -3,6 +3,7 @@ package jotmai.store.sqlite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 import jotmai.store.Mailbox;
@@ -38,5 +39,10 @@ final class SqliteAclStore extends JdbcAclStore<Tx> {
     @Override
     protected Optional<Mailbox> mailbox(Connection c, long mailboxId) throws SQLException {
         return MailboxRows.byId(c, mailboxId);
+    }
+
+    @Override
+    protected List<Mailbox> ownMailboxes(Connection c, long accountId) throws SQLException {
+        return MailboxRows.ofAccount(c, accountId);
     }
 }
