@@ -115,7 +115,10 @@ final class ImapSession implements Runnable {
             out.untaggedOk(ResponseCode.capability(capabilities()), config.serverName() + " IMAP ready");
             out.flush();
             while (!(state instanceof SessionState.Logout)) {
-                connection.setReadTimeout(state instanceof SessionState.NotAuthenticated
+                // The idle timeout, not SO_TIMEOUT: both end the session (RFC 9051 §5.4 autologout), but a
+                // virtual thread's timed read arms and cancels a scheduler timer per command (Connection's
+                // IdleWatch); the session needs no timer until a client is actually silent.
+                connection.setIdleTimeout(state instanceof SessionState.NotAuthenticated
                         ? config.loginTimeout() : config.autologoutTimeout());
                 if (notify.active() && !inputPending()) {
                     state = notify.awaitCommand(state);
@@ -452,7 +455,7 @@ final class ImapSession implements Runnable {
 
     private void idle(String tag, SessionState.LoggedIn session) throws IOException {
         BlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
-        connection.setReadTimeout(config.idleTimeout());
+        connection.setIdleTimeout(config.idleTimeout()); // final, like the autologout above
         Thread.ofVirtual().name(ctx.sessionId + "-idle-read").start(() -> {
             try {
                 String line = in.readLine(MAX_IDLE_LINE);
