@@ -42,6 +42,7 @@ import jotmai.store.StoreException;
 import jotmai.store.TextField;
 import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
+import jotmai.store.jdbc.Sql;
 import jotmai.store.support.ChangeRows;
 import jotmai.store.support.FlagRowsCache;
 import jotmai.store.support.MailboxNames;
@@ -228,7 +229,7 @@ final class PgMailStore implements MailStore {
             if (m.isEmpty()) {
                 return Optional.<NamedStatus>empty();
             }
-            long recent = withRecent ? recentUids(c, m.get().id()).count() : 0;
+            long recent = withRecent ? recentCount(c, m.get().id()) : 0;
             return Optional.of(new NamedStatus(m.get(), MailboxRows.status(c, m.get().id()), recent));
         });
     }
@@ -530,6 +531,15 @@ final class PgMailStore implements MailStore {
             MailboxRows.require(c, mailboxId);
             return recentUids(c, mailboxId);
         });
+    }
+
+    /** STATUS only needs how many messages are \Recent, not which (RFC 3501 §6.3.10 RECENT). */
+    private static long recentCount(Connection c, long mailboxId) throws SQLException {
+        return Sql.first(c, "SELECT count(*) FROM messages WHERE account_id = ? AND mailbox_id = ? AND recent",
+                ps -> {
+                    ps.setLong(1, MailboxIds.accountOf(mailboxId));
+                    ps.setLong(2, mailboxId);
+                }, rs -> rs.getLong(1)).orElse(0L);
     }
 
     private static UidSet recentUids(Connection c, long mailboxId) throws SQLException {

@@ -23,10 +23,10 @@ import jotmai.store.ChangeBus;
 import jotmai.store.Changes;
 import jotmai.store.CopyResult;
 import jotmai.store.FlagOperation;
-import jotmai.store.FlagRows;
-import jotmai.store.Flags;
-import jotmai.store.FlagSetList;
 import jotmai.store.FlagResult;
+import jotmai.store.FlagRows;
+import jotmai.store.FlagSetList;
+import jotmai.store.Flags;
 import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
 import jotmai.store.MailboxStatus;
@@ -40,6 +40,7 @@ import jotmai.store.StoreException;
 import jotmai.store.TextField;
 import jotmai.store.TextMatches;
 import jotmai.store.UidSet;
+import jotmai.store.jdbc.Sql;
 import jotmai.store.support.ChangeRows;
 import jotmai.store.support.FlagRowsCache;
 import jotmai.store.support.MailboxNames;
@@ -232,7 +233,7 @@ final class SqliteMailStore implements MailStore {
             if (m.isEmpty()) {
                 return Optional.<NamedStatus>empty();
             }
-            long recent = withRecent ? recentUids(c, m.get().id()).count() : 0;
+            long recent = withRecent ? recentCount(c, m.get().id()) : 0;
             return Optional.of(new NamedStatus(m.get(), status(c, m.get()), recent));
         });
     }
@@ -619,6 +620,12 @@ final class SqliteMailStore implements MailStore {
             MailboxRows.require(c, mailboxId);
             return recentUids(c, mailboxId);
         });
+    }
+
+    /** STATUS only needs how many messages are \Recent, not which (RFC 3501 §6.3.10 RECENT). */
+    private static long recentCount(Connection c, long mailboxId) throws SQLException {
+        return Sql.first(c, "SELECT count(*) FROM message WHERE mailbox_id = ? AND recent = 1",
+                ps -> ps.setLong(1, mailboxId), rs -> rs.getLong(1)).orElse(0L);
     }
 
     private static UidSet recentUids(Connection c, long mailboxId) throws SQLException {
