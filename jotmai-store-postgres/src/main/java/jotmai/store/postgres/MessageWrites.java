@@ -1,7 +1,5 @@
 package jotmai.store.postgres;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
 import jotmai.store.QuotaUsage;
 import jotmai.store.UidSet;
+import jotmai.store.jdbc.Sql;
 import jotmai.store.support.SearchableText;
 import jotmai.store.support.StoredFlags;
 
@@ -243,19 +242,12 @@ final class MessageWrites {
         // a crash that undoes a claim only shows the messages as recent once more: relaxed
         return db.txRelaxed(tx -> {
             MailboxRows.require(tx.c(), mailboxId);
-            List<Long> uids = new ArrayList<>();
-            try (PreparedStatement ps = tx.c().prepareStatement("""
+            return UidSet.of(Sql.list(tx.c(), """
                     UPDATE messages SET recent = false WHERE account_id = ? AND mailbox_id = ? AND recent
-                    RETURNING uid""")) {
+                    RETURNING uid""", ps -> {
                 ps.setLong(1, MailboxIds.accountOf(mailboxId));
                 ps.setLong(2, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        uids.add(rs.getLong(1));
-                    }
-                }
-            }
-            return UidSet.of(uids);
+            }, rs -> rs.getLong(1)));
         });
     }
 }

@@ -543,18 +543,12 @@ final class PgMailStore implements MailStore {
     }
 
     private static UidSet recentUids(Connection c, long mailboxId) throws SQLException {
-        List<Long> uids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? AND recent ORDER BY uid")) {
-            ps.setLong(1, MailboxIds.accountOf(mailboxId));
-            ps.setLong(2, mailboxId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    uids.add(rs.getLong(1));
-                }
-            }
-        }
-        return UidSet.of(uids);
+        return UidSet.of(Sql.list(c,
+                "SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? AND recent ORDER BY uid",
+                ps -> {
+                    ps.setLong(1, MailboxIds.accountOf(mailboxId));
+                    ps.setLong(2, mailboxId);
+                }, rs -> rs.getLong(1)));
     }
 
     @Override

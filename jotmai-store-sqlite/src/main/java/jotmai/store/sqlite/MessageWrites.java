@@ -1,7 +1,6 @@
 package jotmai.store.sqlite;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -206,16 +205,7 @@ final class MessageWrites {
         // a crash that undoes a claim only shows the message as recent once more: relaxed
         return writer.writeRelaxed(tx -> {
             MailboxRows.require(tx.c(), mailboxId);
-            List<Long> uids = new ArrayList<>();
-            try (PreparedStatement ps = tx.c().prepareStatement(
-                    "SELECT uid FROM message WHERE mailbox_id = ? AND recent = 1 ORDER BY uid")) {
-                ps.setLong(1, mailboxId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        uids.add(rs.getLong(1));
-                    }
-                }
-            }
+            UidSet uids = SqliteMailStore.recentUids(tx.c(), mailboxId);
             if (!uids.isEmpty()) {
                 try (PreparedStatement ps = tx.c().prepareStatement(
                         "UPDATE message SET recent = 0 WHERE mailbox_id = ? AND recent = 1")) {
@@ -223,7 +213,7 @@ final class MessageWrites {
                     ps.executeUpdate();
                 }
             }
-            return UidSet.of(uids);
+            return uids;
         });
     }
 }

@@ -628,18 +628,10 @@ final class SqliteMailStore implements MailStore {
                 ps -> ps.setLong(1, mailboxId), rs -> rs.getLong(1)).orElse(0L);
     }
 
-    private static UidSet recentUids(Connection c, long mailboxId) throws SQLException {
-        List<Long> uids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT uid FROM message WHERE mailbox_id = ? AND recent = 1 ORDER BY uid")) {
-            ps.setLong(1, mailboxId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    uids.add(rs.getLong(1));
-                }
-            }
-        }
-        return UidSet.of(uids);
+    /** The unclaimed \Recent UIDs, read without claiming them (also the claim's read: MessageWrites). */
+    static UidSet recentUids(Connection c, long mailboxId) throws SQLException {
+        return UidSet.of(Sql.list(c, "SELECT uid FROM message WHERE mailbox_id = ? AND recent = 1 ORDER BY uid",
+                ps -> ps.setLong(1, mailboxId), rs -> rs.getLong(1)));
     }
 
     @Override
