@@ -61,11 +61,15 @@ final class ChangeSync {
         for (StoreChange change : changes.changes()) {
             switch (change) {
                 case StoreChange.Added a -> {
-                    if (!view.pendingExpunges.contains(a.uid()) && view.add(a.uid())) {
-                        added.add(a.meta());
+                    if (!view.pendingExpunges.contains(a.uid())) {
+                        if (view.add(a.uid())) {
+                            added.add(a.meta());
+                        }
+                        view.rememberMeta(a.meta());
                     }
                 }
                 case StoreChange.FlagsChanged f -> {
+                    view.rememberMeta(f.meta()); // the row's current state (MessageMetas)
                     Long own = view.ownFlagChanges.get(f.uid());
                     if (view.seqOf(f.uid()) > 0 && (own == null || own < f.modSeq())) {
                         flagChanges.add(f.meta());
@@ -150,6 +154,7 @@ final class ChangeSync {
         boolean added = false;
         for (StoreChange c : changes.changes()) {
             added |= view.add(c.uid());
+            view.rememberMeta(((StoreChange.Added) c).meta());
         }
         view.modSeq = Math.max(view.modSeq, changes.highestModSeq());
         if (!added) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,13 @@ final class FetchCommand {
         boolean needsStructure = items.stream().anyMatch(i -> i instanceof FetchItem.Envelope
                 || i instanceof FetchItem.Structure || i instanceof FetchItem.BodySection
                 || i instanceof FetchItem.Binary || i instanceof FetchItem.BinarySize || i instanceof FetchItem.Rfc822);
+        // issue 4: answer from the rows the view already has (MessageMetas) after bringing it up to date;
+        // the sync is free when no commit touched the mailbox since the last one, and writes what the
+        // sync before the tagged completion would have written (EXPUNGE stays withheld, RFC 9051 §7.4.1)
+        boolean fromView = !FlagFetch.answers(items) && !PrivateSeen.applies(view);
+        if (fromView) {
+            sync.sync(view, false);
+        }
         Set<Long> seenNow = new HashSet<>();
         if (!view.readOnly && view.rights.has('s') && !uids.isEmpty() && items.stream().anyMatch(FetchItem::setsSeen)) {
             if (PrivateSeen.applies(view)) {
@@ -94,6 +102,7 @@ final class FetchCommand {
                 for (MessageMeta m : r.updated()) {
                     seenNow.add(m.uid());
                     view.ownFlagChanges.put(m.uid(), m.modSeq());
+                    view.rememberMeta(m);
                 }
             }
         }
@@ -109,7 +118,7 @@ final class FetchCommand {
             List<Long> batch = all.subList(from, Math.min(all.size(), from + BATCH));
             // RFC 8474 §5.2: one store read per batch for the thread ids
             Map<Long, Long> threads = hasThreadId ? ctx.mail.threadIds(view.mailboxId, UidSet.of(batch)) : Map.of();
-            for (MessageMeta meta : ctx.seen.messages(view, UidSet.of(batch))) {
+            for (MessageMeta meta : fromView ? rows(view, batch) : ctx.seen.messages(view, UidSet.of(batch))) {
                 int seq = view.seqOf(meta.uid());
                 if (seq == 0 || meta.modSeq() <= changedSince) {
                     continue;
@@ -120,6 +129,35 @@ final class FetchCommand {
             }
         }
         return Outcome.of(session);
+    }
+
+    /**
+     * The rows of {@code batch} (ascending UIDs) in UID order: those the view remembers, the others read
+     * in one store call and remembered. A UID whose expunge the view has seen but not announced gets no
+     * row, as a read would return none for it.
+     */
+    private List<MessageMeta> rows(MailboxView view, List<Long> batch) {
+        List<Long> missing = new ArrayList<>();
+        for (long uid : batch) {
+            if (view.knownMeta(uid) == null && !view.pendingExpunges.contains(uid)) {
+                missing.add(uid);
+            }
+        }
+        Map<Long, MessageMeta> read = new HashMap<>();
+        if (!missing.isEmpty()) {
+            for (MessageMeta m : ctx.mail.messages(view.mailboxId, UidSet.of(missing))) {
+                read.put(m.uid(), m);
+                view.rememberMeta(m);
+            }
+        }
+        List<MessageMeta> out = new ArrayList<>(batch.size());
+        for (long uid : batch) {
+            MessageMeta m = view.pendingExpunges.contains(uid) ? null : read.getOrDefault(uid, view.knownMeta(uid));
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     private void writeMessage(MailboxView view, int seq, MessageMeta meta, ParsedMessage structure,

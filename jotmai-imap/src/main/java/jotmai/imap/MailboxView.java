@@ -42,6 +42,8 @@ final class MailboxView {
     /** UID → MODSEQ of flag changes this session already reported itself (no duplicate FETCH). */
     final Map<Long, Long> ownFlagChanges = new HashMap<>();
     private UidSet saved = UidSet.EMPTY;
+    /** Message rows already read, kept current by {@link ChangeSync} (issue 4: FETCH without a read). */
+    private final MessageMetas metas = new MessageMetas();
     /** The session user's RFC 4314 rights on the mailbox (all of them on the user's own mailboxes). */
     jotmai.store.Rights rights = jotmai.store.Rights.ALL;
     /** Another user's mailbox: {@link #rights} are read again before each command. */
@@ -130,6 +132,7 @@ final class MailboxView {
         count--;
         recent.remove(uid);
         ownFlagChanges.remove(uid);
+        metas.forget(uid);
         return i + 1;
     }
 
@@ -202,6 +205,21 @@ final class MailboxView {
 
     void save(UidSet result) {
         this.saved = result;
+    }
+
+    /** The row of a message this view already got from the store, current as of the last sync; or null. */
+    jotmai.store.MessageMeta knownMeta(long uid) {
+        return metas.get(uid);
+    }
+
+    /**
+     * Remembers a message row the store just returned (a read, a flag update, a change record) for a UID
+     * in the view; not for a view with a reader's own \Seen, whose flags are composed per reader.
+     */
+    void rememberMeta(jotmai.store.MessageMeta meta) {
+        if (seenReader == 0 && seqOf(meta.uid()) > 0) {
+            metas.remember(meta);
+        }
     }
 
     boolean isRecent(long uid) {
