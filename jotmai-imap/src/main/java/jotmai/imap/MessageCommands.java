@@ -354,9 +354,40 @@ final class MessageCommands {
         if (only.isPresent() && only.get().isEmpty()) {
             return Outcome.of(session);
         }
-        List<Long> expunged = ctx.mail.expunge(view.mailboxId, only);
+        // issue 4: the view, brought up to date (free when no commit touched the mailbox since the last
+        // sync), may already know the answer to the store's "is anything \Deleted here?" (MessageMetas)
+        Boolean deleted = null;
+        if (!PrivateSeen.applies(view)) {
+            sync.sync(view, true);
+            deleted = knownDeleted(view, only);
+        }
+        if (Boolean.FALSE.equals(deleted)) {
+            return Outcome.of(session);
+        }
+        List<Long> expunged = Boolean.TRUE.equals(deleted) ? ctx.mail.expungeKnownDeleted(view.mailboxId, only)
+                : ctx.mail.expunge(view.mailboxId, only);
         sync.announceExpunged(view, expunged);
         return Outcome.of(session);
+    }
+
+    /**
+     * Whether a message in scope has \Deleted by the rows the view remembers: TRUE as soon as one does,
+     * FALSE when every row is known and none does, null when some row is not known.
+     */
+    private static Boolean knownDeleted(MailboxView view, Optional<UidSet> only) {
+        boolean allKnown = true;
+        int size = view.size();
+        java.util.PrimitiveIterator.OfLong scope = only.isPresent() ? only.get().stream().iterator() : null;
+        for (int seq = 1; scope != null ? scope.hasNext() : seq <= size; seq++) {
+            long uid = scope != null ? scope.nextLong() : view.uidAt(seq);
+            MessageMeta m = view.knownMeta(uid);
+            if (m == null) {
+                allKnown = false;
+            } else if (m.hasFlag(Flags.DELETED)) {
+                return Boolean.TRUE;
+            }
+        }
+        return allKnown ? Boolean.FALSE : null;
     }
 
     /** RFC 9051 §6.4.1 CLOSE: silent expunge when read-write, then back to authenticated. */

@@ -203,6 +203,15 @@ public interface MailStore {
     List<Long> expunge(long mailboxId, Optional<UidSet> uids);
 
     /**
+     * {@link #expunge} for a caller that has just seen a message in scope flagged \Deleted (an IMAP
+     * session's view, issue 4): a backend that looks for one before it queues its write may skip that
+     * look. Same result: if the flag was removed meanwhile, nothing is expunged.
+     */
+    default List<Long> expungeKnownDeleted(long mailboxId, Optional<UidSet> uids) {
+        return expunge(mailboxId, uids);
+    }
+
+    /**
      * Changes after {@code modSeq} (exclusive); see {@link Changes}. Expunges are reported for every
      * {@code modSeq}: backends keep expunge tombstones as long as the mailbox exists, so QRESYNC
      * (RFC 7162 §3.2.5) can always answer VANISHED (EARLIER). One operation (a STORE over many

@@ -403,6 +403,20 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void expungeKnownDeletedRemovesWhatExpungeWouldAndNothingOnceTheFlagIsGone() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "1", "\\Deleted");
+        append(inbox, "2");
+        append(inbox, "3", "\\Deleted");
+        assertThat(mail().expungeKnownDeleted(inbox.id(), Optional.of(UidSet.range(2, 3)))).containsExactly(3L);
+        mail().updateFlags(inbox.id(), UidSet.of(1), FlagOperation.REMOVE, Set.of("\\Deleted"), OptionalLong.empty());
+        assertThat(mail().expungeKnownDeleted(inbox.id(), Optional.empty())).isEmpty();
+        assertThat(mail().messages(inbox.id())).extracting(MessageMeta::uid).containsExactly(1L, 2L);
+        assertThat(mail().quota(a.id()).messages()).isEqualTo(2);
+    }
+
+    @Test
     default void messagesCanBeSelectedByUidSet() {
         Account a = newAccount();
         Mailbox inbox = inbox(a);

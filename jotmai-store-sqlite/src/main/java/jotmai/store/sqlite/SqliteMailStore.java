@@ -550,6 +550,12 @@ final class SqliteMailStore implements MailStore {
         return writes.expunge(mailboxId, uids, anyDeleted);
     }
 
+    /** Without the read transaction that would only confirm what the caller saw (issue 4). */
+    @Override
+    public List<Long> expungeKnownDeleted(long mailboxId, Optional<UidSet> uids) {
+        return writes.expunge(mailboxId, uids, true);
+    }
+
     /**
      * Messages with MODSEQ above {@code modSeq} become Added (if added after it) or FlagsChanged, with
      * their current state; tombstones above it become Expunged. All in one snapshot, in MODSEQ order.
