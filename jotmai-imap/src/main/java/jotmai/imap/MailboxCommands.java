@@ -12,7 +12,7 @@ import jotmai.store.MailStore;
 import jotmai.store.Mailbox;
 import jotmai.store.Rights;
 import jotmai.store.MailboxStatus;
-import jotmai.store.FlagRows;
+import jotmai.store.SelectState;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
@@ -59,12 +59,13 @@ final class MailboxCommands {
         // (a scan of every message in SQLite). Its MODSEQ is from before the rows below, so a change in
         // between is announced again at the next sync (harmless), never lost.
         long uidValidity = mailbox.uidValidity();
-        // UIDs and flags only (MailStore.flagRows): a 100,000-message mailbox is three arrays, not
-        // 100,000 MessageMeta objects
+        // issue 4: UIDs, first unseen UID and keywords only (MailStore.selectState), not every message's
+        // flags: those are read by the first command that needs them (FETCH FLAGS, SEARCH UNSEEN, ...)
         // issue 7: on another user's mailbox the user's own \Seen (PrivateSeen), also for [UNSEEN]
         long seenReader = ctx.seenReader(session.account().id(), mailbox.accountId());
-        FlagRows rows = ctx.seen.flagRows(mailbox.id(), seenReader);
-        MailboxView view = MailboxView.sharing(mailbox.id(), mailbox.name(), uidValidity, readOnly, rows.uids(),
+        SelectState state = seenReader == 0 ? ctx.mail.selectState(mailbox.id())
+                : SelectState.of(ctx.seen.flagRows(mailbox.id(), seenReader));
+        MailboxView view = MailboxView.sharing(mailbox.id(), mailbox.name(), uidValidity, readOnly, state.uids(),
                 mailbox.highestModSeq());
         // a message appended after the mailbox row was read is in the rows: predict past it
         long uidNext = Math.max(mailbox.uidNext(), view.maxUid() + 1);
@@ -72,9 +73,9 @@ final class MailboxCommands {
         view.examined = command.readOnly();
         view.shared = !access.own();
         view.seenReader = seenReader;
-        SelectSummary summary = SelectSummary.of(mailbox.id(), rows);
-        long firstUnseen = summary.firstUnseen();
-        view.keywords.addAll(summary.keywords());
+        // RFC 3501 §7.1: [UNSEEN] is the sequence number of the first unseen message
+        long firstUnseen = state.firstUnseenUid() == 0 ? 0 : view.seqOf(state.firstUnseenUid());
+        view.keywords.addAll(state.keywords());
         // RFC 3501 §2.3.2: SELECT claims \Recent for this session; EXAMINE (§6.3.2, read-only) reports the
         // messages nobody has claimed yet as recent but leaves them recent for the next SELECT.
         UidSet recent = readOnly ? ctx.mail.recent(mailbox.id()) : ctx.mail.claimRecent(mailbox.id());

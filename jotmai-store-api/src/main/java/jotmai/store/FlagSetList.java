@@ -111,6 +111,18 @@ public final class FlagSetList extends AbstractList<Set<String>> implements Rand
         return present ? n : index.length - n;
     }
 
+    /** The table entries at least one message uses (a table may keep sets no message has any more). */
+    public List<Set<String>> usedSets() {
+        int[] c = counts();
+        List<Set<String>> used = new ArrayList<>();
+        for (int t = 0; t < c.length; t++) {
+            if (c[t] > 0) {
+                used.add(table.get(t));
+            }
+        }
+        return used;
+    }
+
     /** Index of the first message that lacks the flag, or -1. */
     public int firstWithout(String flag) {
         boolean[] has = having(flag);

@@ -120,6 +120,16 @@ public interface MailStore {
     }
 
     /**
+     * What SELECT/EXAMINE need of the mailbox's messages: the UIDs, the first unseen UID and the
+     * keywords in use, the same values as {@link #flagRows(long)} gives (RFC 9051 §6.3.2). The default
+     * derives it from {@link #flagRows(long)}; a backend may answer without reading every message's flags
+     * (SQLite does: issue 4, the first SELECT of a 100,000-message mailbox after a start).
+     */
+    default SelectState selectState(long mailboxId) {
+        return SelectState.of(flagRows(mailboxId));
+    }
+
+    /**
      * {@link #flagRows(long)} restricted to the messages that have ({@code present}) or lack
      * {@code flag} (case-insensitive): "UID SEARCH UNSEEN" on 100,000 mostly read messages then reads
      * only the unread ones where the backend can filter (both backends: \Seen and \Deleted are columns).

@@ -129,6 +129,49 @@ public interface MessageContract extends StoreFixture {
         assertThat(mail().flagRows(inbox.id(), "\\Deleted", true).size()).isZero();
     }
 
+    /**
+     * Issue 4: what SELECT needs without every message's flags ({@code selectState}) equals what
+     * {@code messages} says, with dense UIDs and with gaps, keywords coming and going, all read or not.
+     */
+    @Test
+    default void selectStateHoldsTheUidsTheFirstUnseenUidAndTheKeywordsInUse() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        assertSelectStateMatchesMessages(inbox);
+        append(inbox, "one", "\\Seen");
+        append(inbox, "two", "\\Seen", "$Work");
+        append(inbox, "three");
+        append(inbox, "four", "Junk", "\\Flagged");
+        append(inbox, "five", "\\Seen", "$work");
+        assertSelectStateMatchesMessages(inbox); // dense UIDs 1-5, first unseen 3
+        mail().updateFlags(inbox.id(), UidSet.of(1, 3), FlagOperation.ADD, Set.of("\\Deleted"), OptionalLong.empty());
+        mail().expunge(inbox.id(), Optional.empty());
+        assertSelectStateMatchesMessages(inbox); // gaps: 2, 4, 5
+        mail().updateFlags(inbox.id(), UidSet.ALL, FlagOperation.REMOVE, Set.of("junk"), OptionalLong.empty());
+        mail().updateFlags(inbox.id(), UidSet.ALL, FlagOperation.ADD, Set.of("\\Seen"), OptionalLong.empty());
+        assertSelectStateMatchesMessages(inbox); // Junk gone, nothing unseen
+        assertThat(mail().selectState(inbox.id()).firstUnseenUid()).isZero();
+        assertThat(mail().selectState(inbox.id()).keywords()).containsExactly("$Work", "$work");
+        append(inbox, "six");
+        assertSelectStateMatchesMessages(inbox);
+        assertThatThrownBy(() -> mail().selectState(inbox.id() + 1_000_000)).isInstanceOf(StoreException.NotFound.class);
+    }
+
+    private void assertSelectStateMatchesMessages(Mailbox inbox) {
+        List<MessageMeta> metas = mail().messages(inbox.id());
+        jotmai.store.SelectState state = mail().selectState(inbox.id());
+        assertThat(state.uids()).containsExactly(metas.stream().mapToLong(MessageMeta::uid).toArray());
+        assertThat(state.firstUnseenUid()).isEqualTo(metas.stream().filter(m -> !m.hasFlag("\\Seen"))
+                .mapToLong(MessageMeta::uid).findFirst().orElse(0));
+        assertThat(state.keywords()).containsExactlyElementsOf(metas.stream().flatMap(m -> m.flags().stream())
+                .filter(f -> !f.startsWith("\\")).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        // and the same as the flag rows say (the path of a mailbox whose rows a backend caches)
+        jotmai.store.SelectState fromRows = jotmai.store.SelectState.of(mail().flagRows(inbox.id()));
+        assertThat(fromRows.uids()).containsExactly(state.uids());
+        assertThat(fromRows.firstUnseenUid()).isEqualTo(state.firstUnseenUid());
+        assertThat(fromRows.keywords()).isEqualTo(state.keywords());
+    }
+
     private void assertFlagRowsMatchMessages(Mailbox inbox) {
         List<MessageMeta> metas = mail().messages(inbox.id());
         // STATUS first, so that it is what brings a backend's cached rows up to date (issue 4)
@@ -148,6 +191,7 @@ public interface MessageContract extends StoreFixture {
         assertThat(mail().flagRows(inbox.id(), "\\Seen", false).uids()).containsExactly(unseen);
         long[] deleted = metas.stream().filter(m -> m.hasFlag("\\Deleted")).mapToLong(MessageMeta::uid).toArray();
         assertThat(mail().flagRows(inbox.id(), "\\Deleted", true).uids()).containsExactly(deleted);
+        assertSelectStateMatchesMessages(inbox);
     }
 
     @Test

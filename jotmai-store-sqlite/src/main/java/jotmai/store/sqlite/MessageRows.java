@@ -17,6 +17,7 @@ import jotmai.store.FlagRows;
 import jotmai.store.FlagSetList;
 import jotmai.store.Flags;
 import jotmai.store.MessageMeta;
+import jotmai.store.SelectState;
 import jotmai.store.StoreException;
 import jotmai.store.UidSet;
 import jotmai.store.support.StoredFlags;
@@ -36,6 +37,14 @@ final class MessageRows {
     private static final int MAX_NUMBERED_FLAG_SETS = 32;
 
     private MessageRows() {}
+
+    /**
+     * Whether a stored flags string holds a keyword, i.e. a word not starting with a backslash
+     * (FlagCodec joins flags with single spaces; in GLOB "[^\]" is any character but a backslash, GLOB
+     * has no escape character). Also the condition of the partial index message_keywords: a query must
+     * spell it exactly so for SQLite to use that index.
+     */
+    static final String HAS_KEYWORD = "(' ' || flags) GLOB '* [^\\]*'";
 
     /** One stored message with the columns that writes need besides its meta. */
     record Row(MessageMeta meta, long blobId, String storedFlags, long threadId) {}
@@ -199,6 +208,83 @@ final class MessageRows {
             }
         }
         return rows.toFlagRows(table);
+    }
+
+    /**
+     * What SELECT needs without the flag rows (issue 4, {@link SelectState}): the UIDs, the first
+     * unseen UID and the keywords in use. In one snapshot (the caller's transaction):
+     * <ul>
+     * <li>count, lowest and highest UID (an index count and two primary key seeks); when the UIDs are
+     *     dense, as in a mailbox nobody expunged from, the array is filled without reading a row;
+     *     otherwise one {@code SELECT uid} over the primary key range, a long per row;
+     * <li>the first unseen UID: the first entry of the partial index message_unseen (a mailbox where all
+     *     is read would otherwise walk every row);
+     * <li>the keywords: the distinct flag strings of the partial index message_keywords, which holds
+     *     only the messages with a keyword (without it: a pass over every row's flags, ~20 ms).
+     * </ul>
+     */
+    static SelectState selectState(Connection c, long mailboxId) throws SQLException {
+        long count;
+        long min;
+        long max;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT (SELECT count(*) FROM message WHERE mailbox_id = ?1),
+                       (SELECT min(uid) FROM message WHERE mailbox_id = ?1),
+                       (SELECT max(uid) FROM message WHERE mailbox_id = ?1),
+                       (SELECT min(uid) FROM message INDEXED BY message_unseen
+                          WHERE mailbox_id = ?1 AND seen = 0)""")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                count = rs.getLong(1);
+                min = rs.getLong(2);
+                max = rs.getLong(3);
+                long firstUnseen = rs.getLong(4); // NULL reads as 0: no unseen message
+                long[] uids = count > 0 && max - min + 1 == count ? dense(min, (int) count)
+                        : uids(c, mailboxId, (int) count);
+                return new SelectState(uids, firstUnseen, keywords(c, mailboxId));
+            }
+        }
+    }
+
+    private static long[] dense(long min, int count) {
+        long[] uids = new long[count];
+        for (int i = 0; i < count; i++) {
+            uids[i] = min + i;
+        }
+        return uids;
+    }
+
+    private static long[] uids(Connection c, long mailboxId, int count) throws SQLException {
+        long[] uids = new long[count];
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY uid")) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (n == uids.length) {
+                        uids = Arrays.copyOf(uids, n + 16); // not expected within one snapshot
+                    }
+                    uids[n++] = rs.getLong(1);
+                }
+            }
+        }
+        return n == uids.length ? uids : Arrays.copyOf(uids, n);
+    }
+
+    private static Set<String> keywords(Connection c, long mailboxId) throws SQLException {
+        Set<String> keywords = new java.util.TreeSet<>();
+        // the partial index message_keywords holds exactly these rows (same expression, Schema)
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT flags FROM message WHERE mailbox_id = ?"
+                + " AND " + HAS_KEYWORD)) {
+            ps.setLong(1, mailboxId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SelectState.addKeywords(keywords, FlagCodec.decode(rs.getString(1)));
+                }
+            }
+        }
+        return Collections.unmodifiableSet(keywords);
     }
 
     /** The mailbox's UIDVALIDITY and first of {@code count} new UIDs, and a new MODSEQ for the change. */

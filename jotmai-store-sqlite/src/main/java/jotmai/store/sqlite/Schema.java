@@ -166,9 +166,19 @@ final class Schema {
     private static final List<String> V_MESSAGE_QUOTA = List.of(
             "ALTER TABLE account ADD COLUMN quota_messages INTEGER NOT NULL DEFAULT 0");
 
+    /**
+     * Issue 4: SELECT without reading every message's flags ({@link MessageRows#selectState}). [UNSEEN]
+     * (RFC 3501 §6.3.1) is the first entry of message_unseen; the keywords for FLAGS (RFC 9051 §7.3.5)
+     * are the distinct flag strings in message_keywords. Both hold only the messages they are about.
+     */
+    private static final List<String> V_SELECT_INDEXES = List.of(
+            "CREATE INDEX message_unseen ON message(mailbox_id, uid) WHERE seen = 0",
+            "CREATE INDEX message_keywords ON message(mailbox_id, flags) WHERE " + MessageRows.HAS_KEYWORD);
+
     /** Migrations in order; index i brings user_version from i to i+1. */
     private static final List<List<String>> MIGRATIONS = List.of(V1, V_MAILBOX_ACL, V_POP3_STATE, V_METADATA,
-            V_SEARCH_INDEX, V_SEEN_MARK, V_THREAD_ID, V_RECENT_INDEX, V_BLOB_SEQ, V_MESSAGE_QUOTA);
+            V_SEARCH_INDEX, V_SEEN_MARK, V_THREAD_ID, V_RECENT_INDEX, V_BLOB_SEQ, V_MESSAGE_QUOTA,
+            V_SELECT_INDEXES);
 
     /** Applies missing migrations inside one transaction on the writer connection. */
     static void migrate(Connection c) throws SQLException {

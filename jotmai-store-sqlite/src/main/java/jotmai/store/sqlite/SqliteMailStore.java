@@ -34,6 +34,7 @@ import jotmai.store.MessageMeta;
 import jotmai.store.MessageSource;
 import jotmai.store.QuotaUsage;
 import jotmai.store.SeenMark;
+import jotmai.store.SelectState;
 import jotmai.store.SeenUpdate;
 import jotmai.store.SpecialUse;
 import jotmai.store.StoreException;
@@ -43,6 +44,7 @@ import jotmai.store.UidSet;
 import jotmai.store.jdbc.Sql;
 import jotmai.store.support.ChangeRows;
 import jotmai.store.support.FlagRowsCache;
+import jotmai.store.support.SelectStateCache;
 import jotmai.store.support.MailboxNames;
 import jotmai.store.support.StoredStructures;
 
@@ -62,6 +64,7 @@ final class SqliteMailStore implements MailStore {
     private final Set<Long> maildropLocks = ConcurrentHashMap.newKeySet();
     /** UIDs and flags of big mailboxes, kept current from the change log (SELECT, flag-only SEARCH). */
     private final FlagRowsCache flagRowsCache = new FlagRowsCache();
+    private final SelectStateCache selectStateCache = new SelectStateCache();
     /** Decoded structures and small messages' bytes by blob id (issue 4: FETCH without a read per message). */
     private final BlobCache blobCache;
     /** HIGHESTMODSEQ per mailbox while no commit touched it (changesSince without a read). */
@@ -367,6 +370,24 @@ final class SqliteMailStore implements MailStore {
             public Changes changesSince(long modSeq) throws SQLException {
                 return changesIn(c, m, modSeq);
             }
+        });
+    }
+
+    /**
+     * Issue 4: a mailbox whose flag rows are cached answers from them; otherwise only UIDs and two
+     * aggregates are read ({@link MessageRows#selectState}), remembered while the mailbox is unchanged,
+     * and the flag rows wait for the first command that needs them.
+     */
+    @Override
+    public SelectState selectState(long mailboxId) {
+        return db.read(c -> {
+            Mailbox m = MailboxRows.require(c, mailboxId);
+            if (flagRowsCache.holds(mailboxId)) {
+                selectStateCache.forget(mailboxId);
+                return SelectState.of(cachedFlagRows(c, m));
+            }
+            return selectStateCache.state(m.id(), m.uidValidity(), m.highestModSeq(),
+                    () -> MessageRows.selectState(c, m.id()));
         });
     }
 
