@@ -8,7 +8,19 @@
 #      user181..user190@example.test 100 x 1 MB each (skipped when the Maildirs already hold them),
 #   3. runs jotmai.pop3.Pop3Benchmark, which fills a fresh SQLite store with the same mailboxes,
 #      starts Jotmai's POP3 on loopback and times pop3-timing.py retr (STAT, LIST, RETR all, QUIT;
-#      1 and 10 parallel clients on different mailboxes) against Jotmai and Dovecot alternately.
+#      1 and 10 parallel clients on different mailboxes) against Jotmai and Dovecot.
+# Method (session 7; docs/BENCHMARKS.md, POP3, "Session 7"), and why:
+#   - warm-up until Jotmai's JIT is quiet: rounds of raw-retr.py passes on both servers alike until a
+#     round compiles < 20 ms in Jotmai's JVM (2 to 8 rounds). One untimed pass of each scenario left the
+#     session's hot methods queued for C2 on 2 cores; whether C2 reached them before or during the timed
+#     passes made Jotmai's one-client 5 KB time swing 2x between runs (server CPU per RETR 2-3x);
+#   - each scenario's passes alternate between the servers (J D, D J, ...), each pass one client process,
+#     and the result is each server's median: a burst of other load falls on both;
+#   - a scenario whose pass is under 0.5 s (one client, 5 KB; one raw client, 1 MB) gets 5x RUNS passes
+#     per server: at ~0.1 s one scheduler hiccup is a large share of a pass. The scenarios themselves are
+#     the (1,000 x 5 KB and 100 x 1 MB, 1 and 10 clients);
+#   - Jotmai's lines say how many ms its JIT compiled and its GC paused during its timed passes (jit_ms,
+#     gc_ms): both should be near zero; the last lines give the Jotmai/Dovecot ratio per row.
 # Results: bench/pop3/results-<UTC timestamp>.txt (one SUMMARY line per server and scenario).
 # Clients: pop3-timing.py (poplib) and raw-retr.py (thin client, server-bound), per scenario.
 # Env: PEERS (default /work/shared/peers), REF_MAIL (default /tmp/refmail), JOTMAI_BENCH_DIR (Jotmai's
@@ -16,7 +28,7 @@
 # PRIORITY (default -5): nice value for both sides alike on a shared machine: the Maven/JVM running
 # Jotmai and the clients are started with it, Dovecot's processes are reniced to it for the run and
 # set back afterwards. The load average before and after goes into the results file.
-# JOTMAI_BENCH_WARMUP (default 1): one untimed pass of every scenario on both servers before timing.
+# JOTMAI_BENCH_WARMUP (default 1): the warm-up above; 0 skips it.
 # JOTMAI_BENCH_JVM_OPTS: options for the JVM that runs Jotmai's server; default -Djdk.pollerMode=1, as
 # the jotmai launcher starts the server (set it to "-Djdk.pollerMode=2" for the JDK's own default); they
 # go into the results file's first line.
