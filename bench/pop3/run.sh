@@ -11,9 +11,9 @@
 #      1 and 10 parallel clients on different mailboxes) against Jotmai and Dovecot.
 # Method (session 7; docs/BENCHMARKS.md, POP3, "Session 7"), and why:
 #   - warm-up until Jotmai's JIT is quiet: rounds of raw-retr.py passes on both servers alike until a
-#     round compiles < 20 ms in Jotmai's JVM (2 to 8 rounds). One untimed pass of each scenario left the
-#     session's hot methods queued for C2 on 2 cores; whether C2 reached them before or during the timed
-#     passes made Jotmai's one-client 5 KB time swing 2x between runs (server CPU per RETR 2-3x);
+#     round compiles < 100 ms in Jotmai's JVM (2 to 5 rounds; the first has every scenario, later ones the
+#     5 KB ones). One untimed pass of each scenario left the session's hot methods queued for C2 on 2
+#     cores; whether C2 reached them before or during the timed passes made Jotmai's one-client 5 KB time swing 2x between runs (server CPU per RETR 2-3x);
 #   - each scenario's passes alternate between the servers (J D, D J, ...), each pass one client process,
 #     and the result is each server's median: a burst of other load falls on both;
 #   - a scenario whose pass is under 0.5 s (one client, 5 KB; one raw client, 1 MB) gets 5x RUNS passes
