@@ -27,7 +27,8 @@
 # shared 2-core VM (their CPU changes within a minute; a fixed-work probe's CPU time moved by a quarter, and
 # a sixth of Jotmai's samples are the hypervisor's exits) and JIT recompilation waves (the search
 # indexer starts a minute after the first APPENDs and deoptimises shared JDK methods). A single J-then-D
-# pair measures that moment as much as the servers; alternating rounds put both under the same stretch of
+# pair measures that moment as much as the servers, and until this round the DevServer even shared its
+# CPU scheduling group with imaptest while Dovecot had its own (see "CPU scheduling groups" below); alternating rounds put both under the same stretch of
 # load, and the median drops a round that a burst hit. Every round line also gives the mailbox state
 # (messages in the load users' INBOXes, both servers: imaptest keeps them near MSGS=30), imaptest's CPU per
 # command, Jotmai's CPU by thread group, and for Dovecot's rounds Jotmai's background CPU meanwhile.
@@ -35,8 +36,10 @@
 # Env: SECS (arg 1), WARMUP (120), ROUNDS (3), MODES (default "10p 10r 50p 50r": 10/50 clients, persistent
 # logout=0 / reconnecting; only 10p has rounds), JOTMAI_PORT (11143), DOVECOT_PORT (10143),
 # JOTMAI_JAVA_OPTS (default: the jotmai launcher's JVM options), DOVECOT_MAIL (Maildir root of the
-# reference stack, for the message counts; empty: not counted). Both servers and imaptest run at the
-# caller's CPU priority (Dovecot's is the reference stack's, nice 0: run this at nice 0 too).
+# reference stack, for the message counts; empty: not counted), AUTOGROUP_NICE (empty: the scheduling
+# groups stay at nice 0; -5 raises Jotmai's, Dovecot's and imaptest's alike for the run: see below).
+# Jotmai, Dovecot and imaptest each run as a session of their own (CPU scheduling groups, see below), so
+# a `nice` on this script changes nothing for them: use AUTOGROUP_NICE.
 set -euo pipefail
 SECS=${1:-30}
 WARMUP=${WARMUP:-120}
@@ -64,11 +67,36 @@ MVN_LOG=/tmp/jotmai-imap-bench.mvn.log
     mvn -B -q -o -pl jotmai-imap dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/jotmai-imap-bench.cp; } \
     >"$MVN_LOG" 2>&1 || { cat "$MVN_LOG" >&2; exit 1; }
 CP="jotmai-imap/target/classes:jotmai-imap/target/test-classes:jotmai-store-api/target/classes:jotmai-shared/target/classes:jotmai-message/target/classes:jotmai-store-sqlite/target/classes:jotmai-store-jdbc/target/classes:$(tr ':' '\n' </tmp/jotmai-imap-bench.cp | grep -v '/dev/jotmai/' | paste -sd:)"
+# CPU scheduling groups. With the kernel's autogroup scheduling on (/proc/sys/kernel/sched_autogroup_enabled,
+# Debian's default; sched(7), "The autogroup feature"), CFS first shares the CPU between sessions, and a
+# process's nice value counts only inside its own session. The reference stack's Dovecot is a session of
+# its own; a DevServer started from this script shared the script's session with imaptest, so under
+# other load Jotmai and its load client split one share while Dovecot and imaptest had two, and other
+# engineers' `nice -n 10` builds, each a session of its own, took a full share each. So the DevServer
+# gets a session of its own (setsid), imaptest another, as Dovecot has; AUTOGROUP_NICE (e.g. -5, root
+# only) raises the three groups alike for the run (Dovecot's is put back at exit).
+AUTOGROUP_NICE=${AUTOGROUP_NICE:-}
+own_group() { # command... : becomes it (exec: call only in a subshell or with &), as a new session
+    exec setsid bash -c '[ -z "$1" ] || echo "$1" >/proc/self/autogroup || exit 1; shift; exec "$@"' own_group "$AUTOGROUP_NICE" "$@"
+}
+restore_dovecot_group() {
+    local master
+    master=$(pgrep -o -f '^/usr/sbin/dovecot' || true)
+    if [ -n "$DOVECOT_GROUP_NICE" ] && [ -n "$master" ]; then echo "$DOVECOT_GROUP_NICE" >"/proc/$master/autogroup" || true; fi
+}
+SERVER="" DATA="" DOVECOT_GROUP_NICE=""
+trap '[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null; [ -z "$DATA" ] || rm -rf "$DATA" "$DATA.log"; restore_dovecot_group' EXIT
+if [ -n "$AUTOGROUP_NICE" ]; then
+    master=$(pgrep -o -f '^/usr/sbin/dovecot' || true)
+    if [ -n "$master" ]; then
+        DOVECOT_GROUP_NICE=$(awk '{print $3}' "/proc/$master/autogroup")
+        echo "$AUTOGROUP_NICE" >"/proc/$master/autogroup" || { echo "AUTOGROUP_NICE needs root" >&2; exit 1; }
+    fi
+fi
 DATA=$(mktemp -d /tmp/jotmai-imap-bench.XXXXXX)
 # shellcheck disable=SC2086
-"$JAVA" --enable-native-access=ALL-UNNAMED $JOTMAI_JAVA_OPTS -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" -cp "$CP" jotmai.imap.DevServer "$JOTMAI_PORT" "$DATA" 200 >"$DATA.log" 2>&1 &
+own_group "$JAVA" --enable-native-access=ALL-UNNAMED $JOTMAI_JAVA_OPTS -Dlogback.configurationFile="$ROOT/jotmai-imap/src/test/resources/logback-test.xml" -cp "$CP" jotmai.imap.DevServer "$JOTMAI_PORT" "$DATA" 200 >"$DATA.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA" "$DATA.log"' EXIT
 for _ in $(seq 1 120); do grep -q 'DevServer: IMAP' "$DATA.log" && break; sleep 1; done
 
 # Server CPU time (utime+stime, clock ticks) for the CPU-per-command figure, which depends far less on
@@ -123,7 +151,7 @@ per_cmd() { # ticks cmds -> microseconds per command
 }
 imaptest() { # port clients secs extra
     IMAPTEST="$IMAPTEST" MBOX="$MBOX" USERS=$USERS_RANGE EXTRA="$4" \
-        "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$1" 'user%d@example.test' pass "$2" "$3" 2>&1
+        own_group "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$1" 'user%d@example.test' pass "$2" "$3" 2>&1
 }
 LAST_CMDS_S=0 LAST_CPU=0
 run() { # name port clients extra [round]
