@@ -76,7 +76,8 @@ CP="jotmai-imap/target/classes:jotmai-imap/target/test-classes:jotmai-store-api/
 # gets a session of its own (setsid), imaptest another, as Dovecot has; AUTOGROUP_NICE (e.g. -5, root
 # only) raises the three groups alike for the run (Dovecot's is put back at exit).
 AUTOGROUP_NICE=${AUTOGROUP_NICE:-}
-own_group() { # command... : becomes it (exec: call only in a subshell or with &), as a new session
+own_group() { # command... : becomes it (exec) as a new session; only in a subshell or with &
+    [ "$BASHPID" != "$$" ] || { echo "own_group: would replace the script; call it in a subshell" >&2; return 1; }
     exec setsid bash -c '[ -z "$1" ] || echo "$1" >/proc/self/autogroup || exit 1; shift; exec "$@"' own_group "$AUTOGROUP_NICE" "$@"
 }
 restore_dovecot_group() {
@@ -150,8 +151,8 @@ per_cmd() { # ticks cmds -> microseconds per command
     echo $(( $1 * TICK_US / ($2 > 0 ? $2 : 1) ))
 }
 imaptest() { # port clients secs extra
-    IMAPTEST="$IMAPTEST" MBOX="$MBOX" USERS=$USERS_RANGE EXTRA="$4" \
-        own_group "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$1" 'user%d@example.test' pass "$2" "$3" 2>&1
+    (IMAPTEST="$IMAPTEST" MBOX="$MBOX" USERS=$USERS_RANGE EXTRA="$4" \
+        own_group "$PEERS/run-imaptest.sh" stress 127.0.0.1 "$1" 'user%d@example.test' pass "$2" "$3" 2>&1)
 }
 LAST_CMDS_S=0 LAST_CPU=0
 run() { # name port clients extra [round]
