@@ -20,6 +20,7 @@ import jotmai.store.FlagOperation;
 import jotmai.store.Flags;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageSource;
+import jotmai.store.StoreException;
 import jotmai.store.UidSet;
 
 /**
@@ -36,11 +37,68 @@ final class AppendCommand {
     }
 
     Outcome append(SessionState.LoggedIn session, Command.Append command) {
-        // RFC 4314 §4: APPEND needs "i"; flags the user may not set are silently dropped
-        SharedNamespace.Access access = ctx.shared.require(session.account(), ctx.storeName(command.mailbox()),
-                ResponseCode.TRYCREATE).require('i', ResponseCode.TRYCREATE);
-        jotmai.store.Rights rights = access.rights();
-        Mailbox mailbox = access.mailbox();
+        jotmai.store.Account user = session.account();
+        String name = ctx.storeName(command.mailbox());
+        // issue 4: the user's own mailbox is found by name inside the store's write, not read first; all
+        // rights are the user's there (RFC 4314 §4 matters only for another user's mailbox)
+        boolean own = ctx.shared.locate(user, name).map(SharedNamespace.Location::own).orElse(false);
+        Mailbox mailbox = null;
+        jotmai.store.Rights rights = jotmai.store.Rights.ALL;
+        if (!own) {
+            // RFC 4314 §4: APPEND needs "i"; flags the user may not set are silently dropped
+            SharedNamespace.Access access = ctx.shared.require(user, name, ResponseCode.TRYCREATE)
+                    .require('i', ResponseCode.TRYCREATE);
+            rights = access.rights();
+            mailbox = access.mailbox();
+        }
+        try {
+            check(command);
+        } catch (ImapException e) {
+            if (own && ctx.mail.mailbox(user.id(), name).isEmpty()) {
+                throw noSuchMailbox(); // what a lookup before the checks answers, as for other mailboxes
+            }
+            throw e;
+        }
+        // issue 7: into another user's mailbox \Seen is the appending user's own mark
+        long reader = own ? 0 : ctx.seenReader(user.id(), mailbox.accountId());
+        // RFC 3502 §6.3.11: MULTIAPPEND is all or nothing. Every literal is already staged and every
+        // message was checked above; if a later append still fails (quota, store error) the ones this
+        // command already appended are expunged again. Window that remains: until that rollback, other
+        // sessions may see them (EXISTS), and a crash in between leaves them stored.
+        List<Long> uids = new ArrayList<>();
+        long uidValidity = 0;
+        long mailboxId = own ? 0 : mailbox.id();
+        try {
+            for (Command.AppendMessage m : command.messages()) {
+                Set<String> flags = AclFlags.permitted(rights, Flags.canonical(new LinkedHashSet<>(m.flags())));
+                boolean ownSeen = reader != 0 && flags.removeIf(f -> f.equalsIgnoreCase(Flags.SEEN));
+                Instant date = m.internalDate().map(d -> d.toInstant()).orElseGet(Instant::now);
+                AppendResult result;
+                if (uids.isEmpty() && own) {
+                    try {
+                        result = ctx.mail.appendByName(user.id(), name, source(m.content()), flags, date);
+                    } catch (StoreException.NotFound e) {
+                        throw noSuchMailbox();
+                    }
+                    mailboxId = result.mailboxId();
+                } else {
+                    result = ctx.mail.append(mailboxId, source(m.content()), flags, date);
+                }
+                if (ownSeen) {
+                    ctx.mail.setSeen(mailboxId, reader, UidSet.of(result.uid()), true, OptionalLong.empty());
+                }
+                uids.add(result.uid());
+                uidValidity = result.uidValidity();
+            }
+        } catch (RuntimeException e) {
+            rollBack(mailboxId, uids, e);
+            throw e;
+        }
+        return Outcome.of(session, ResponseCode.appendUid(uidValidity, MessageCommands.uidList(uids)));
+    }
+
+    /** What every message must pass before anything is stored (sizes, system flags). */
+    private void check(Command.Append command) {
         for (Command.AppendMessage m : command.messages()) {
             if (m.content().size() == 0) {
                 throw new ImapException.No("cannot append an empty message");
@@ -54,47 +112,27 @@ final class AppendCommand {
                 }
             }
         }
-        // RFC 3502 §6.3.11: MULTIAPPEND is all or nothing. Every literal is already staged and every
-        // message was checked above; if a later append still fails (quota, store error) the ones this
-        // command already appended are expunged again. Window that remains: until that rollback, other
-        // sessions may see them (EXISTS), and a crash in between leaves them stored.
-        List<Long> uids = new ArrayList<>();
-        long uidValidity = 0;
-        try {
-            for (Command.AppendMessage m : command.messages()) {
-                Set<String> flags = AclFlags.permitted(rights, Flags.canonical(new LinkedHashSet<>(m.flags())));
-                // issue 7: into another user's mailbox \Seen is the appending user's own mark
-                long reader = ctx.seenReader(session.account().id(), mailbox.accountId());
-                boolean ownSeen = reader != 0 && flags.removeIf(f -> f.equalsIgnoreCase(Flags.SEEN));
-                Instant date = m.internalDate().map(d -> d.toInstant()).orElseGet(Instant::now);
-                AppendResult result = ctx.mail.append(mailbox.id(), source(m.content()), flags, date);
-                if (ownSeen) {
-                    ctx.mail.setSeen(mailbox.id(), reader, UidSet.of(result.uid()), true, OptionalLong.empty());
-                }
-                uids.add(result.uid());
-                uidValidity = result.uidValidity();
-            }
-        } catch (RuntimeException e) {
-            rollBack(mailbox, uids, e);
-            throw e;
-        }
-        return Outcome.of(session, ResponseCode.appendUid(uidValidity, MessageCommands.uidList(uids)));
+    }
+
+    /** RFC 9051 §6.3.12: a missing target mailbox is NO [TRYCREATE]. */
+    private static ImapException.No noSuchMailbox() {
+        return new ImapException.No(ResponseCode.TRYCREATE, "no such mailbox");
     }
 
     /** Expunges the messages a failed MULTIAPPEND already appended (only those: UID EXPUNGE semantics). */
-    private void rollBack(Mailbox mailbox, List<Long> uids, RuntimeException cause) {
+    private void rollBack(long mailboxId, List<Long> uids, RuntimeException cause) {
         if (uids.isEmpty()) {
             return;
         }
         try {
             UidSet appended = UidSet.of(uids);
-            ctx.mail.updateFlags(mailbox.id(), appended, FlagOperation.ADD, Set.of(Flags.DELETED),
+            ctx.mail.updateFlags(mailboxId, appended, FlagOperation.ADD, Set.of(Flags.DELETED),
                     OptionalLong.empty());
-            ctx.mail.expunge(mailbox.id(), Optional.of(appended));
+            ctx.mail.expunge(mailboxId, Optional.of(appended));
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
             log.error("session {}: MULTIAPPEND rollback of UIDs {} in mailbox {} failed", ctx.sessionId, uids,
-                    mailbox.id(), e);
+                    mailboxId, e);
         }
     }
 

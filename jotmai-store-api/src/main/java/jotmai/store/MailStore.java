@@ -96,6 +96,17 @@ public interface MailStore {
     AppendResult append(long mailboxId, MessageSource source, Set<String> flags, Instant internalDate);
 
     /**
+     * {@link #append} into the account's own mailbox {@code name}, found by name in the same write
+     * (issue 4: IMAP APPEND without a read transaction before it). {@link StoreException.NotFound} when
+     * the account has no such mailbox, as {@link #mailbox(long, String)} would find none.
+     */
+    default AppendResult appendByName(long accountId, String name, MessageSource source, Set<String> flags,
+                                      Instant internalDate) {
+        Mailbox m = mailbox(accountId, name).orElseThrow(() -> new StoreException.NotFound("no such mailbox"));
+        return append(m.id(), source, flags, internalDate);
+    }
+
+    /**
      * Delivers one message to several mailboxes (SMTP with many local recipients) storing the bytes
      * once where the backend can. All or nothing; results in the order of {@code targets}.
      */

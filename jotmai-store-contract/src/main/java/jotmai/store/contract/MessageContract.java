@@ -447,6 +447,28 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void appendByNameStoresInTheAccountsOwnMailboxOfThatNameAndOtherwiseIsNotFound() {
+        Account a = newAccount();
+        Account b = newAccount();
+        Mailbox work = mail().createMailbox(a.id(), "Work/Projects", Optional.empty());
+        mail().createMailbox(b.id(), "Elsewhere", Optional.empty());
+        AppendResult r = mail().appendByName(a.id(), "Work/Projects", MessageSource.ofBytes(StoreFixture.message("1")),
+                Set.of("\\Flagged"), StoreFixture.date());
+        assertThat(r.mailboxId()).isEqualTo(work.id());
+        assertThat(r.uidValidity()).isEqualTo(work.uidValidity());
+        assertThat(mail().messages(work.id())).extracting(MessageMeta::uid, MessageMeta::flags)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(r.uid(), Set.of("\\Flagged")));
+        AppendResult intoInbox = mail().appendByName(a.id(), "inbox", MessageSource.ofBytes(StoreFixture.message("2")),
+                Set.of(), StoreFixture.date());
+        assertThat(intoInbox.mailboxId()).isEqualTo(inbox(a).id()); // INBOX in any case (RFC 9051 §5.1)
+        for (String missing : List.of("Nowhere", "Elsewhere", "")) {
+            assertThatThrownBy(() -> mail().appendByName(a.id(), missing, MessageSource.ofBytes(StoreFixture.message("3")),
+                    Set.of(), StoreFixture.date())).as(missing).isInstanceOf(StoreException.NotFound.class);
+        }
+        assertThat(mail().quota(a.id()).messages()).isEqualTo(2);
+    }
+
+    @Test
     default void expungeKnownDeletedRemovesWhatExpungeWouldAndNothingOnceTheFlagIsGone() {
         Account a = newAccount();
         Mailbox inbox = inbox(a);

@@ -46,9 +46,27 @@ final class MessageWrites {
             return new Delivered(List.of(), 0, null);
         }
         List<Set<String>> flags = new ArrayList<>();
+        List<Long> mailboxIds = new ArrayList<>();
         for (DeliveryTarget t : targets) {
             flags.add(StoredFlags.canonical(t.flags()));
+            mailboxIds.add(t.mailboxId());
         }
+        return deliver(source, flags, c -> mailboxIds, internalDate);
+    }
+
+    /** APPEND into an own mailbox found by its normalized name inside the write (no read before it). */
+    Delivered appendByName(long accountId, String normalizedName, MessageSource source, Set<String> flags,
+                           Instant internalDate) {
+        return deliver(source, List.of(StoredFlags.canonical(flags)), c -> List.of(MailboxRows.byName(c, accountId,
+                normalizedName).orElseThrow(() -> new StoreException.NotFound("no such mailbox")).id()), internalDate);
+    }
+
+    /** The target mailboxes of a delivery, found on the writer's connection inside its transaction. */
+    private interface Targets {
+        List<Long> mailboxIds(java.sql.Connection c) throws SQLException;
+    }
+
+    private Delivered deliver(MessageSource source, List<Set<String>> flags, Targets targets, Instant internalDate) {
         long size = source.size();
         MessageStructures.Parsed parsed = MessageStructures.parse(source);
         byte[] structure = parsed.structure();
@@ -57,20 +75,21 @@ final class MessageWrites {
         List<AppendResult> stored = writer.write(tx -> {
             Map<Long, Long> messagesPerAccount = new LinkedHashMap<>();
             List<Long> accountIds = new ArrayList<>();
-            for (DeliveryTarget t : targets) {
-                long accountId = MailboxRows.accountOf(tx.c(), t.mailboxId());
+            List<Long> mailboxIds = targets.mailboxIds(tx.c());
+            for (long mailboxId : mailboxIds) {
+                long accountId = MailboxRows.accountOf(tx.c(), mailboxId);
                 accountIds.add(accountId);
                 messagesPerAccount.merge(accountId, 1L, Long::sum);
             }
             for (Map.Entry<Long, Long> e : messagesPerAccount.entrySet()) {
                 Quotas.check(tx, e.getKey(), size * e.getValue(), e.getValue(), size);
             }
-            long blobId = BlobTable.insert(tx, source, size, structure, targets.size());
+            long blobId = BlobTable.insert(tx, source, size, structure, mailboxIds.size());
             blob[0] = blobId;
             List<AppendResult> results = new ArrayList<>();
             Map<Long, Long> threadPerAccount = new HashMap<>();
-            for (int i = 0; i < targets.size(); i++) {
-                long mailboxId = targets.get(i).mailboxId();
+            for (int i = 0; i < mailboxIds.size(); i++) {
+                long mailboxId = mailboxIds.get(i);
                 long threadId = Threads.assignOnce(tx, threadPerAccount, accountIds.get(i), parsed.threadKeys(), blobId);
                 MessageRows.Allocation a = MessageRows.allocate(tx, mailboxId, 1);
                 MessageMeta meta = MessageRows.insert(tx, mailboxId, a.firstUid(), a.modSeq(), flags.get(i),

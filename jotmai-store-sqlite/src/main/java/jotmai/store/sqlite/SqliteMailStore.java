@@ -290,9 +290,26 @@ final class SqliteMailStore implements MailStore {
         return deliver(source, List.of(new DeliveryTarget(mailboxId, flags)), internalDate).getFirst();
     }
 
+    /** The mailbox is found by name in the writer's transaction (issue 4: no read transaction first). */
+    @Override
+    public AppendResult appendByName(long accountId, String name, MessageSource source, Set<String> flags,
+                                     Instant internalDate) {
+        String n;
+        try {
+            n = MailboxNames.normalize(name);
+        } catch (StoreException.Invalid e) {
+            throw new StoreException.NotFound("no such mailbox"); // as mailbox(accountId, name) finds none
+        }
+        return stored(source, writes.appendByName(accountId, n, source, flags, internalDate)).getFirst();
+    }
+
     @Override
     public List<AppendResult> deliver(MessageSource source, List<DeliveryTarget> targets, Instant internalDate) {
-        MessageWrites.Delivered d = writes.deliver(source, targets, internalDate);
+        return stored(source, writes.deliver(source, targets, internalDate));
+    }
+
+    /** After a delivery's commit: wakes the indexer and caches the message (BlobCache). */
+    private List<AppendResult> stored(MessageSource source, MessageWrites.Delivered d) {
         indexer.wake(); // the text is indexed after the commit (SearchIndexer)
         if (!d.results().isEmpty()) {
             BlobRef blob = BlobTable.ref(d.blobId());
