@@ -92,7 +92,8 @@ final class ChangeSync {
                 noteKeywords(view, m.flags());
             }
             if (!view.readOnly) {
-                UidSet claimed = shared == null ? ctx.mail.claimRecent(view.mailboxId)
+                // issue 4: messages were just added, so the store need not look for unclaimed ones first
+                UidSet claimed = shared == null ? ctx.mail.claimRecentAfterAdd(view.mailboxId)
                         : shared.claimRecent(view.mailboxId, queryStarted);
                 claimed.stream().forEach(uid -> {
                     if (view.seqOf(uid) > 0) {

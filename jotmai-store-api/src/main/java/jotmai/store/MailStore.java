@@ -285,6 +285,15 @@ public interface MailStore {
     UidSet claimRecent(long mailboxId);
 
     /**
+     * {@link #claimRecent} for a caller that has just seen messages added to the mailbox (an IMAP
+     * session's sync, issue 4), so that some are most likely unclaimed: a backend that checks for any
+     * before it queues its write may skip that check. Same result.
+     */
+    default UidSet claimRecentAfterAdd(long mailboxId) {
+        return claimRecent(mailboxId);
+    }
+
+    /**
      * RFC 3501 \Recent without claiming: the UIDs no session has claimed yet. For EXAMINE (RFC 3501
      * §6.3.2: the mailbox is read-only, so \Recent is not lost) and STATUS RECENT (§6.3.10), which
      * report the count but must leave the messages recent for the next SELECT.

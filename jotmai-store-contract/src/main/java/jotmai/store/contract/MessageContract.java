@@ -508,6 +508,20 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void claimRecentAfterAddClaimsWhatClaimRecentWould() {
+        Account a = newAccount();
+        Mailbox inbox = inbox(a);
+        append(inbox, "one");
+        append(inbox, "two");
+        assertThat(mail().claimRecentAfterAdd(inbox.id())).isEqualTo(UidSet.range(1, 2));
+        assertThat(mail().claimRecentAfterAdd(inbox.id()).isEmpty()).isTrue();
+        assertThat(mail().claimRecent(inbox.id()).isEmpty()).isTrue();
+        append(inbox, "three");
+        assertThat(mail().claimRecentAfterAdd(inbox.id())).isEqualTo(UidSet.of(3));
+        assertThat(mail().recent(inbox.id()).isEmpty()).isTrue();
+    }
+
+    @Test
     default void recentReportsUnclaimedMessagesWithoutClaimingThem() {
         Account a = newAccount();
         Mailbox inbox = inbox(a);

@@ -657,6 +657,12 @@ final class SqliteMailStore implements MailStore {
         return writes.claimRecent(mailboxId);
     }
 
+    /** Straight to the writer: after an add the read of {@link #claimRecent} mostly finds something. */
+    @Override
+    public UidSet claimRecentAfterAdd(long mailboxId) {
+        return writes.claimRecent(mailboxId);
+    }
+
     /** Reads the unclaimed \Recent UIDs; a plain read, so EXAMINE and STATUS never claim them. */
     @Override
     public UidSet recent(long mailboxId) {
