@@ -16,6 +16,7 @@ Each --build file holds a Java classpath (one line). Run under `flock /tmp/bench
 """
 import argparse
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -82,14 +83,15 @@ def start_server(java, cp, port, data, log):
 
 
 def one_start(args, label, cp):
-    proc = start_server(args.java, cp, args.port, args.data, "/tmp/firstselect-%s.log" % label)
+    """cp None: the Dovecot peer on --dovecot-port, a new connection (a new imap process) instead of a start."""
+    proc = start_server(args.java, cp, args.port, args.data, "/tmp/firstselect-%s.log" % label) if cp else None
     row = {"build": label}
     try:
-        c = Client(args.port, args.timeout)
+        c = Client(args.port if proc else args.dovecot_port, args.timeout)
         c.command("LOGIN %s %s" % (args.user, args.password))
-        before = cpu_seconds(proc.pid)
+        before = cpu_seconds(proc.pid) if proc else 0
         took, untagged, _ = c.command("SELECT INBOX")
-        row["cpu_first_select"] = cpu_seconds(proc.pid) - before
+        row["cpu_first_select"] = cpu_seconds(proc.pid) - before if proc else 0
         row["select1"] = took
         row["select_lines"] = b"".join(untagged)
         row["select2"] = c.command("SELECT INBOX")[0]
@@ -99,17 +101,19 @@ def one_start(args, label, cp):
             row["fetch_flags"], row["fetch_lines"] = took, len(untagged)
             took, untagged, _ = c.command("UID SEARCH UNSEEN")
             row["unseen"], row["unseen_hits"] = took, len(untagged[0].split()) - 2 if untagged else 0
-            took, untagged, _ = c.command("SEARCH BODY %s" % args.word)
-            row["body"], row["body_hits"] = took, len(untagged[0].split()) - 2 if untagged else 0
+            if proc:  # Dovecot scans the bodies (tens of seconds on 100,000 messages, BENCHMARKS.md)
+                took, untagged, _ = c.command("SEARCH BODY %s" % args.word)
+                row["body"], row["body_hits"] = took, len(untagged[0].split()) - 2 if untagged else 0
             row["select4"] = c.command("SELECT INBOX")[0]
         c.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     return row
 
 
@@ -118,6 +122,8 @@ def main():
     p.add_argument("--data", required=True)
     p.add_argument("--port", type=int, default=12201)
     p.add_argument("--build", action="append", required=True, help="LABEL=classpath-file")
+    p.add_argument("--dovecot-port", type=int, default=0,
+                   help="also the reference stack's Dovecot (same user and mailbox), a new connection per round")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--warmup", action="store_true", help="one untimed start of the first build first")
     p.add_argument("--select-only", action="store_true")
@@ -132,6 +138,8 @@ def main():
         label, path = b.split("=", 1)
         with open(path) as f:
             builds.append((label, f.read().strip()))
+    if args.dovecot_port:
+        builds.append(("dovecot", None))
     if args.warmup:
         one_start(args, builds[0][0], builds[0][1])
     rows = []
@@ -143,14 +151,16 @@ def main():
             rows.append(row)
             print("%-8s " % label + " ".join("%s=%.1fms" % (k, row[k] * 1000) for k in keys if k in row)
                   + " cpu_first_select=%.0fms" % (row["cpu_first_select"] * 1000)
-                  + ("" if args.select_only else " fetch_lines=%d unseen_hits=%d body_hits=%d"
-                     % (row["fetch_lines"], row["unseen_hits"], row["body_hits"])), flush=True)
+                  + ("" if args.select_only else " fetch_lines=%d unseen_hits=%d body_hits=%s"
+                     % (row["fetch_lines"], row["unseen_hits"], row.get("body_hits", "-"))), flush=True)
     print("medians (ms):")
     for label, _ in builds:
         mine = [r for r in rows if r["build"] == label]
         print("%-8s " % label + " ".join("%s=%.1f" % (k, statistics.median(r[k] for r in mine) * 1000)
                                         for k in keys + ["cpu_first_select"] if k in mine[0]))
-    firsts = {r["build"]: r["select_lines"] for r in rows}
+    # UIDNEXT and HIGHESTMODSEQ move at every start (RunMarker skips UIDs and MODSEQs after a start)
+    firsts = {r["build"]: re.sub(rb"\[(UIDNEXT|HIGHESTMODSEQ) \d+\]", rb"[\1 n]", r["select_lines"])
+              for r in rows if r["build"] != "dovecot"}
     if len(set(firsts.values())) > 1:
         print("NOTE: the first SELECT's untagged responses differ between builds:")
         for label, lines in firsts.items():
