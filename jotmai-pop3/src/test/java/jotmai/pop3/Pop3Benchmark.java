@@ -37,7 +37,8 @@ import jotmai.store.sqlite.SqliteStore;
  * <p>Environment: JOTMAI_BENCH=1; JOTMAI_BENCH_OUT (results file); JOTMAI_BENCH_RUNS (default 3);
  * JOTMAI_BENCH_DOVECOT_PORT (default 10110; skipped when nothing listens); POP3_TIMING and RAW_RETR
  * (script paths); JOTMAI_BENCH_DIR (keep the filled store there and reuse it on the next run);
- * JOTMAI_BENCH_WARMUP (default 1: one untimed pass of every scenario on both servers first; 0: none).
+ * JOTMAI_BENCH_WARMUP (default 1: warm both servers until the JIT is quiet, see warmUp; 0: none);
+ * JOTMAI_BENCH_CLIENT_GROUP (own-group.sh: each client pass in a session, so a CPU group, of its own).
  */
 class Pop3Benchmark {
 
@@ -199,7 +200,14 @@ class Pop3Benchmark {
     record Pass(int clients, int messages, long bytes, double wall, double withoutLogin) {}
 
     private static Pass pass(Scenario s, String script, int port) throws Exception {
-        List<String> command = new ArrayList<>(List.of("python3", script));
+        List<String> command = new ArrayList<>();
+        String group = System.getenv("JOTMAI_BENCH_CLIENT_GROUP");
+        if (group != null && !group.isBlank()) {
+            // The client in a CPU scheduling group of its own, as Jotmai's JVM and Dovecot are (run.sh,
+            // bench/pop3/own-group.sh): sharing the server's session would halve the server's CPU share.
+            command.addAll(List.of("setsid", "-w", group));
+        }
+        command.addAll(List.of("python3", script));
         if (script.endsWith("pop3-timing.py")) {
             command.add("retr");
         }
