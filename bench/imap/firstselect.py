@@ -12,7 +12,7 @@ first SELECT ever on that directory: do one untimed start first (--warmup).
 
   firstselect.py --data DIR --port 12201 --build before=/tmp/cp-before.txt --build after=/tmp/cp-after.txt
 
-Each --build file holds a Java classpath (one line). Run under `flock /tmp/bench.lock`; note `uptime`.
+Each --build file holds a Java classpath (one line), optionally a second line of JVM options. Run under `flock /tmp/bench.lock`; note `uptime`.
 """
 import argparse
 import os
@@ -66,7 +66,8 @@ class Client:
 
 
 def start_server(java, cp, port, data, log):
-    cmd = [java, "--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-cp", cp,
+    cp, opts = cp
+    cmd = [java, "--enable-native-access=ALL-UNNAMED", "-Xmx2g"] + opts + ["-cp", cp,
            "jotmai.imap.DevServer", str(port), data, "200"]
     out = open(log, "w")
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
@@ -137,7 +138,9 @@ def main():
     for b in args.build:
         label, path = b.split("=", 1)
         with open(path) as f:
-            builds.append((label, f.read().strip()))
+            lines = f.read().strip().split("\n")
+        # line 1: the classpath; an optional line 2: more JVM options (e.g. -XX:AOTCache=FILE)
+        builds.append((label, (lines[0], lines[1].split() if len(lines) > 1 else [])))
     if args.dovecot_port:
         builds.append(("dovecot", None))
     if args.warmup:
