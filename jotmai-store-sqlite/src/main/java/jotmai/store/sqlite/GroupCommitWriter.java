@@ -62,6 +62,21 @@ import jotmai.store.StoreException;
  * {@link #CHECKPOINT_INTERVAL_MS} while commits keep coming. PASSIVE never blocks the writer or the
  * readers; it fsyncs the WAL before copying it, and SQLite restarts the WAL only after a checkpoint
  * copied all of it, so the ordering argument above still holds.
+ *
+ * <p>Bounding the WAL: SQLite writes from the start of the WAL again only when a write transaction
+ * begins after a complete checkpoint while no reader still uses a snapshot that includes WAL frames
+ * (sqlite.org wal.html, "Avoiding Excessively Large WAL Files", and "checkpoint starvation"). With
+ * busy readers back to back that instant rarely comes, and under 10 persistent imaptest sessions the
+ * WAL grew to a gigabyte. So when a PASSIVE round reports more than {@code walRestartAboveBytes} of
+ * frames in the WAL, the thread runs {@code wal_checkpoint(RESTART)}: it takes the write lock
+ * (the writer's next BEGIN IMMEDIATE waits in its busy handler), copies the few frames committed since
+ * the PASSIVE round, and then waits, with a busy timeout of only {@link #RESTART_BUSY_TIMEOUT_MS}, for
+ * the readers of older snapshots to finish their current short transaction; new readers then read the
+ * database file only. If they do not finish in time SQLite gives up (the write lock is released, the
+ * result says busy) and the next round tries again. Durability is unchanged: RESTART is a checkpoint
+ * like PASSIVE (this connection is {@code synchronous=FULL}: the WAL is fsynced before its frames are
+ * copied, the database file after), and the WAL is overwritten only after all of it is in the fsynced
+ * database file, so no acknowledged (fsynced) frame is ever lost.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -74,6 +89,25 @@ final class GroupCommitWriter implements AutoCloseable {
     static final long RELAXED_SYNC_DELAY_MS = 50;
     /** Least time between two checkpoints (see the class comment). */
     static final long CHECKPOINT_INTERVAL_MS = 500;
+    /**
+     * WAL content (frames not yet overwritten) above which the checkpoint thread restarts the WAL; half
+     * of {@code journal_size_limit}, so that under steady load the file stays at that limit.
+     */
+    static final long WAL_RESTART_ABOVE_BYTES = Database.WAL_SIZE_LIMIT_BYTES / 2;
+    /**
+     * How long a RESTART checkpoint waits (SQLite busy handler) for the writer and for readers of old
+     * snapshots; the writer waits for the checkpoint meanwhile, so this bounds its stall.
+     */
+    static final int RESTART_BUSY_TIMEOUT_MS = 20;
+    /**
+     * Most WAL bytes a RESTART may find not yet copied (it copies and fsyncs them while the writer
+     * waits); above, the checkpoint thread runs PASSIVE again first, at most
+     * {@link #MAX_PASSIVE_BEFORE_RESTART} times in a round.
+     */
+    static final long RESTART_MAX_UNCOPIED_BYTES = 1024 * 1024;
+    static final int MAX_PASSIVE_BEFORE_RESTART = 3;
+    /** Bytes a WAL frame adds to its page (SQLite WAL format: a 24-byte frame header). */
+    static final int WAL_FRAME_HEADER_BYTES = 24;
     /** How long the idle writer waits for work before it checks whether it is closing. */
     static final long IDLE_POLL_MS = 50;
 
@@ -96,6 +130,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Connection checkpointConnection; // null: SQLite's automatic checkpoints
     private final Thread checkpointer;
     private final Semaphore checkpointWanted = new Semaphore(0);
+    private final long walRestartAboveBytes;
     private volatile boolean closing;
     /** Told of every committed task, right after its batch's COMMIT and before any caller is answered. */
     private volatile java.util.function.Consumer<Tx> committedHook = tx -> { };
@@ -111,8 +146,14 @@ final class GroupCommitWriter implements AutoCloseable {
     private long workNanos;
     private long commitNanos;
     private long relaxedBatches;
+    private volatile long longestBeginNanos;
     private volatile long walSyncs;
     private volatile long checkpoints;
+    // written by the checkpoint thread only: RESTART checkpoints that reset the WAL / gave up (busy),
+    // and the longest one (the writer may have waited that long)
+    private volatile long walRestarts;
+    private volatile long walRestartsBusy;
+    private volatile long longestRestartNanos;
     // commits counted by the writer; the syncer publishes how many of them its last fsync covered
     private volatile long committedBatches;
     private volatile long syncedBatches;
@@ -124,6 +165,13 @@ final class GroupCommitWriter implements AutoCloseable {
      * @param database the database file; its {@code -wal} companion is what the syncer fsyncs
      */
     GroupCommitWriter(Connection writer, Connection checkpoints, Path database, ChangeBus bus) {
+        this(writer, checkpoints, database, bus, WAL_RESTART_ABOVE_BYTES);
+    }
+
+    /** As above, with the WAL content above which checkpoints restart the WAL (tests use a small one). */
+    GroupCommitWriter(Connection writer, Connection checkpoints, Path database, ChangeBus bus,
+                      long walRestartAboveBytes) {
+        this.walRestartAboveBytes = walRestartAboveBytes;
         this.c = writer;
         this.checkpointConnection = checkpoints;
         this.wal = database.resolveSibling(database.getFileName() + "-wal");
@@ -259,6 +307,8 @@ final class GroupCommitWriter implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             long t0 = System.nanoTime();
             execute("BEGIN IMMEDIATE"); // cached: no SQL compile per batch
+            // waits here (busy handler) while a WAL restart holds the write lock: its stall, for the log
+            longestBeginNanos = Math.max(longestBeginNanos, System.nanoTime() - t0);
             try {
                 for (Task<?> task : batch) {
                     outcomes.add(runOne(task, now));
@@ -440,6 +490,7 @@ final class GroupCommitWriter implements AutoCloseable {
      * every {@link #CHECKPOINT_INTERVAL_MS}; ends after the writer and the syncer.
      */
     private void checkpointLoop() {
+        long frameBytes = walFrameBytes();
         long last = 0;
         while (syncer.isAlive() || checkpointWanted.availablePermits() > 0) {
             try {
@@ -454,8 +505,22 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
                 checkpointWanted.drainPermits();
                 try (Statement s = checkpointConnection.createStatement()) {
-                    s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                    long[] r = checkpointResult(s, "PASSIVE");
                     checkpoints++;
+                    if (r[1] * frameBytes > walRestartAboveBytes) {
+                        // copy what came meanwhile without the write lock first, so that the RESTART (which
+                        // holds it) has only a batch or two left to copy and fsync
+                        for (int i = 1; i < MAX_PASSIVE_BEFORE_RESTART
+                                && (r[1] - r[2]) * frameBytes > RESTART_MAX_UNCOPIED_BYTES; i++) {
+                            r = checkpointResult(s, "PASSIVE");
+                            checkpoints++;
+                        }
+                        if ((r[1] - r[2]) * frameBytes <= RESTART_MAX_UNCOPIED_BYTES) {
+                            restartWal(s);
+                        } else {
+                            walRestartsBusy++; // the writer keeps ahead: the next round tries again
+                        }
+                    }
                 } catch (SQLException e) {
                     // BUSY when another process checkpoints; the next round tries again
                     log.debug("checkpoint failed: {}", e.getMessage());
@@ -464,6 +529,50 @@ final class GroupCommitWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Runs {@code wal_checkpoint(mode)}; returns what it reports (sqlite.org
+     * pragma.html#pragma_wal_checkpoint): busy flag (1 = could not complete), frames in the WAL,
+     * frames of it copied into the database file.
+     */
+    private static long[] checkpointResult(Statement s, String mode) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+            if (!rs.next()) {
+                return new long[] {1, 0, 0};
+            }
+            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
+    }
+
+    /**
+     * A RESTART checkpoint with a short busy timeout (see the class comment): bounded wait for the
+     * writer and the readers of old snapshots; gives up (busy) rather than stall the writer.
+     */
+    private void restartWal(Statement s) throws SQLException {
+        long t0 = System.nanoTime();
+        long[] r = checkpointResult(s, "RESTART");
+        long took = System.nanoTime() - t0;
+        longestRestartNanos = Math.max(longestRestartNanos, took);
+        if (r[0] == 0) {
+            walRestarts++;
+        } else {
+            walRestartsBusy++;
+            log.debug("WAL restart gave up after {} µs: readers or the writer busy", took / 1000);
+        }
+    }
+
+    /** Bytes per WAL frame; sets this connection's short busy timeout (it only checkpoints). */
+    private long walFrameBytes() {
+        try (Statement s = checkpointConnection.createStatement()) {
+            s.execute("PRAGMA busy_timeout = " + RESTART_BUSY_TIMEOUT_MS);
+            try (java.sql.ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+                return (rs.next() ? rs.getLong(1) : 4096) + WAL_FRAME_HEADER_BYTES;
+            }
+        } catch (SQLException e) {
+            log.warn("cannot prepare the checkpoint connection; WAL restarts may wait up to its busy timeout", e);
+            return 4096 + WAL_FRAME_HEADER_BYTES;
         }
     }
 
@@ -519,8 +628,11 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         if (batches > 0) {
             log.info("writer: {} writes in {} group commits (avg {} per commit, {} relaxed-only, {} WAL syncs, "
-                    + "{} checkpoints), avg work {} µs, avg commit {} µs", tasks, batches,
-                    String.format("%.1f", (double) tasks / batches), relaxedBatches, walSyncs, checkpoints,
+                    + "{} checkpoints, {} WAL restarts, {} gave up, longest {} ms; longest BEGIN {} ms), avg work {} µs, "
+                    + "avg commit {} µs",
+                    tasks, batches, String.format("%.1f", (double) tasks / batches), relaxedBatches, walSyncs,
+                    checkpoints, walRestarts, walRestartsBusy, longestRestartNanos / 1_000_000,
+                    longestBeginNanos / 1_000_000,
                     workNanos / batches / 1000, commitNanos / batches / 1000);
         }
     }
