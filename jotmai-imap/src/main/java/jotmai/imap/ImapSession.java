@@ -456,6 +456,9 @@ final class ImapSession implements Runnable {
     private void idle(String tag, SessionState.LoggedIn session) throws IOException {
         BlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
         connection.setIdleTimeout(config.idleTimeout()); // final, like the autologout above
+        if (session instanceof SessionState.Selected sel) {
+            sel.view().forgetRows(); // an idler may wait for hours: give its rows back (MessageMetas)
+        }
         Thread.ofVirtual().name(ctx.sessionId + "-idle-read").start(() -> {
             try {
                 String line = in.readLine(MAX_IDLE_LINE);

@@ -222,6 +222,11 @@ final class MailboxView {
         }
     }
 
+    /** Forgets the remembered rows, e.g. while the session idles for hours (see {@link MessageMetas}). */
+    void forgetRows() {
+        metas.clear();
+    }
+
     boolean isRecent(long uid) {
         return recent.contains(uid);
     }

@@ -1,7 +1,9 @@
 package jotmai.imap;
 
+import java.lang.ref.Cleaner;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jotmai.store.MessageMeta;
 
@@ -18,14 +20,34 @@ import jotmai.store.MessageMeta;
  * show a reader's own \Seen (issue 7, {@link PrivateSeen}) do not remember rows: their flags are
  * composed per reader.
  *
+ * <p>Memory: a row read for one session is a few hundred bytes that no other session shares, and a
+ * hosting server keeps thousands of sessions open for hours (most of them in IDLE after a first sync
+ * that fetched headers of every message). So the rows are bounded per view ({@link #MAX_ROWS}) and for
+ * the whole JVM ({@link #MAX_TOTAL_ROWS}); a view gives its share back when it forgets rows, when its
+ * session enters IDLE ({@link #clear}) and, at the latest, when it is garbage (a {@link Cleaner}: a view
+ * is dropped on SELECT, CLOSE, UNSELECT, LOGOUT and on every way a connection can end). Past either
+ * bound FETCH reads the rows it misses, as without this class.
+ *
  * <p>Owned by the session thread (and the IDLE fan-out while it holds the session's lock), like the
- * view.
+ * view; only the counts are shared between threads.
  */
 final class MessageMetas {
-    /** Rows remembered per view at most; beyond this, FETCH reads the rows it misses as before. */
-    static final int MAX_ROWS = 4096;
+    /** Rows remembered per view at most. */
+    static final int MAX_ROWS = 1024;
+    /** Rows remembered by all views of the JVM together (about 300 bytes each, so some 40 MB). */
+    static final int MAX_TOTAL_ROWS = 131_072;
+
+    private static final AtomicInteger TOTAL = new AtomicInteger();
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final Map<Long, MessageMeta> rows = new HashMap<>();
+    /** This view's share of {@link #TOTAL}; the cleaner gives it back, so it must not refer to this. */
+    private final AtomicInteger held = new AtomicInteger();
+
+    MessageMetas() {
+        AtomicInteger share = held;
+        CLEANER.register(this, () -> TOTAL.addAndGet(-share.getAndSet(0)));
+    }
 
     /** The remembered row of {@code uid}, or null. */
     MessageMeta get(long uid) {
@@ -39,16 +61,47 @@ final class MessageMetas {
             if (known.modSeq() <= meta.modSeq()) {
                 rows.put(meta.uid(), meta);
             }
-        } else if (rows.size() < MAX_ROWS) {
+        } else if (rows.size() < MAX_ROWS && take()) {
             rows.put(meta.uid(), meta);
         }
     }
 
     void forget(long uid) {
-        rows.remove(uid);
+        if (rows.remove(uid) != null) {
+            give(1);
+        }
+    }
+
+    /** Forgets every row (the view stays exact: FETCH reads what it misses). */
+    void clear() {
+        int n = rows.size();
+        rows.clear();
+        give(n);
     }
 
     int size() {
         return rows.size();
+    }
+
+    /** Rows remembered by all live views of the JVM (for tests and diagnostics). */
+    static int totalRows() {
+        return TOTAL.get();
+    }
+
+    /** Takes one row of the JVM-wide budget for this view, if any is left. */
+    private boolean take() {
+        if (TOTAL.incrementAndGet() > MAX_TOTAL_ROWS) {
+            TOTAL.decrementAndGet();
+            return false;
+        }
+        held.incrementAndGet();
+        return true;
+    }
+
+    private void give(int n) {
+        if (n > 0) {
+            held.addAndGet(-n);
+            TOTAL.addAndGet(-n);
+        }
     }
 }
