@@ -10,57 +10,9 @@ password hash does not enter it; "no-JIT" leaves out the JVM's compiler threads 
 
 Run it a few times first: a fresh JVM needs tens of thousands of RETRs before its JIT settles.
 """
-import argparse, os, socket, time
+import argparse, socket, time
 
-TERM = b"\r\n.\r\n"
-TCK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu(pids):
-    t = 0
-    for p in pids:
-        try:
-            with open("/proc/%d/stat" % p) as f:
-                fs = f.read().rsplit(")", 1)[1].split()
-            t += int(fs[11]) + int(fs[12])
-        except FileNotFoundError:
-            pass
-    return t / TCK
-
-
-def app_cpu(pids):
-    """CPU of threads that are not JIT compiler threads (live threads only)."""
-    t = 0
-    for p in pids:
-        try:
-            tasks = os.listdir("/proc/%d/task" % p)
-        except FileNotFoundError:
-            continue
-        for tid in tasks:
-            try:
-                with open("/proc/%d/task/%s/stat" % (p, tid)) as f:
-                    raw = f.read()
-                comm = raw[raw.index("(") + 1:raw.rindex(")")]
-                if "Compiler" in comm:
-                    continue
-                fs = raw.rsplit(")", 1)[1].split()
-                t += int(fs[11]) + int(fs[12])
-            except (FileNotFoundError, ProcessLookupError):
-                pass
-    return t / TCK
-
-
-def pids_by_comm(comm):
-    out = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/comm" % d) as f:
-                    if f.read().strip() == comm:
-                        out.append(int(d))
-            except OSError:
-                pass
-    return out
+from proc_cpu import app_cpu, cpu, pids_by_comm
 
 
 class C:

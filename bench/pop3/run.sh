@@ -1,7 +1,7 @@
 #!/bin/bash
 # POP3 benchmark: Jotmai vs Dovecot (Debian's dovecot-pop3d) in the same run.
 #
-# Usage (as root, from anywhere): bench/pop3/run.sh [RUNS]
+# Usage (as root, from anywhere): bench/pop3/run.sh [RUNS]   (RUNS: the least number of J/D pairs per row, default 3)
 #   1. starts the reference stack (/work/shared/peers/reference-stack.sh; Dovecot POP3 on 10110,
 #      LMTP on 10024) unless it already runs,
 #   2. fills Dovecot over LMTP, once: user171..user180@example.test 1,000 x 5 KB each,
@@ -9,20 +9,34 @@
 #   3. runs jotmai.pop3.Pop3Benchmark, which fills a fresh SQLite store with the same mailboxes,
 #      starts Jotmai's POP3 on loopback and times pop3-timing.py retr (STAT, LIST, RETR all, QUIT;
 #      1 and 10 parallel clients on different mailboxes) against Jotmai and Dovecot.
-# Method (session 7; docs/BENCHMARKS.md, POP3, "Session 7"), and why:
+# Takes ~5-6 minutes (build, ~50 s warm-up, ~4 min of timed pairs); run it under flock /tmp/bench.lock.
+# Method (sessions 7 and 8; docs/BENCHMARKS.md, POP3, "Session 7" and "Session 8: pair ratios"), and why:
 #   - warm-up until Jotmai's JIT is quiet: rounds of raw-retr.py passes on both servers alike until a
 #     round compiles < 100 ms in Jotmai's JVM (2 to 5 rounds; the first has every scenario, later ones the
 #     5 KB ones). One untimed pass of each scenario left the session's hot methods queued for C2 on 2
 #     cores; whether C2 reached them before or during the timed passes made Jotmai's one-client 5 KB time swing 2x between runs (server CPU per RETR 2-3x);
-#   - each scenario's passes alternate between the servers (J D, D J, ...), each pass one client process,
-#     and the result is each server's median: a burst of other load falls on both;
-#   - a scenario whose pass is under 0.5 s (one client, 5 KB; one raw client, 1 MB) gets 5x RUNS passes
-#     per server: at ~0.1 s one scheduler hiccup is a large share of a pass. The scenarios themselves are
-#     the (1,000 x 5 KB and 100 x 1 MB, 1 and 10 clients);
+#   - each row is timed in PAIRS: one Jotmai pass and one Dovecot pass back to back, alternating which
+#     goes first (J D, D J, ...), each pass one client process. The row's ratio is printed twice: the ratio
+#     of the two servers' medians, and the MEDIAN OF THE PER-PAIR RATIOS with the pairs' min and max.
+#     Why: on this VM consecutive passes of one server move together by up to 30% (the VM's speed
+#     changes), so with 3 passes per server the ratio of medians of a ~1 s row was luck (five alternated
+#     pairs of the one-client 1 MB poplib row gave 0.74-1.01); a pair's two passes share the VM's speed of
+#     the moment, and the median pair ratio cancels it;
+#   - pairs per row: enough for ~15 s of timed work, at least 9 when a pass is under 1.5 s (the 1 MB
+#     one-client rows, 0.75-1.3 s with poplib), at most 15 (the one-client 5 KB rows, ~0.1-0.2 s a pass),
+#     at least RUNS, always odd (the median pair ratio is one pair's). The scenarios are the issue's
+#     (1,000 x 5 KB and 100 x 1 MB, 1 and 10 clients);
+#   - without the login: Jotmai checks an Argon2id hash, Dovecot's peer {PLAIN}. One client: wall minus
+#     that client's connect+USER+PASS. Ten clients: an extra row "raw-li" (raw-retr.py --logged-in-first:
+#     all ten log in, then all download) gives the download phase alone and each server's CPU per MB over
+#     it. Until session 8 the ten-client figure was the wall minus the SLOWEST client's login, which for
+#     Dovecot (it takes ten logins in one after another, the last after 1.0-1.7 s while the others are
+#     already downloading) subtracted up to half its download time: the 0.63x/0.74x rows were that;
 #   - Jotmai's lines say how many ms its JIT compiled and its GC paused during its timed passes (jit_ms,
 #     gc_ms): both should be near zero; the last lines give the Jotmai/Dovecot ratio per row.
 # Results: bench/pop3/results-<UTC timestamp>.txt (one SUMMARY line per server and scenario).
-# Clients: pop3-timing.py (poplib) and raw-retr.py (thin client, server-bound), per scenario.
+# Clients: pop3-timing.py (poplib) and raw-retr.py (thin client, server-bound), per scenario; raw-retr.py
+# --logged-in-first for the ten-client ones.
 # Env: PEERS (default /work/shared/peers), REF_MAIL (default /tmp/refmail), JOTMAI_BENCH_DIR (Jotmai's
 # filled store, reused between runs; default /tmp/jotmai-pop3-bench-data; delete it after a schema change),
 # PRIORITY (default -5): nice value for both sides alike on a shared machine: the Maven/JVM running

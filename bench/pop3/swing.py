@@ -24,59 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("raw", os.path.join(HERE, "raw-retr.py"))
 raw = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(raw)
-TCK = os.sysconf("SC_CLK_TCK")
-
-
-def threads(pids):
-    """CPU seconds per thread category of the given processes."""
-    out = {"jit": 0, "gc": 0, "rest": 0, "by": {}}
-    for p in pids:
-        try:
-            tasks = os.listdir("/proc/%d/task" % p)
-        except FileNotFoundError:
-            continue
-        for tid in tasks:
-            try:
-                with open("/proc/%d/task/%s/stat" % (p, tid)) as f:
-                    s = f.read()
-            except OSError:
-                continue
-            comm = s[s.index("(") + 1:s.rindex(")")]
-            fs = s.rsplit(")", 1)[1].split()
-            t = (int(fs[11]) + int(fs[12])) / TCK
-            if "Compiler" in comm:
-                out["jit"] += t
-            elif comm.startswith(("GC ", "G1 ")):
-                out["gc"] += t
-            else:
-                out["rest"] += t
-                out["by"][comm] = out["by"].get(comm, 0) + t
-    return out
-
-
-def total_cpu(pids):
-    t = 0
-    for p in pids:
-        try:
-            with open("/proc/%d/stat" % p) as f:
-                fs = f.read().rsplit(")", 1)[1].split()
-            t += int(fs[11]) + int(fs[12])  # utime+stime
-        except OSError:
-            pass
-    return t / TCK
-
-
-def dovecot_pids():
-    out = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/comm" % d) as f:
-                    if f.read().strip() == "pop3":
-                        out.append(int(d))
-            except OSError:
-                pass
-    return out
+sys.path.insert(0, HERE)
+from proc_cpu import cpu as total_cpu, threads  # noqa: E402 (after the path)
 
 
 def one_pass(port, user, pids, perf, cpu_list):

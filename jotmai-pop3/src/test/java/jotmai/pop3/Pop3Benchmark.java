@@ -32,9 +32,12 @@ import jotmai.store.sqlite.SqliteStore;
  * /work/shared/peers/pop3-timing.py against Jotmai and Dovecot alternately, in the same run.
  *
  * <p>Two clients per scenario: pop3-timing.py (python poplib, parses every line, as a desktop client
- * would) and bench/pop3/raw-retr.py (big socket reads, so the server is the bottleneck).
+ * would) and bench/pop3/raw-retr.py (big socket reads, so the server is the bottleneck); for the ten-client
+ * scenarios also raw-retr.py --logged-in-first ("raw-li": the download phase without any login, and
+ * the server CPU per MB over it).
  *
- * <p>Environment: JOTMAI_BENCH=1; JOTMAI_BENCH_OUT (results file); JOTMAI_BENCH_RUNS (default 3);
+ * <p>Environment: JOTMAI_BENCH=1; JOTMAI_BENCH_OUT (results file); JOTMAI_BENCH_RUNS (the least number
+ * of J/D pairs per row, default 3; see {@link #pairs});
  * JOTMAI_BENCH_DOVECOT_PORT (default 10110; skipped when nothing listens); POP3_TIMING and RAW_RETR
  * (script paths); JOTMAI_BENCH_DIR (keep the filled store there and reuse it on the next run);
  * JOTMAI_BENCH_WARMUP (default 1: warm both servers until the JIT is quiet, see warmUp; 0: none);
@@ -56,9 +59,29 @@ class Pop3Benchmark {
     static final int MIN_WARM_ROUNDS = 2;
     /** Bounds the warm-up (~5 s a round on a quiet machine) so a whole run fits the bench lock's ~3 minutes. */
     static final int MAX_WARM_ROUNDS = 5;
-    /** A pass shorter than this is mostly scheduling noise on a shared 2-core machine: take more of them. */
-    static final double SHORT_PASS_SECONDS = 0.5;
-    static final int SHORT_PASS_FACTOR = 5;
+    /**
+     * Pairs per row (one Jotmai pass and one Dovecot pass each, alternating which goes first): enough
+     * that a row gets about this much timed work, at least {@code RUNS} (run.sh's argument) and at most
+     * {@link #MAX_PAIRS}. Consecutive passes of one server on this VM move together by up to 30% (its
+     * speed changes), so the ratio of each server's median over 3 passes decided a ~1 s row by luck
+     * (session 8: five alternated pairs of the 1 MB poplib row gave 0.74-1.01).
+     */
+    static final double ROW_SECONDS = 15;
+    static final int MAX_PAIRS = 15;
+    /** Passes up to this long (the 1 MB one-client rows, ~0.75-1.3 s with poplib) get at least {@link #SHORT_ROW_PAIRS} pairs. */
+    static final double SHORT_PASS_SECONDS = 1.5;
+    static final int SHORT_ROW_PAIRS = 9;
+
+    /**
+     * A client script and how it is run: pop3-timing.py (poplib), raw-retr.py, or raw-retr.py with
+     * --logged-in-first (all clients log in, then all download; its figure is the download phase alone
+     * and the server's CPU over it, see raw-retr.py).
+     */
+    record Client(String label, String script, boolean loggedInFirst) {
+        boolean poplib() {
+            return script.endsWith("pop3-timing.py");
+        }
+    }
 
     static final List<Scenario> SCENARIOS = List.of(
             new Scenario("1,000 x 5 KB, 1 client", "user171@example.test", 1000, 5000),
@@ -98,11 +121,22 @@ class Pop3Benchmark {
             }
             List<String> ratios = new ArrayList<>();
             for (Scenario s : SCENARIOS) {
-                for (String client : List.of(script, raw)) {
+                List<Client> clients = new ArrayList<>(List.of(new Client("poplib", script, false),
+                        new Client("raw   ", raw, false)));
+                if (s.users().contains("%d")) {
+                    clients.add(new Client("raw-li", raw, true));
+                }
+                for (Client client : clients) {
                     report.append(timeAlternately(s, client, fx.pop3Port(), dovecot ? dovecotPort : -1, runs, ratios));
                 }
             }
-            report.append("Jotmai / Dovecot, msg/s of the medians (without the login in brackets, raw client):\n");
+            report.append("""
+                    Jotmai / Dovecot throughput (Dovecot's seconds / Jotmai's) per row: the ratio of the two
+                    servers' medians, and the median of the per-pair ratios (each pair one pass per server,
+                    back to back) with the pairs' spread. raw: without the login (one client: minus its
+                    connect+USER+PASS) in brackets; raw-li: all ten clients logged in first, the download
+                    phase alone, and each server's CPU per MB over it (Dovecot: its pop3 processes).
+                    """);
             ratios.forEach(r -> report.append(r).append('\n'));
             Files.writeString(out, report.toString());
             System.out.println(report);
@@ -126,16 +160,17 @@ class Pop3Benchmark {
     private static String warmUp(String script, String raw, int jotmaiPort, int dovecotPort) throws Exception {
         long w0 = System.nanoTime();
         StringBuilder log = new StringBuilder();
-        record Warm(Scenario scenario, String client) {}
-        List<Warm> first = SCENARIOS.stream().map(s -> new Warm(s, raw)).toList();
-        List<Warm> round = List.of(new Warm(SCENARIOS.get(0), raw), new Warm(SCENARIOS.get(0), script),
-                new Warm(SCENARIOS.get(1), raw));
+        record Warm(Scenario scenario, Client client) {}
+        Client rawClient = new Client("raw", raw, false);
+        List<Warm> first = SCENARIOS.stream().map(s -> new Warm(s, rawClient)).toList();
+        List<Warm> round = List.of(new Warm(SCENARIOS.get(0), rawClient), new Warm(SCENARIOS.get(0), new Client("poplib", script, false)),
+                new Warm(SCENARIOS.get(1), rawClient));
         for (int r = 1; r <= MAX_WARM_ROUNDS; r++) {
             long jit0 = compileMillis();
             for (Warm w : r == 1 ? first : round) {
-                pass(w.scenario(), w.client(), jotmaiPort);
+                pass(w.scenario(), w.client(), jotmaiPort, true);
                 if (dovecotPort > 0) {
-                    pass(w.scenario(), w.client(), dovecotPort);
+                    pass(w.scenario(), w.client(), dovecotPort, false);
                 }
             }
             long jit = compileMillis() - jit0;
@@ -149,57 +184,95 @@ class Pop3Benchmark {
     }
 
     /**
-     * One scenario with one client: passes on Jotmai and Dovecot alternately (J D, D J, J D, ...), so that
-     * a burst of other load falls on both, and the median of each server's passes. A one-client 5 KB
-     * pass lasts ~0.1 s, where one scheduler hiccup is a large share: scenarios whose first pair of
-     * passes was under {@link #SHORT_PASS_SECONDS} get {@link #SHORT_PASS_FACTOR} times the passes.
-     * Jotmai's line also says how much its JIT compiled and its GC paused during its passes (both
-     * should be about zero on a warm server).
+     * One scenario with one client: pairs of passes, one on Jotmai and one on Dovecot back to back,
+     * alternating which goes first (J D, D J, ...), so a burst of other load or a change of the VM's speed
+     * falls on both servers of a pair. The first pair sets the number of pairs ({@link #pairs}). The row's
+     * ratio is given twice: of the two servers' medians, and as the median of the per-pair ratios with
+     * their min and max (session 8: with 3 passes per server the ratio of medians of a ~1 s row swung
+     * 0.74-1.01 between runs; the pair ratios cancel what the two passes of a pair share). Jotmai's line
+     * also says how much its JIT compiled and its GC paused during its passes (both about zero when warm).
      */
-    private static String timeAlternately(Scenario s, String client, int jotmaiPort, int dovecotPort, int runs,
+    private static String timeAlternately(Scenario s, Client client, int jotmaiPort, int dovecotPort, int runs,
                                           List<String> ratios) throws Exception {
         List<Pass> jotmai = new ArrayList<>();
         List<Pass> dovecot = new ArrayList<>();
         long jit = 0;
         long gc = 0;
-        int passes = runs;
-        for (int i = 0; i < passes; i++) {
+        int pairs = runs;
+        for (int i = 0; i < pairs; i++) {
             boolean jotmaiFirst = i % 2 == 0;
             for (int k = 0; k < 2; k++) {
                 if (jotmaiFirst == (k == 0)) {
                     long jit0 = compileMillis();
                     long gc0 = gcMillis();
-                    jotmai.add(pass(s, client, jotmaiPort));
+                    jotmai.add(pass(s, client, jotmaiPort, true));
                     jit += compileMillis() - jit0;
                     gc += gcMillis() - gc0;
                 } else if (dovecotPort > 0) {
-                    dovecot.add(pass(s, client, dovecotPort));
+                    dovecot.add(pass(s, client, dovecotPort, false));
                 }
             }
-            if (i == 0 && jotmai.getFirst().wall() < SHORT_PASS_SECONDS
-                    && (dovecot.isEmpty() || dovecot.getFirst().wall() < SHORT_PASS_SECONDS)) {
-                passes = runs * SHORT_PASS_FACTOR;
+            if (i == 0) {
+                pairs = pairs(runs, jotmai.getFirst().wall() + (dovecot.isEmpty() ? jotmai.getFirst().wall() : dovecot.getFirst().wall()));
             }
         }
-        String name = client.endsWith("pop3-timing.py") ? "poplib" : "raw   ";
+        String name = client.label();
         StringBuilder out = new StringBuilder("jotmai  | " + name + " | " + s.name() + " | " + summary(jotmai)
                 + String.format("  jit_ms=%d gc_ms=%d%n", jit, gc));
         if (!dovecot.isEmpty()) {
             out.append("dovecot | ").append(name).append(" | ").append(s.name()).append(" | ").append(summary(dovecot)).append('\n');
-            double ratio = median(dovecot, Pass::wall) / median(jotmai, Pass::wall);
-            String plain = String.format("%-27s %s %.2fx", s.name(), name, ratio);
-            if (!Double.isNaN(jotmai.getFirst().withoutLogin())) {
-                plain += String.format(" (%.2fx)", median(dovecot, Pass::withoutLogin) / median(jotmai, Pass::withoutLogin));
+            java.util.function.ToDoubleFunction<Pass> metric = client.loggedInFirst() ? Pass::data : Pass::wall;
+            StringBuilder row = new StringBuilder(String.format("%-27s %s %s", s.name(), name, ratioText(jotmai, dovecot, metric)));
+            if (!client.loggedInFirst() && !Double.isNaN(jotmai.getFirst().withoutLogin())) {
+                row.append("  (without login: ").append(ratioText(jotmai, dovecot, Pass::withoutLogin)).append(')');
             }
-            ratios.add(plain);
+            if (client.loggedInFirst() && !Double.isNaN(jotmai.getFirst().serverCpu()) && !Double.isNaN(dovecot.getFirst().serverCpu())) {
+                row.append(String.format("  server CPU ms/MB: Jotmai %.2f, Dovecot %.2f (medians)",
+                        median(jotmai, Pass::serverCpu) * 1e3 / (jotmai.getLast().bytes() / 1e6),
+                        median(dovecot, Pass::serverCpu) * 1e3 / (dovecot.getLast().bytes() / 1e6)));
+            }
+            ratios.add(row.toString());
         }
         return out.toString();
     }
 
-    /** One timed session (or ten at once) of a client script: wall time, and without the login for raw-retr.py. */
-    record Pass(int clients, int messages, long bytes, double wall, double withoutLogin) {}
+    /**
+     * Pairs for a row whose first pair took {@code pairSeconds}: about {@link #ROW_SECONDS} of timed work,
+     * at least {@code runs}, at least {@link #SHORT_ROW_PAIRS} for passes up to {@link #SHORT_PASS_SECONDS},
+     * at most {@link #MAX_PAIRS}, and odd, so that the median pair ratio is one pair's.
+     */
+    static int pairs(int runs, double pairSeconds) {
+        int n = (int) Math.ceil(ROW_SECONDS / Math.max(pairSeconds, 1e-3));
+        if (pairSeconds / 2 <= SHORT_PASS_SECONDS) {
+            n = Math.max(n, SHORT_ROW_PAIRS);
+        }
+        n = Math.min(Math.max(n, runs), MAX_PAIRS);
+        return n % 2 == 1 ? n : n + 1;
+    }
 
-    private static Pass pass(Scenario s, String script, int port) throws Exception {
+    /**
+     * "1.23x of medians, 1.20x median of 9 pair ratios (1.05-1.41x)": Jotmai's throughput over
+     * Dovecot's for one metric (seconds for the same work, so the ratio is Dovecot's over Jotmai's).
+     */
+    static String ratioText(List<Pass> jotmai, List<Pass> dovecot, java.util.function.ToDoubleFunction<Pass> seconds) {
+        double ofMedians = median(dovecot, seconds) / median(jotmai, seconds);
+        int n = Math.min(jotmai.size(), dovecot.size());
+        double[] pairRatios = new double[n];
+        for (int i = 0; i < n; i++) {
+            pairRatios[i] = seconds.applyAsDouble(dovecot.get(i)) / seconds.applyAsDouble(jotmai.get(i));
+        }
+        java.util.Arrays.sort(pairRatios);
+        return String.format("%.2fx of medians, %.2fx median of %d pair ratios (%.2f-%.2fx)", ofMedians,
+                median(pairRatios), n, pairRatios[0], pairRatios[n - 1]);
+    }
+
+    /**
+     * One timed session (or ten at once) of a client script: wall time; for raw-retr.py with one client the
+     * wall time without its login, with --logged-in-first the download phase and the server's CPU over it.
+     */
+    record Pass(int clients, int messages, long bytes, double wall, double withoutLogin, double data, double serverCpu) {}
+
+    private static Pass pass(Scenario s, Client client, int port, boolean jotmai) throws Exception {
         List<String> command = new ArrayList<>();
         String group = System.getenv("JOTMAI_BENCH_CLIENT_GROUP");
         if (group != null && !group.isBlank()) {
@@ -207,19 +280,29 @@ class Pop3Benchmark {
             // bench/pop3/own-group.sh): sharing the server's session would halve the server's CPU share.
             command.addAll(List.of("setsid", "-w", group));
         }
-        command.addAll(List.of("python3", script));
-        if (script.endsWith("pop3-timing.py")) {
+        command.addAll(List.of("python3", client.script()));
+        if (client.poplib()) {
             command.add("retr");
         }
         command.addAll(List.of("--port", Integer.toString(port), "--users", s.users(), "--password", "pass",
                 "--runs", "1"));
+        if (client.loggedInFirst()) {
+            // The server's CPU over the download phase: this JVM is Jotmai's server; Dovecot forks a
+            // process named pop3 per logged-in session.
+            command.add("--logged-in-first");
+            command.addAll(jotmai ? List.of("--server-pid", Long.toString(ProcessHandle.current().pid()))
+                    : List.of("--server-comm", "pop3"));
+        }
         ExternalTool.Result r = ExternalTool.run(command, Map.of(), Path.of("/tmp"), 1800);
         String summary = r.output().lines().filter(l -> l.startsWith("SUMMARY")).findFirst()
                 .orElseThrow(() -> new AssertionError(s.name() + " on port " + port + " failed:\n" + r.output()));
         return new Pass(Integer.parseInt(field(summary, "clients=")), Integer.parseInt(field(summary, "msgs_per_run=")), Long.parseLong(field(summary, "bytes_per_run=")),
-                Double.parseDouble(field(summary, "median=")),
-                summary.contains("without_login_s median=") ? Double.parseDouble(field(summary, "without_login_s median="))
-                        : Double.NaN);
+                Double.parseDouble(field(summary, "median=")), optional(summary, "without_login_s median="),
+                optional(summary, "data_s median="), optional(summary, "server_cpu_s median="));
+    }
+
+    private static double optional(String line, String key) {
+        return line.contains(key) ? Double.parseDouble(field(line, key)) : Double.NaN;
     }
 
     /** The value after {@code key} up to the next space. */
@@ -241,11 +324,24 @@ class Pop3Benchmark {
             double x = median(passes, Pass::withoutLogin);
             line += String.format("  without_login_s median=%.3f msg/s=%.1f", x, last.messages() / x);
         }
+        if (!Double.isNaN(last.data())) {
+            double x = median(passes, Pass::data);
+            line += String.format("  data_s min=%.3f median=%.3f max=%.3f msg/s=%.1f", passes.stream().mapToDouble(Pass::data).min().orElseThrow(),
+                    x, passes.stream().mapToDouble(Pass::data).max().orElseThrow(), last.messages() / x);
+        }
+        if (!Double.isNaN(last.serverCpu())) {
+            double x = median(passes, Pass::serverCpu);
+            line += String.format("  server_cpu_s median=%.3f ms/MB=%.2f", x, x * 1e3 / (last.bytes() / 1e6));
+        }
         return line;
     }
 
     private static double median(List<Pass> passes, java.util.function.ToDoubleFunction<Pass> f) {
-        double[] v = passes.stream().mapToDouble(f).sorted().toArray();
+        return median(passes.stream().mapToDouble(f).sorted().toArray());
+    }
+
+    /** The median of sorted values. */
+    private static double median(double[] v) {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
