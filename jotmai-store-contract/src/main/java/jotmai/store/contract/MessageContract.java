@@ -3,6 +3,8 @@ package jotmai.store.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -282,6 +284,32 @@ public interface MessageContract extends StoreFixture {
         for (long offset : new long[] {65_530, 131_070, 500_000, raw.length - 10}) {
             assertThat(content(blob, offset, 20)).as("offset %d", offset)
                     .isEqualTo(Arrays.copyOfRange(raw, (int) offset, (int) Math.min(raw.length, offset + 20)));
+        }
+    }
+
+    @Test
+    default void transferToWritesExactlyTheBytesOfALargeMessageAndOfRangesAcrossInternalBoundaries()
+            throws IOException {
+        Account a = newAccount();
+        byte[] raw = new byte[700_001];
+        byte[] header = "Subject: transfer\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = i < header.length ? header[i] : (byte) ((i % 76 == 75) ? '\n' : 'A' + (i % 23));
+        }
+        BlobRef blob = mail().append(inbox(a).id(), MessageSource.ofBytes(raw), Set.of(), StoreFixture.date())
+                .meta().blob();
+        long[][] ranges = {{0, Long.MAX_VALUE}, {1, 300_000}, {16_383, 16_386}, {262_143, 2}, {699_999, 50}};
+        for (long[] r : ranges) {
+            int from = (int) r[0];
+            int to = (int) Math.min(raw.length, r[0] + Math.min(r[1], raw.length));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (InputStream in = mail().openContent(blob, r[0], r[1])) {
+                out.write(in.readNBytes(3)); // a caller may read a little first, then transfer the rest
+                long rest = to - from - out.size();
+                assertThat(in.transferTo(out)).isEqualTo(rest);
+                assertThat(in.read()).isEqualTo(-1);
+            }
+            assertThat(out.toByteArray()).as("range %d+%d", r[0], r[1]).isEqualTo(Arrays.copyOfRange(raw, from, to));
         }
     }
 

@@ -2,8 +2,10 @@ package jotmai.store.postgres;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Objects;
 
 import jotmai.store.StoreException;
 
@@ -83,6 +85,24 @@ final class BlobInputStream extends InputStream {
         System.arraycopy(buf, bufPos, b, off, n);
         bufPos += n;
         return n;
+    }
+
+    /**
+     * Writes each fetched slice (the driver's array) directly to {@code out}, without the copy into a
+     * caller's buffer that {@link #read(byte[], int, int)} makes: POP3 and IMAP stream large contents
+     * this way.
+     */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        long transferred = 0;
+        while (fill()) {
+            int n = buf.length - bufPos;
+            out.write(buf, bufPos, n);
+            bufPos += n;
+            transferred += n;
+        }
+        return transferred;
     }
 
     @Override
