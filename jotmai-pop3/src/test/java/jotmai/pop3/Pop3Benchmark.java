@@ -41,7 +41,8 @@ import jotmai.store.sqlite.SqliteStore;
  * JOTMAI_BENCH_DOVECOT_PORT (default 10110; skipped when nothing listens); POP3_TIMING and RAW_RETR
  * (script paths); JOTMAI_BENCH_DIR (keep the filled store there and reuse it on the next run);
  * JOTMAI_BENCH_WARMUP (default 1: warm both servers until the JIT is quiet, see warmUp; 0: none);
- * JOTMAI_BENCH_CLIENT_GROUP (own-group.sh: each client pass in a session, so a CPU group, of its own).
+ * JOTMAI_BENCH_CLIENT_GROUP (own-group.sh: each client pass in a session, so a CPU group, of its own);
+ * JOTMAI_BENCH_PYTHON (the interpreter for the client scripts; default: python3's sys.executable).
  */
 class Pop3Benchmark {
 
@@ -280,7 +281,7 @@ class Pop3Benchmark {
             // bench/pop3/own-group.sh): sharing the server's session would halve the server's CPU share.
             command.addAll(List.of("setsid", "-w", group));
         }
-        command.addAll(List.of("python3", client.script()));
+        command.addAll(List.of(python(), client.script()));
         if (client.poplib()) {
             command.add("retr");
         }
@@ -299,6 +300,28 @@ class Pop3Benchmark {
         return new Pass(Integer.parseInt(field(summary, "clients=")), Integer.parseInt(field(summary, "msgs_per_run=")), Long.parseLong(field(summary, "bytes_per_run=")),
                 Double.parseDouble(field(summary, "median=")), optional(summary, "without_login_s median="),
                 optional(summary, "data_s median="), optional(summary, "server_cpu_s median="));
+    }
+
+    private static volatile String python;
+
+    /**
+     * The Python interpreter itself, resolved once: python3 on PATH may be a version manager's shim (a
+     * shell script that starts several processes; 2.5-3.5 s per pass at load 9 against 0.3 s for the
+     * interpreter, session 8), which made a run minutes longer without changing what is timed.
+     */
+    private static String python() throws Exception {
+        if (python == null) {
+            String fromEnv = System.getenv("JOTMAI_BENCH_PYTHON");
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                python = fromEnv;
+            } else {
+                ExternalTool.Result r = ExternalTool.run(List.of("python3", "-c", "import sys; print(sys.executable)"),
+                        Map.of(), Path.of("/tmp"), 120);
+                String exe = r.output().strip().lines().reduce((a, b) -> b).orElse("");
+                python = r.exitCode() == 0 && Files.isExecutable(Path.of(exe)) ? exe : "python3";
+            }
+        }
+        return python;
     }
 
     private static double optional(String line, String key) {
