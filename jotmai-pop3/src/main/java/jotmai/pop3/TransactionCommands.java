@@ -29,9 +29,10 @@ import jotmai.store.UidSet;
  * <ul>
  *   <li>Numbers and sizes come from the session's {@link Maildrop} snapshot, never from the store, so
  *       they cannot change under the client.</li>
- *   <li>RETR/TOP check that the message was not expunged meanwhile ({@link ExpungeWatch}) and read its first
- *       chunk before answering +OK, so that such a message fails with a clean -ERR. A failure after
- *       +OK cannot be reported inside a multi-line response: the connection is dropped instead.</li>
+ *   <li>RETR/TOP check that the message was not expunged meanwhile ({@link ExpungeWatch}) and open it
+ *       (or take what {@link ContentPrefetch} / {@link HeadPrefetch} read ahead) before answering +OK,
+ *       so that such a message fails with a clean -ERR. A failure after +OK cannot be reported inside a
+ *       multi-line response: the connection is dropped instead.</li>
  *   <li>Only QUIT changes the store: \Deleted + expunge of exactly the DELE'd UIDs, \Seen and the
  *       retrieval keyword on retrieved ones.</li>
  * </ul>
@@ -39,7 +40,7 @@ import jotmai.store.UidSet;
 final class TransactionCommands {
     private static final Logger log = LoggerFactory.getLogger(TransactionCommands.class);
 
-    /** Bytes read from the store per write to the client while streaming a message. */
+    /** Bytes read from the store at most per read while streaming a message that is not read ahead. */
     static final int STREAM_CHUNK_OCTETS = 64 * 1024;
 
     private final SessionContext context;
@@ -47,17 +48,20 @@ final class TransactionCommands {
     private final ResponseWriter out;
     private final byte[] chunk = new byte[STREAM_CHUNK_OCTETS];
     private final ContentPrefetch prefetch;
+    private final HeadPrefetch heads;
 
     TransactionCommands(SessionContext context, Connection connection, ResponseWriter out) {
         this.context = context;
         this.connection = connection;
         this.out = out;
         this.prefetch = new ContentPrefetch(context.mail());
+        this.heads = new HeadPrefetch(context.mail());
     }
 
     /** At the end of the session: drops messages read ahead. */
     void close() {
         prefetch.close();
+        heads.close();
     }
 
     SessionState execute(Transaction state, Pop3Command command) throws IOException {
@@ -131,54 +135,90 @@ final class TransactionCommands {
     private void send(Transaction state, int number, int bodyLines) throws IOException {
         Maildrop drop = state.maildrop();
         MessageMeta meta = drop.message(number);
-        MailStore mail = context.mail();
+        Optional<HeadPrefetch.Head> head = heads.take(drop, number); // first: it also follows the client's order
         if (state.watch().isExpunged(meta.uid())) {
+            head.ifPresent(h -> closeQuietly(h.rest()));
             throw new Pop3Exception.Err("message " + number + " was removed by another session");
+        }
+        String status = bodyLines == MessageStreamer.ALL_LINES ? meta.size() + " octets" : "top of message follows";
+        if (head.isPresent()) {
+            // A large message whose beginning was read ahead: answer without a store round trip.
+            HeadPrefetch.Head h = head.get();
+            try (InputStream rest = h.rest()) {
+                stream(meta, status, bodyLines, h.bytes(), h.length(), rest);
+            }
+            return;
         }
         Optional<byte[]> small = prefetch.content(drop, number);
         if (small.isPresent()) {
             // The whole message is in memory: answer and stream it without touching the store.
             byte[] bytes = small.get();
-            out.ok(bodyLines == MessageStreamer.ALL_LINES ? meta.size() + " octets" : "top of message follows");
+            out.ok(status);
             MessageStreamer body = out.messageBody(bodyLines);
             body.write(bytes, 0, bytes.length);
             body.finish();
             return;
         }
         InputStream content;
-        int first;
         try {
-            content = mail.openContent(meta.blob());
+            content = context.mail().openContent(meta.blob());
         } catch (StoreException.NotFound e) {
             throw new Pop3Exception.Err("message " + number + " was removed by another session");
         }
         try (InputStream in = content) {
+            int first;
             try {
-                first = in.readNBytes(chunk, 0, chunk.length);
+                // One read: what the store's first window holds (read when the stream was opened), so
+                // the "+OK" waits for one store round trip, not for a whole chunk's worth of them.
+                first = Math.max(0, in.read(chunk, 0, chunk.length));
             } catch (IOException e) {
                 log.warn("session {}: cannot read message uid {}: {}", connection.id(), meta.uid(), e.toString());
                 throw new Pop3Exception.Err(ResponseCode.SYS_TEMP, "cannot read message " + number + " now");
             }
-            out.ok(bodyLines == MessageStreamer.ALL_LINES ? meta.size() + " octets" : "top of message follows");
-            MessageStreamer body = out.messageBody(bodyLines);
-            boolean more = body.write(chunk, 0, first);
-            while (more && first == chunk.length) {
-                int n;
-                try {
-                    n = in.readNBytes(chunk, 0, chunk.length); // whole 64 KB writes, fewer syscalls
-                } catch (IOException e) {
-                    log.error("session {}: reading message uid {} failed mid-stream", connection.id(), meta.uid(), e);
-                    throw new Pop3Exception.Abort("store read failed mid-message");
+            stream(meta, status, bodyLines, chunk, first, in);
+        }
+    }
+
+    /**
+     * "+OK", the first bytes of the message, then the rest as the store delivers it. Once "+OK" is out
+     * a failure cannot be reported inside the multi-line response (RFC 1939 §3): the connection is
+     * dropped instead, so the client cannot take a truncated message for a whole one.
+     */
+    private void stream(MessageMeta meta, String status, int bodyLines, byte[] first, int firstLength, InputStream rest)
+            throws IOException {
+        out.ok(status);
+        MessageStreamer body = out.messageBody(bodyLines);
+        body.write(first, 0, firstLength);
+        if (!body.limitReached()) {
+            // The status line and the first part go out now, while the next store read runs; later
+            // writes are full-size again (ResponseBuffer: never a tiny segment on its own after a large one,
+            // the terminator leaves with the message's last bytes).
+            out.flush();
+            try {
+                if (bodyLines == MessageStreamer.ALL_LINES) {
+                    rest.transferTo(body); // a store stream may hand its own arrays to the streamer
+                } else {
+                    int n;
+                    while (!body.limitReached() && (n = rest.read(chunk, 0, chunk.length)) > 0) {
+                        body.write(chunk, 0, n);
+                    }
                 }
-                if (n <= 0) {
-                    break;
+            } catch (IOException | RuntimeException e) {
+                if (body.downstreamFailed()) {
+                    throw e; // the client went away (its socket failed): the session ends as for any lost connection
                 }
-                more = body.write(chunk, 0, n);
-                if (n < chunk.length) {
-                    break; // end of content
-                }
+                log.error("session {}: reading message uid {} failed mid-stream", connection.id(), meta.uid(), e);
+                throw new Pop3Exception.Abort("store read failed mid-message");
             }
-            body.finish();
+        }
+        body.finish();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // a store stream holds nothing but memory
         }
     }
 

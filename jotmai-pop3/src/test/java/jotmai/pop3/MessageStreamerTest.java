@@ -17,7 +17,8 @@ class MessageStreamerTest {
         MessageStreamer s = new MessageStreamer(out, bodyLines);
         byte[] bytes = message.getBytes(StandardCharsets.ISO_8859_1);
         for (int off = 0; off < bytes.length; off += chunkSize) {
-            if (!s.write(bytes, off, Math.min(chunkSize, bytes.length - off))) {
+            s.write(bytes, off, Math.min(chunkSize, bytes.length - off));
+            if (s.limitReached()) {
                 break;
             }
         }

@@ -121,4 +121,44 @@ class Pop3DownloadTest extends AliceMaildropTest {
         }
         assertThat(fx.store.mail().messages(inbox).getFirst().hasFlag(Flags.SEEN)).isTrue();
     }
+
+    /** ~200 KB, different per message, dot lines everywhere (also right at 16 KB and 64 KB window edges). */
+    private static byte[] largeMessage(int i) {
+        StringBuilder sb = new StringBuilder("Subject: large " + i + "\r\n\r\n");
+        for (int k = 0; sb.length() < 200_000; k++) {
+            sb.append(k % (3 + i) == 0 ? "." : "").append("line ").append(k).append(" of large message ").append(i)
+                    .append(" ".repeat(k % 40)).append("\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void largeMessagesReadAheadArriveExactlyAndOneExpungedOverImapMeanwhileFailsCleanly() throws Exception {
+        List<byte[]> sent = new ArrayList<>();
+        List<Long> uids = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            byte[] m = largeMessage(i);
+            uids.add(fx.deliver(alice, m, Set.of()).uid());
+            sent.add(m);
+        }
+        long inbox = fx.inbox(alice).id();
+        try (Pop3TestClient c = aliceLoggedIn()) {
+            assertRetr(c, 1, sent.get(0));
+            assertRetr(c, 2, sent.get(1)); // in order: message 3's head is read ahead meanwhile
+            // an IMAP user expunges message 3 while its beginning is already in the POP3 session's memory
+            fx.store.mail().updateFlags(inbox, UidSet.of(List.of(uids.get(2))), FlagOperation.ADD, Set.of(Flags.DELETED),
+                    OptionalLong.empty());
+            assertThat(fx.store.mail().expunge(inbox, java.util.Optional.empty())).containsExactly(uids.get(2));
+            assertThat(c.command("RETR 3")).isEqualTo("-ERR message 3 was removed by another session");
+            assertRetr(c, 4, sent.get(3));
+            assertThat(c.command("TOP 5 2")).isEqualTo("+OK top of message follows"); // read ahead, then TOP
+            assertThat(c.readMultiLine()).containsExactly("Subject: large 5", "", "..line 0 of large message 5",
+                    "line 1 of large message 5 ");
+            assertRetr(c, 6, sent.get(5)); // 6 was read ahead during TOP 5
+            assertRetr(c, 5, sent.get(4)); // a jump back: read from the store as usual
+            assertThat(c.command("DELE 2")).startsWith("+OK");
+            assertRetr(c, 1, sent.get(0)); // 2 is marked deleted: 4 is not skipped to, 1 streams
+            assertThat(c.command("QUIT")).startsWith("+OK");
+        }
+    }
 }
