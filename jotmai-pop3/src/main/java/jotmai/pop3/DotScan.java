@@ -32,12 +32,11 @@ final class DotScan {
     static int nextLineStartDot(byte[] b, int from, int end) {
         int i = from;
         for (; i + 9 <= end; i += 8) {
-            long w = (long) LONG_LE.get(b, i);
-            long lf = equalOctets(w, LFS);
-            if (lf == 0) {
-                continue; // most words: no line end at all
+            long dots = equalOctets((long) LONG_LE.get(b, i + 1), DOTS);
+            if (dots == 0) {
+                continue; // most words: no dot at all (base64 never has one; text has fewer than line ends)
             }
-            long pairs = lf & equalOctets((long) LONG_LE.get(b, i + 1), DOTS);
+            long pairs = dots & equalOctets((long) LONG_LE.get(b, i), LFS);
             if (pairs != 0) {
                 return i + (Long.numberOfTrailingZeros(pairs) >>> 3) + 1;
             }

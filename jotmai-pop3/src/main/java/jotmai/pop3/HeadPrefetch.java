@@ -33,8 +33,12 @@ import jotmai.store.StoreException;
 final class HeadPrefetch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeadPrefetch.class);
 
-    /** How much of a large message is read ahead: one full-size write to the client (ResponseBuffer). */
-    static final int HEAD_OCTETS = ResponseBuffer.MAX_OCTETS;
+    /**
+     * How much of a large message is read ahead: SQLite's first two windows (16 + 32 KB, two read
+     * transactions). With the "+OK" line it stays under {@link ResponseBuffer#MAX_OCTETS}, so status line
+     * and head leave in one write; a full 64 KB head split them into 64 KB and a tiny remainder.
+     */
+    static final int HEAD_OCTETS = 48 * 1024;
 
     /** The first {@code length} octets of a message, and its stream positioned after them (caller closes). */
     record Head(byte[] bytes, int length, InputStream rest) {}
@@ -43,7 +47,9 @@ final class HeadPrefetch implements AutoCloseable {
 
     private final MailStore mail;
     private Ahead ahead;
-    private int lastNumber = -1; // the previous message asked for: in order means this one plus one
+    private int lastNumber = 0; // the previous message asked for: in order means this one plus one (RETR 1 first too)
+    private int nextToRead = -1; // the large message to read ahead at the next startReadAhead(), or -1
+    private BlobRef nextBlob;
 
     HeadPrefetch(MailStore mail) {
         this.mail = mail;
@@ -52,7 +58,8 @@ final class HeadPrefetch implements AutoCloseable {
     /**
      * The head of message {@code number} if it was read ahead (empty otherwise, or when that read
      * failed: the caller then opens the message itself and reports any error). When the client asks in
-     * order, starts reading the head of the next message not marked deleted, if that one is large.
+     * order, notes the next message not marked deleted, if that one is large, for
+     * {@link #startReadAhead()}.
      */
     Optional<Head> take(Maildrop drop, int number) {
         boolean inOrder = number == lastNumber + 1;
@@ -66,13 +73,31 @@ final class HeadPrefetch implements AutoCloseable {
             }
             ahead = null;
         }
+        nextToRead = -1;
         if (inOrder) {
             int next = nextLive(drop, number);
             if (next > 0 && drop.message(next).size() > ContentPrefetch.SMALL_MESSAGE_OCTETS) {
-                start(next, drop.message(next).blob());
+                nextToRead = next;
+                nextBlob = drop.message(next).blob();
             }
         }
         return ready;
+    }
+
+    /**
+     * Starts reading the head noted by the last {@link #take}, if any. The caller calls this once the
+     * current answer's first bytes are on their way: on two busy cores a helper thread started earlier
+     * competes with the session thread for the CPU just when the "+OK" should go out.
+     */
+    void startReadAhead() {
+        if (nextToRead > 0 && ahead == null) {
+            BlobRef blob = nextBlob;
+            FutureTask<Head> task = new FutureTask<>(() -> read(blob));
+            Thread.ofVirtual().name("pop3-head-prefetch").start(task);
+            ahead = new Ahead(nextToRead, task);
+        }
+        nextToRead = -1;
+        nextBlob = null;
     }
 
     private static int nextLive(Maildrop drop, int number) {
@@ -82,12 +107,6 @@ final class HeadPrefetch implements AutoCloseable {
             }
         }
         return -1;
-    }
-
-    private void start(int number, BlobRef blob) {
-        FutureTask<Head> task = new FutureTask<>(() -> read(blob));
-        Thread.ofVirtual().name("pop3-head-prefetch").start(task);
-        ahead = new Ahead(number, task);
     }
 
     private Head read(BlobRef blob) throws IOException {

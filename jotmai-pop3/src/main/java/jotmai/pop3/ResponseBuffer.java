@@ -12,12 +12,19 @@ import java.util.Arrays;
  * was dropped on loopback and came again only after TCP's 200 ms retransmission timeout, once per
  * message (measured with poplib and 1 MB messages: 4x slower than Dovecot).
  *
+ * <p>When a full buffer goes out, its last {@link #TAIL_OCTETS} stay behind for the next write, so a
+ * response that filled the buffer also ends with a write of at least that size: where a long response
+ * ends depends on the message size (and, since RETR flushes "+OK" with the first store window, on that
+ * window too), and without the reserve its last write could be a few octets, the case above.
+ *
  * <p>The buffer starts small and grows to {@link #MAX_OCTETS} only when a response needs it.
  */
 final class ResponseBuffer extends OutputStream {
 
     /** Largest single write to the connection. */
     static final int MAX_OCTETS = 64 * 1024;
+    /** Kept back from a full buffer's write: the least a long response's last write carries. */
+    static final int TAIL_OCTETS = 8 * 1024;
     private static final int INITIAL_OCTETS = 1024;
 
     private final OutputStream out;
@@ -50,13 +57,18 @@ final class ResponseBuffer extends OutputStream {
         }
     }
 
-    /** Grows the full buffer towards the maximum, or writes it out when it is at the maximum. */
+    /**
+     * Grows the full buffer towards the maximum, or writes it out when it is at the maximum, all but its
+     * last {@link #TAIL_OCTETS}, which move to the front.
+     */
     private void makeRoom(int wanted) throws IOException {
         if (buffer.length < MAX_OCTETS) {
             buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_OCTETS, Math.max(2L * buffer.length, (long) count + wanted)));
         } else {
-            out.write(buffer, 0, count);
-            count = 0;
+            int send = count - TAIL_OCTETS;
+            out.write(buffer, 0, send);
+            System.arraycopy(buffer, send, buffer, 0, TAIL_OCTETS);
+            count = TAIL_OCTETS;
         }
     }
 

@@ -157,6 +157,7 @@ final class TransactionCommands {
             MessageStreamer body = out.messageBody(bodyLines);
             body.write(bytes, 0, bytes.length);
             body.finish();
+            heads.startReadAhead();
             return;
         }
         InputStream content;
@@ -194,6 +195,7 @@ final class TransactionCommands {
             // writes are full-size again (ResponseBuffer: never a tiny segment on its own after a large one,
             // the terminator leaves with the message's last bytes).
             out.flush();
+            heads.startReadAhead(); // the next large message's head, while this one streams
             try {
                 if (bodyLines == MessageStreamer.ALL_LINES) {
                     rest.transferTo(body); // a store stream may hand its own arrays to the streamer
@@ -212,6 +214,7 @@ final class TransactionCommands {
             }
         }
         body.finish();
+        heads.startReadAhead(); // no-op unless TOP ended within the first part
     }
 
     private static void closeQuietly(InputStream in) {

@@ -46,13 +46,32 @@ class ResponseBufferTest {
         out.write(body, 0, 65_536);
         out.write(body, 65_536, body.length - 65_536);
         out.write(".\r\n".getBytes());
-        assertThat(r.writes).as("nothing before the buffer is full").allMatch(n -> n == ResponseBuffer.MAX_OCTETS);
+        int step = ResponseBuffer.MAX_OCTETS - ResponseBuffer.TAIL_OCTETS;
+        assertThat(r.writes).as("nothing before the buffer is full").allMatch(n -> n == step);
         out.flush();
         int total = 19 + body.length + 3;
-        assertThat(r.bytes.size()).isEqualTo(total);
-        assertThat(r.writes).hasSize((total + ResponseBuffer.MAX_OCTETS - 1) / ResponseBuffer.MAX_OCTETS);
-        assertThat(r.writes.getLast()).isEqualTo(total % ResponseBuffer.MAX_OCTETS);
+        assertThat(r.bytes.toByteArray()).isEqualTo(("+OK 200000 octets\r\n" + "x".repeat(200_000) + ".\r\n").getBytes());
+        assertThat(r.writes.getLast()).isGreaterThanOrEqualTo(ResponseBuffer.TAIL_OCTETS);
+        assertThat(r.writes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(total);
         assertThat(r.flushes).isEqualTo(1);
+    }
+
+    @Test
+    void theLastWriteOfALongResponseIsNeverTinyWhateverItsLength() throws IOException {
+        for (int length = 3 * 65_536 - 200; length < 3 * 65_536 + 200; length += 7) {
+            Recorder r = new Recorder();
+            ResponseBuffer out = new ResponseBuffer(r);
+            out.write("+OK\r\n".getBytes());
+            out.flush(); // as RETR does with its first part
+            byte[] body = new byte[length];
+            for (int off = 0; off < length; off += 16_384) {
+                out.write(body, off, Math.min(16_384, length - off));
+            }
+            out.write(".\r\n".getBytes());
+            out.flush();
+            assertThat(r.writes.getLast()).as("length %d", length).isGreaterThanOrEqualTo(ResponseBuffer.TAIL_OCTETS);
+            assertThat(r.writes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(5 + length + 3);
+        }
     }
 
     @Test
