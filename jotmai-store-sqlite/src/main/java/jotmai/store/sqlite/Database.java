@@ -74,8 +74,11 @@ final class Database implements AutoCloseable {
             s.execute("PRAGMA temp_store = MEMORY");
             // no mmap_size: memory-mapping the file made POP3 reads of 1 MB messages cheaper, but cut imaptest's
             // persistent-session throughput to a third (10 clients, logout=0: 665 against 1,946 commands/s on a
-            // quiet machine, 2026-11-29; mapping for readers only: 863; cause not profiled, the remapping of a
-            // file that grows with every APPEND is the suspect); see docs/BENCHMARKS.md "IMAP"
+            // quiet machine, 2026-11-29; mapping for readers only: 863). Cause (SQLite pager.c,
+            // pagerBeginReadTransaction): a WAL read transaction that finds the database changed drops the
+            // page cache AND unmaps the whole file; every page is then faulted in again. With writes going on,
+            // that is every transaction. A separate mapped connection only for large blobs was 2.4x worse
+            // under a write every 2 ms too (docs/BENCHMARKS.md, POP3, "Session 8").
             // after a checkpoint, shrink a WAL that a burst (e.g. large messages) made big
             s.execute("PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT_BYTES);
         }

@@ -13,9 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 
 import jotmai.store.BlobRef;
+import jotmai.store.FlagOperation;
 import jotmai.store.MailStore;
+import jotmai.store.Mailbox;
+import jotmai.store.UidSet;
 import jotmai.store.sqlite.SqliteStore;
 
 /**
@@ -27,18 +32,24 @@ import jotmai.store.sqlite.SqliteStore;
  * reads on the caller's thread, so this is the whole read cost, and other load on the machine changes
  * it much less than wall time). Modes alternate within each round.
  *
- * <pre>java -cp ... jotmai.store.sqlite.bench.BlobStreamBenchmark DATA_DIR [ROUNDS] [MESSAGES] [MIN_SIZE]</pre>
+ * <p>With WRITE_EVERY_MS &gt; 0 a thread changes a flag in another mailbox that often while the reads
+ * run (other sessions' writes; they make SQLite drop a memory-mapped reader's mapping).
+ *
+ * <pre>java -cp ... jotmai.store.sqlite.bench.BlobStreamBenchmark DATA_DIR [ROUNDS] [MESSAGES] [MIN_SIZE] [WRITE_EVERY_MS]</pre>
  */
 public final class BlobStreamBenchmark {
 
     private static final int BUFFER = 64 * 1024;
     private static final int WARM_UP_PASSES = 3;
+    /** An account of the POP3 bench store whose INBOX takes the writes (5 KB messages, not read here). */
+    private static final String WRITER_ACCOUNT = "user171@example.test";
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         long minSize = args.length > 3 ? Long.parseLong(args[3]) : 512 * 1024;
+        long writeEveryMs = args.length > 4 ? Long.parseLong(args[4]) : 0;
         List<BlobRef> blobs = largeBlobs(dir, minSize, messages);
         if (blobs.isEmpty()) {
             throw new IllegalStateException("no message larger than " + minSize + " in " + dir);
@@ -46,6 +57,7 @@ public final class BlobStreamBenchmark {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (SqliteStore store = SqliteStore.open(dir, SqliteStore.Options.DEFAULTS.withIndexDelay(Duration.ofDays(1)))) {
             MailStore mail = store.mail();
+            Thread writer = writeEveryMs > 0 ? startWriter(store, writeEveryMs) : null;
             for (int i = 0; i < WARM_UP_PASSES; i++) { // page cache and JIT
                 pass(mail, blobs, false);
                 pass(mail, blobs, true);
@@ -62,14 +74,41 @@ public final class BlobStreamBenchmark {
                 (r % 2 == 1 ? viaTransfer : viaRead)[r] = t1 - t0;
                 (r % 2 == 1 ? viaRead : viaTransfer)[r] = t2 - t1;
             }
+            if (writer != null) {
+                writer.interrupt();
+                writer.join();
+            }
             double avg = (double) octets / blobs.size();
             System.out.printf("BLOBSTREAM messages=%d avg_octets=%.0f rounds=%d readNBytes64k_us_per_msg=%.0f"
-                            + " transferTo_us_per_msg=%.0f (min %.0f / %.0f) load=%s%n",
+                            + " transferTo_us_per_msg=%.0f (min %.0f / %.0f) write_every_ms=%d load=%s%n",
                     blobs.size(), avg, rounds, median(viaRead) / 1e3 / blobs.size(),
                     median(viaTransfer) / 1e3 / blobs.size(), min(viaRead) / 1e3 / blobs.size(),
-                    min(viaTransfer) / 1e3 / blobs.size(),
+                    min(viaTransfer) / 1e3 / blobs.size(), writeEveryMs,
                     java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         }
+    }
+
+    /**
+     * Other sessions' writes while messages stream (a flag change every {@code everyMs}): each commit
+     * changes the database, which makes SQLite drop a memory-mapped connection's mapping at its next
+     * read transaction.
+     */
+    private static Thread startWriter(SqliteStore store, long everyMs) {
+        long inbox = store.mail().mailbox(store.accounts().account(WRITER_ACCOUNT).orElseThrow().id(), Mailbox.INBOX)
+                .orElseThrow().id();
+        return Thread.ofPlatform().daemon().start(() -> {
+            boolean add = true;
+            while (!Thread.currentThread().isInterrupted()) {
+                store.mail().updateFlags(inbox, UidSet.of(1), add ? FlagOperation.ADD : FlagOperation.REMOVE,
+                        Set.of("$BenchWrite"), OptionalLong.empty());
+                add = !add;
+                try {
+                    Thread.sleep(everyMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     private static long pass(MailStore mail, List<BlobRef> blobs, boolean transfer) throws Exception {
