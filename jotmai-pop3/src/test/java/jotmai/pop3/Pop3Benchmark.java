@@ -37,7 +37,7 @@ import jotmai.store.sqlite.SqliteStore;
  * the server CPU per MB over it).
  *
  * <p>Environment: JOTMAI_BENCH=1; JOTMAI_BENCH_OUT (results file); JOTMAI_BENCH_RUNS (the least number
- * of J/D pairs per row, default 3; see {@link #pairs});
+ * of J/D pairs per row, default 5; see {@link #pairs});
  * JOTMAI_BENCH_DOVECOT_PORT (default 10110; skipped when nothing listens); POP3_TIMING and RAW_RETR
  * (script paths); JOTMAI_BENCH_DIR (keep the filled store there and reuse it on the next run);
  * JOTMAI_BENCH_WARMUP (default 1: warm both servers until the JIT is quiet, see warmUp; 0: none);
@@ -99,7 +99,7 @@ class Pop3Benchmark {
         String script = env("POP3_TIMING", "/work/shared/peers/pop3-timing.py");
         String raw = env("RAW_RETR", Path.of("..", "bench", "pop3", "raw-retr.py").toAbsolutePath().normalize().toString());
         Path dataDir = Path.of(env("JOTMAI_BENCH_DIR", dir.resolve("data").toString()));
-        int runs = Integer.parseInt(env("JOTMAI_BENCH_RUNS", "3"));
+        int runs = Integer.parseInt(env("JOTMAI_BENCH_RUNS", "5"));
         boolean warmUp = !"0".equals(env("JOTMAI_BENCH_WARMUP", "1"));
         int dovecotPort = Integer.parseInt(env("JOTMAI_BENCH_DOVECOT_PORT", "10110"));
         boolean dovecot = listening(dovecotPort);
