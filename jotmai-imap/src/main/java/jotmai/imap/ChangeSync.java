@@ -52,6 +52,11 @@ final class ChangeSync {
             }
             // issue 7: the user's own \Seen on another user's mailbox; other readers' marks stay unseen
             changes = ctx.seen.changes(view, changes, view.modSeq);
+            // the view's MODSEQ is below the vanished floor (tombstones pruned while this session did
+            // not look): every UID of the view that no longer exists was expunged (Changes#existing)
+            if (!changes.expungesComplete()) {
+                changes = changes.completedFor(view.uids());
+            }
         } catch (StoreException.NotFound e) {
             // another session deleted the selected mailbox (revalidated before every completion)
             throw new ImapException.Bye("the selected mailbox was deleted");
@@ -142,6 +147,9 @@ final class ChangeSync {
      * §7.3.5): the full path does those.
      */
     int applyNewOnly(MailboxView view, Changes changes) {
+        if (!changes.expungesComplete()) {
+            return -1; // the full path works out the expunges the pruned tombstones no longer name
+        }
         for (StoreChange c : changes.changes()) {
             if (!(c instanceof StoreChange.Added a)) {
                 return -1;

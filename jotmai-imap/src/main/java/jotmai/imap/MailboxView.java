@@ -102,6 +102,11 @@ final class MailboxView {
         return i >= 0 ? i + 1 : 0;
     }
 
+    /** The view's UIDs in ascending order (a copy's worth of work only for whoever consumes it). */
+    java.util.stream.LongStream uids() {
+        return Arrays.stream(uids, 0, count);
+    }
+
     long maxUid() {
         return count == 0 ? 0 : uids[count - 1];
     }

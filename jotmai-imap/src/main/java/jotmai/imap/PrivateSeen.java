@@ -195,7 +195,7 @@ final class PrivateSeen {
             }
         }
         out.sort(java.util.Comparator.comparingLong(StoreChange::modSeq));
-        return new Changes(base.highestModSeq(), out);
+        return new Changes(base.highestModSeq(), out, base.existing());
     }
 
     /** STATUS UNSEEN as {@code readerId} sees it (0: the message flags'). */

@@ -7,6 +7,7 @@ import jotmai.store.ChangeBus;
 import jotmai.store.Changes;
 import jotmai.store.MailStore;
 import jotmai.store.StoreChange;
+import jotmai.store.UidSet;
 
 /**
  * Knows which messages of the maildrop other sessions (IMAP, another node) expunged since the snapshot,
@@ -26,6 +27,8 @@ final class ExpungeWatch implements AutoCloseable {
     private volatile boolean everRang;
     private long modSeq;
     private long snapshotModSeq;
+    /** The maildrop's UIDs when a pull fell below the vanished floor, else null. */
+    private UidSet present;
 
     /**
      * Subscribe before reading {@code sinceModSeq} and the message list: every change after that
@@ -59,9 +62,12 @@ final class ExpungeWatch implements AutoCloseable {
                     expunged.add(e.uid());
                 }
             }
+            // tombstones pruned since the snapshot (a session open across many expunges): the UIDs
+            // that still exist decide; UIDs are never reused, so a missing one stays missing
+            changes.existing().ifPresent(e -> present = e.uids());
             modSeq = Math.max(modSeq, changes.highestModSeq());
         }
-        return expunged.contains(uid);
+        return expunged.contains(uid) || (present != null && !present.contains(uid));
     }
 
     /**

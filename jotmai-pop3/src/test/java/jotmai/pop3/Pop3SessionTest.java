@@ -325,6 +325,28 @@ class Pop3SessionTest extends AliceMaildropTest {
     }
 
     @Test
+    void aMessageExpungedElsewhereFailsRetrCleanlyAlsoWhenItsTombstoneWasPruned() throws Exception {
+        // tombstones pruned below the session's snapshot (docs/ARCHITECTURE.md, expunge tombstones):
+        // ExpungeWatch then decides by the UIDs that still exist
+        List<AppendResult> sent = deliver(4);
+        long inbox = fx.inbox(alice).id();
+        try (Pop3TestClient c = aliceLoggedIn()) {
+            for (int i : new int[] {1, 3}) {
+                fx.store.mail().updateFlags(inbox, UidSet.of(sent.get(i).uid()), FlagOperation.ADD,
+                        Set.of(Flags.DELETED), OptionalLong.empty());
+                fx.store.mail().expunge(inbox, Optional.empty());
+            }
+            assertThat(fx.store.mail().pruneTombstones(inbox, 0, 100)).isEqualTo(2);
+            assertThat(fx.store.mail().changesSince(inbox, 0).expungesComplete()).isFalse();
+            assertThat(c.command("RETR 2")).isEqualTo("-ERR message 2 was removed by another session");
+            assertThat(c.command("RETR 4")).isEqualTo("-ERR message 4 was removed by another session");
+            assertThat(c.command("RETR 3")).startsWith("+OK");
+            c.readMultiLine();
+            assertThat(c.command("QUIT")).startsWith("+OK");
+        }
+    }
+
+    @Test
     void retrievedMessagesAreSeenForImapAfterQuit() throws Exception {
         deliver(2);
         try (Pop3TestClient c = aliceLoggedIn()) {

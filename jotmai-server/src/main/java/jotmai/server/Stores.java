@@ -28,22 +28,23 @@ public final class Stores {
      */
     public static Store open(JotmaiConfig config, Path dataDir) {
         return switch (config.store().type()) {
-            case "sqlite" -> openSqlite(dataDir);
-            case "postgresql" -> openPostgres(config.store().postgresql().orElseThrow());
+            case "sqlite" -> openSqlite(dataDir, config.store().tombstonesPerMailbox());
+            case "postgresql" -> openPostgres(config.store().postgresql().orElseThrow(),
+                    config.store().tombstonesPerMailbox());
             default -> throw new IllegalArgumentException("unknown store.type " + config.store().type());
         };
     }
 
-    private static Store openSqlite(Path dataDir) {
-        return SqliteStore.open(dataDir);
+    private static Store openSqlite(Path dataDir, int tombstones) {
+        return SqliteStore.open(dataDir, SqliteStore.Options.DEFAULTS.withTombstonesKept(tombstones));
     }
 
-    private static Store openPostgres(JotmaiConfig.PostgresSettings pg) {
+    private static Store openPostgres(JotmaiConfig.PostgresSettings pg, int tombstones) {
         String password = pg.passwordFile().map(Stores::firstLine).orElse("");
         PostgresConfig config;
         try {
             config = PostgresConfig.of(pg.url(), pg.user(), password).withPoolSize(pg.poolSize())
-                    .withSchema(pg.schema());
+                    .withSchema(pg.schema()).withTombstonesKept(tombstones);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("store.postgresql: " + e.getMessage());
         }

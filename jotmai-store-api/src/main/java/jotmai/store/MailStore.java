@@ -233,12 +233,30 @@ public interface MailStore {
     }
 
     /**
-     * Changes after {@code modSeq} (exclusive); see {@link Changes}. Expunges are reported for every
-     * {@code modSeq}: backends keep expunge tombstones as long as the mailbox exists, so QRESYNC
-     * (RFC 7162 §3.2.5) can always answer VANISHED (EARLIER). One operation (a STORE over many
-     * messages, an EXPUNGE, a COPY) may give all its changes the same MODSEQ.
+     * Changes after {@code modSeq} (exclusive); see {@link Changes}. Expunges are listed exactly when
+     * {@code modSeq} is at or above the mailbox's vanished floor (the highest MODSEQ whose tombstones
+     * were pruned, {@link #pruneTombstones}); below it the result says so and carries the mailbox's
+     * current UIDs ({@link Changes#existing}), never a silently incomplete expunge list. One operation
+     * (a STORE over many messages, an EXPUNGE, a COPY) may give all its changes the same MODSEQ.
      */
     Changes changesSince(long mailboxId, long modSeq);
+
+    // ---- bounded expunge tombstones (see docs/ARCHITECTURE.md "Expunge tombstones") ----
+
+    /**
+     * Up to {@code limit} ids of mailboxes holding more than {@code keep} expunge tombstones (the
+     * background pruner of the JDBC backends asks; one index scan of the tombstones).
+     */
+    List<Long> mailboxesOverTombstoneCap(int keep, int limit);
+
+    /**
+     * Deletes the oldest expunge tombstones of the mailbox beyond its newest {@code keep}, at most
+     * {@code maxRows} in one short transaction, and raises the mailbox's vanished floor to the highest
+     * MODSEQ deleted, in the same transaction. Returns how many were deleted (fewer than
+     * {@code maxRows}: the mailbox is within the cap). Safe to run concurrently with every other
+     * operation and with itself (several nodes). An unknown mailbox has nothing to prune (0).
+     */
+    int pruneTombstones(long mailboxId, int keep, int maxRows);
 
     // ---- per-user \Seen on mailboxes of other accounts (issue 7) ----
     //

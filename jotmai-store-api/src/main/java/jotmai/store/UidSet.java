@@ -94,6 +94,48 @@ public record UidSet(List<Range> ranges) {
         return ranges.stream().flatMapToLong(r -> LongStream.rangeClosed(r.first, r.last));
     }
 
+    /** The UIDs of this set that are not in {@code other}, computed on ranges (never enumerated). */
+    public UidSet minus(UidSet other) {
+        List<Range> out = new ArrayList<>();
+        int j = 0;
+        List<Range> cut = other.ranges;
+        for (Range r : ranges) {
+            long from = r.first;
+            while (j < cut.size() && cut.get(j).last < from) {
+                j++;
+            }
+            int k = j;
+            while (from <= r.last && k < cut.size() && cut.get(k).first <= r.last) {
+                Range c = cut.get(k);
+                if (c.first > from) {
+                    out.add(new Range(from, c.first - 1));
+                }
+                from = Math.max(from, c.last + 1);
+                if (c.last > r.last) {
+                    break;
+                }
+                k++;
+            }
+            if (from <= r.last) {
+                out.add(new Range(from, r.last));
+            }
+        }
+        return new UidSet(out);
+    }
+
+    /** The UIDs of this set from {@code first} to {@code last}, computed on ranges. */
+    public UidSet within(long first, long last) {
+        List<Range> out = new ArrayList<>();
+        for (Range r : ranges) {
+            long lo = Math.max(first, r.first);
+            long hi = Math.min(last, r.last);
+            if (lo <= hi) {
+                out.add(new Range(lo, hi));
+            }
+        }
+        return new UidSet(out);
+    }
+
     /** IMAP sequence-set syntax, e.g. "1:4,7,9:12" (RFC 9051 §9 sequence-set). */
     @Override
     public String toString() {

@@ -27,6 +27,11 @@ public final class ConfigKeys {
     public static final ConfigKey<String> STORE_TYPE = new ConfigKey<>("store.type", ValueType.STRING, "sqlite",
             "Message store backend: `sqlite` (embedded, in the data directory; nothing to install) or "
                     + "`postgresql` (several Jotmai nodes can share it; see the store.postgresql keys).");
+    public static final ConfigKey<Integer> STORE_TOMBSTONES = new ConfigKey<>("store.tombstones-per-mailbox",
+            ValueType.COUNT, "1000", "Expunge tombstones kept per mailbox (both backends). Older ones are "
+                    + "pruned in the background; a QRESYNC client that missed more expunges than this in a "
+                    + "mailbox gets all UIDs of its known range that no longer exist as VANISHED (correct, "
+                    + "but larger). See docs/ARCHITECTURE.md, Expunge tombstones.");
     public static final ConfigKey<String> PG_URL = new ConfigKey<>("store.postgresql.url", ValueType.STRING, "",
             "JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://db.example:5432/mail. Required when "
                     + "store.type = postgresql; the schema is created and migrated at start.");
@@ -76,7 +81,7 @@ public final class ConfigKeys {
     private static final Map<String, ConfigKey<?>> BY_NAME;
 
     static {
-        List<ConfigKey<?>> keys = new ArrayList<>(List.of(HOSTNAME, SHUTDOWN_GRACE, STORE_TYPE, PG_URL, PG_USER,
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(HOSTNAME, SHUTDOWN_GRACE, STORE_TYPE, STORE_TOMBSTONES, PG_URL, PG_USER,
                 PG_PASSWORD_FILE, PG_POOL_SIZE, PG_SCHEMA, TLS_CERT, TLS_KEY,
                 PORT_OFFSET, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, TLS_HANDSHAKE_TIMEOUT, LINE_DEADLINE, MIN_DATA_RATE,
                 WRITE_STALL_TIMEOUT, BACKLOG));

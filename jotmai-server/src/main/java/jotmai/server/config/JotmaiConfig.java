@@ -24,7 +24,8 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
      * @param type       the backend: "sqlite" or "postgresql"
      * @param postgresql connection settings, present when type is "postgresql"
      */
-    public record StoreSettings(String type, Optional<PostgresSettings> postgresql) {}
+    /** {@code tombstonesPerMailbox}: store.tombstones-per-mailbox, for either backend. */
+    public record StoreSettings(String type, Optional<PostgresSettings> postgresql, int tombstonesPerMailbox) {}
 
     /** Where the PostgreSQL store is; the password is read from {@code passwordFile} at open. */
     public record PostgresSettings(String url, String user, Optional<Path> passwordFile, int poolSize,
@@ -129,7 +130,7 @@ public record JotmaiConfig(ServerSettings server, StoreSettings store, TlsSettin
         }
         return new JotmaiConfig(
                 new ServerSettings(v.get(ConfigKeys.HOSTNAME), v.get(ConfigKeys.SHUTDOWN_GRACE)),
-                new StoreSettings(storeType, postgresql),
+                new StoreSettings(storeType, postgresql, v.get(ConfigKeys.STORE_TOMBSTONES)),
                 new TlsSettings(cert, key),
                 listeners,
                 new ConnectionLimits(v.get(ConfigKeys.MAX_CONNECTIONS), v.get(ConfigKeys.MAX_CONNECTIONS_PER_IP),

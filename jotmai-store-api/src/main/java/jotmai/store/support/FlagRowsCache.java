@@ -26,8 +26,9 @@ import jotmai.store.StoreChange;
  * rows of one mailbox at one MODSEQ. A caller passes, from <em>one</em> read snapshot, the mailbox's
  * UIDVALIDITY and highest MODSEQ, a full scan and a {@code changesSince}; when the cached MODSEQ equals
  * the mailbox's, the cached rows are returned as they are (they are immutable), otherwise the changes
- * after the cached MODSEQ are applied (expunges need the backend's tombstones, which both backends keep
- * for the mailbox's life), or, when there are many, the mailbox is scanned again. A mailbox deleted and
+ * after the cached MODSEQ are applied (expunges need the backend's tombstones), or, when there are
+ * many, or when the cached MODSEQ is below the mailbox's vanished floor (pruned tombstones, see
+ * {@link Changes#existing}), the mailbox is scanned again. A mailbox deleted and
  * created again gets another UIDVALIDITY, which is part of the check.
  *
  * <p>Bounded: only mailboxes with at least {@link #MIN_ROWS} messages are kept, at most
@@ -76,7 +77,8 @@ public final class FlagRowsCache {
         } else if (cached != null && cached.uidValidity() == uidValidity && cached.modSeq() < highestModSeq) {
             Changes changes = source.changesSince(cached.modSeq());
             int limit = Math.min(MAX_APPLIED_CHANGES, Math.max(100, cached.rows().size() / 8));
-            if (changes.changes().size() > limit) {
+            if (!changes.expungesComplete() || changes.changes().size() > limit) {
+                // below the vanished floor some expunges are not listed: replaying would keep gone rows
                 rows = source.scan();
             } else {
                 rows = apply(cached.rows(), changes);

@@ -200,8 +200,8 @@ final class MessageRows {
     }
 
     /**
-     * Deletes the given messages and records a tombstone per UID with {@code modSeq} (kept for the
-     * mailbox's life: RFC 7162 §3.2.5 VANISHED (EARLIER)). The caller releases blobs and usage.
+     * Deletes the given messages and records a tombstone per UID with {@code modSeq} (RFC 7162 §3.2.5
+     * VANISHED (EARLIER); old ones are pruned, {@link PgTombstones}). The caller releases blobs and usage.
      */
     static Removed remove(Connection c, long mailboxId, List<MessageMeta> rows, long modSeq) throws SQLException {
         long accountId = MailboxIds.accountOf(mailboxId);

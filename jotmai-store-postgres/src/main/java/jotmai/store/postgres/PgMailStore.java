@@ -476,8 +476,21 @@ final class PgMailStore implements MailStore {
                 ps.setLong(2, m.id());
                 ps.setLong(3, modSeq);
             }
-            return ChangeRows.read(messages, 9, MessageRows::map, tombstones, modSeq, m.highestModSeq());
+            return ChangeRows.read(messages, 9, MessageRows::map, tombstones, modSeq, m.highestModSeq(), m.uidNext(),
+                    () -> PgTombstones.existingUids(c, m.id()));
         }
+    }
+
+    // ---- bounded expunge tombstones, see PgTombstones ----
+
+    @Override
+    public List<Long> mailboxesOverTombstoneCap(int keep, int limit) {
+        return db.read(c -> PgTombstones.overCap(c, keep, limit));
+    }
+
+    @Override
+    public int pruneTombstones(long mailboxId, int keep, int maxRows) {
+        return db.tx(tx -> PgTombstones.prune(tx.c(), mailboxId, keep, maxRows));
     }
 
     // ---- per-user \Seen (issue 7), see PgSeenMarks ----

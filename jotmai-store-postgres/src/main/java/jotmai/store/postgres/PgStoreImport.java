@@ -61,6 +61,18 @@ final class PgStoreImport implements StoreImport {
                 ps.setLong(6, mailboxId);
                 ps.executeUpdate();
             }
+            // The source's tombstones are not copied: the vanished floor at its HIGHESTMODSEQ makes
+            // changesSince below it say that expunges may be missing (a superset, never a missed one)
+            try (PreparedStatement ps = tx.c().prepareStatement("""
+                    INSERT INTO tombstones(account_id, mailbox_id, uid, modseq) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (account_id, mailbox_id, uid)
+                    DO UPDATE SET modseq = greatest(tombstones.modseq, excluded.modseq)""")) {
+                ps.setLong(1, accountId);
+                ps.setLong(2, mailboxId);
+                ps.setLong(3, jotmai.store.support.ChangeRows.FLOOR_UID);
+                ps.setLong(4, highestModSeq);
+                ps.executeUpdate();
+            }
             // A mailbox created later must still get a UIDVALIDITY above every adopted one
             // (RFC 9051 §2.3.1.1), as MailboxRows.insert derives it from last_uid_validity.
             try (PreparedStatement ps = tx.c().prepareStatement("""

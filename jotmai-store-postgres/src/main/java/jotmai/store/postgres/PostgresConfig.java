@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import jotmai.store.jdbc.TombstonePruner;
+
 /**
  * How to reach PostgreSQL ({@code store.type = postgresql}).
  *
@@ -17,6 +19,8 @@ import java.util.regex.Pattern;
  * @param synchronousCommit {@code synchronous_commit} of this node's sessions; keep true in production,
  *                          so that what an operation acknowledges is on stable storage (and on a
  *                          synchronous standby when one is configured)
+ * @param tombstonesKept    expunge tombstones kept per mailbox (older ones are pruned in the background;
+ *                          QRESYNC below them answers a superset, see {@link jotmai.store.Changes})
  */
 public record PostgresConfig(
         String jdbcUrl,
@@ -26,7 +30,8 @@ public record PostgresConfig(
         String schema,
         Duration connectionTimeout,
         Duration blobGrace,
-        boolean synchronousCommit) {
+        boolean synchronousCommit,
+        int tombstonesKept) {
 
     public static final int DEFAULT_POOL_SIZE = 16;
     public static final String DEFAULT_SCHEMA = "public";
@@ -54,6 +59,21 @@ public record PostgresConfig(
         if (connectionTimeout.toMillis() < 250) {
             throw new IllegalArgumentException("connection timeout below 250 ms");
         }
+        if (tombstonesKept < 0) {
+            throw new IllegalArgumentException("tombstones kept must not be negative: " + tombstonesKept);
+        }
+    }
+
+    /** Without {@code tombstonesKept}: the default, {@link TombstonePruner#DEFAULT_KEEP}. */
+    public PostgresConfig(String jdbcUrl, String user, String password, int poolSize, String schema,
+                          Duration connectionTimeout, Duration blobGrace, boolean synchronousCommit) {
+        this(jdbcUrl, user, password, poolSize, schema, connectionTimeout, blobGrace, synchronousCommit,
+                TombstonePruner.DEFAULT_KEEP);
+    }
+
+    public PostgresConfig withTombstonesKept(int tombstonesKept) {
+        return new PostgresConfig(jdbcUrl, user, password, poolSize, schema, connectionTimeout, blobGrace,
+                synchronousCommit, tombstonesKept);
     }
 
     /** Production defaults for the given database and credentials. */
@@ -64,17 +84,17 @@ public record PostgresConfig(
 
     public PostgresConfig withSchema(String schema) {
         return new PostgresConfig(jdbcUrl, user, password, poolSize, schema, connectionTimeout, blobGrace,
-                synchronousCommit);
+                synchronousCommit, tombstonesKept);
     }
 
     public PostgresConfig withPoolSize(int poolSize) {
         return new PostgresConfig(jdbcUrl, user, password, poolSize, schema, connectionTimeout, blobGrace,
-                synchronousCommit);
+                synchronousCommit, tombstonesKept);
     }
 
     public PostgresConfig withConnectionTimeout(Duration connectionTimeout) {
         return new PostgresConfig(jdbcUrl, user, password, poolSize, schema, connectionTimeout, blobGrace,
-                synchronousCommit);
+                synchronousCommit, tombstonesKept);
     }
 
     /** Never shows the password (configs end up in logs). */
@@ -82,6 +102,6 @@ public record PostgresConfig(
     public String toString() {
         return "PostgresConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=***, poolSize=" + poolSize
                 + ", schema=" + schema + ", connectionTimeout=" + connectionTimeout + ", blobGrace=" + blobGrace
-                + ", synchronousCommit=" + synchronousCommit + "]";
+                + ", synchronousCommit=" + synchronousCommit + ", tombstonesKept=" + tombstonesKept + "]";
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import jotmai.store.StoreException;
 import jotmai.store.jdbc.JdbcStore;
 import jotmai.store.jdbc.StoreParts;
+import jotmai.store.jdbc.TombstonePruner;
 
 /**
  * The scale-out store: PostgreSQL through a HikariCP pool, schema migrated by Flyway at open
@@ -32,6 +33,8 @@ public final class PostgresStore extends JdbcStore {
     private final MaildropLocks maildropLocks;
     private final BlobStore blobs;
     private final StoreParts parts;
+    /** Keeps each mailbox's expunge tombstones bounded (every node runs one; they may overlap safely). */
+    private final TombstonePruner pruner;
     private final AtomicBoolean purging = new AtomicBoolean();
     private final AtomicLong lastPurgeNanos = new AtomicLong(System.nanoTime() - PURGE_INTERVAL_MILLIS * 1_000_000);
     private volatile boolean closed;
@@ -53,6 +56,8 @@ public final class PostgresStore extends JdbcStore {
         this.parts = new StoreParts(new PgAccountStore(db, this::purgeSoon),
                 new PgMailStore(db, blobs, maildropLocks, this::purgeSoon), new PgQueueStore(db, blobs), bus,
                 new PgAclStore(db), new PgMetadataStore(db), new PgThrottleStore(db));
+        this.pruner = TombstonePruner.start(parts.mail(), config.tombstonesKept(), TombstonePruner.DEFAULT_INTERVAL,
+                "jotmai-pg-tombstones");
     }
 
     /**
@@ -126,6 +131,7 @@ public final class PostgresStore extends JdbcStore {
     @Override
     public void close() {
         closed = true;
+        pruner.close();
         bus.close();
         maildropLocks.close();
         db.close();

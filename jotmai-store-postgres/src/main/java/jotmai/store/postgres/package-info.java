@@ -12,7 +12,8 @@
  *   <li>{@code mailboxes}, {@code subscriptions}, {@code messages}, {@code tombstones}: per-account mail
  *       data; flags are a {@code text[]} with {@code seen}/{@code deleted}/{@code recent} columns;
  *       {@code added_modseq} tells Added from FlagsChanged; tombstones keep expunged UIDs with their
- *       MODSEQ for the mailbox's life (RFC 7162 VANISHED (EARLIER)). Mailbox rows carry STATUS
+ *       MODSEQ (RFC 7162 VANISHED (EARLIER)), the newest per mailbox, plus the vanished floor as the
+ *       row with UID 0 ({@link jotmai.store.postgres.PgTombstones}). Mailbox rows carry STATUS
  *       counters (messages, unseen, deleted, size), changed by the same row update that allocates
  *       UIDs/MODSEQs, so STATUS and SELECT never scan messages.</li>
  *   <li>{@code blobs}, {@code blob_chunks}: message bytes (see below).</li>

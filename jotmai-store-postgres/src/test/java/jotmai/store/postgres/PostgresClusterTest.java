@@ -211,6 +211,43 @@ class PostgresClusterTest {
     }
 
     @Test
+    void twoNodesPruningOneMailboxAtOnceLeaveNoDeletedTombstoneAboveTheFloor() throws Exception {
+        Account account = newAccount(nodeA);
+        long inboxId = nodeA.mail().mailbox(account.id(), Mailbox.INBOX).orElseThrow().id();
+        List<Long> expungeModSeqs = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            AppendResult r = nodeA.mail().append(inboxId, message("t" + i), Set.of("\\Deleted"), Instant.now());
+            nodeA.mail().expunge(inboxId, java.util.Optional.of(jotmai.store.UidSet.of(r.uid())));
+            expungeModSeqs.add(nodeA.mail().mailbox(inboxId).orElseThrow().highestModSeq());
+        }
+        java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> pruners = new ArrayList<>();
+        for (PostgresStore node : List.of(nodeA, nodeB, nodeA, nodeB)) {
+            pruners.add(Thread.ofPlatform().start(() -> {
+                for (int round = 0; round < 100; round++) {
+                    int n = node.mail().pruneTombstones(inboxId, 10, 7);
+                    deleted.addAndGet(n);
+                    if (n == 0) {
+                        return;
+                    }
+                }
+            }));
+        }
+        for (Thread t : pruners) {
+            t.join(60_000);
+        }
+        assertThat(deleted.get()).as("each tombstone deleted once").isEqualTo(50);
+        long floor = expungeModSeqs.get(49);
+        for (PostgresStore node : List.of(nodeA, nodeB)) {
+            var atFloor = node.mail().changesSince(inboxId, floor);
+            assertThat(atFloor.expungesComplete()).isTrue();
+            assertThat(atFloor.changes()).hasSize(10);
+            assertThat(node.mail().changesSince(inboxId, floor - 1).expungesComplete()).isFalse();
+        }
+        assertThat(nodeB.mail().mailboxesOverTombstoneCap(10, 1000)).doesNotContain(inboxId);
+    }
+
+    @Test
     void eachQueuedMessageIsClaimedByExactlyOneNodeAndADeadNodesLeaseLapses() throws Exception {
         List<String> queued = new ArrayList<>();
         for (int i = 0; i < 30; i++) {

@@ -16,6 +16,7 @@ import jotmai.store.contract.QueueStoreContract;
 import jotmai.store.contract.RecipientResolverContract;
 import jotmai.store.contract.SearchTextContract;
 import jotmai.store.contract.ThreadIdContract;
+import jotmai.store.contract.TombstoneContract;
 import jotmai.store.contract.ThrottleStoreContract;
 
 /**
@@ -25,7 +26,7 @@ import jotmai.store.contract.ThrottleStoreContract;
 class PostgresStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
         CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
         ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract,
-        ThreadIdContract {
+        ThreadIdContract, TombstoneContract {
 
     @RegisterExtension
     static final FreshPgStore pg = new FreshPgStore();

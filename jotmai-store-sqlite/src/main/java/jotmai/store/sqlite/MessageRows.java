@@ -360,8 +360,8 @@ final class MessageRows {
     }
 
     /**
-     * Removes the rows, records a tombstone per UID (kept for the mailbox's life so that QRESYNC can
-     * report VANISHED, RFC 7162 §3.2.10), releases their blobs and their quota.
+     * Removes the rows, records a tombstone per UID (so that QRESYNC can report VANISHED, RFC 7162
+     * §3.2.10; old ones are pruned, {@link Tombstones}), releases their blobs and their quota.
      */
     static void remove(Tx tx, long mailboxId, long accountId, List<Row> rows, long modSeq) throws SQLException {
         long bytes = 0;

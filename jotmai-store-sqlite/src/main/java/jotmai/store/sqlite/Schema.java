@@ -16,8 +16,9 @@ import java.util.List;
  *       range of a large message is read without loading the whole message.</li>
  *   <li>{@code message.added_modseq} tells {@code changesSince} whether a message is new in a window
  *       (Added) or only changed (FlagsChanged).</li>
- *   <li>{@code tombstone} keeps every expunged UID with its MODSEQ for the life of the mailbox, so that
- *       QRESYNC (RFC 7162 §3.2.5) can answer VANISHED (EARLIER) for any MODSEQ.</li>
+ *   <li>{@code tombstone} keeps expunged UIDs with their MODSEQ, so that QRESYNC (RFC 7162 §3.2.5) can
+ *       answer VANISHED (EARLIER); the newest per mailbox are kept, the row with UID 0 is the mailbox's
+ *       vanished floor (see {@link Tombstones} and {@code ChangeRows}).</li>
  *   <li>{@code account.used_bytes}/{@code message_count} are maintained in the same transaction as the
  *       message rows, so quota checks need no scan.</li>
  * </ul>

@@ -619,8 +619,21 @@ final class SqliteMailStore implements MailStore {
                 ps.setLong(1, m.id());
                 ps.setLong(2, modSeq);
             }
-            return ChangeRows.read(messages, 9, MessageRows::map, tombstones, modSeq, m.highestModSeq());
+            return ChangeRows.read(messages, 9, MessageRows::map, tombstones, modSeq, m.highestModSeq(), m.uidNext(),
+                    () -> Tombstones.existingUids(c, m.id()));
         }
+    }
+
+    // ---- bounded expunge tombstones, see Tombstones ----
+
+    @Override
+    public List<Long> mailboxesOverTombstoneCap(int keep, int limit) {
+        return db.read(c -> Tombstones.overCap(c, keep, limit));
+    }
+
+    @Override
+    public int pruneTombstones(long mailboxId, int keep, int maxRows) {
+        return writer.write(tx -> Tombstones.prune(tx, mailboxId, keep, maxRows));
     }
 
     // ---- per-user \Seen (issue 7), see SeenMarks ----

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import jotmai.store.StoreException;
 import jotmai.store.jdbc.JdbcStore;
 import jotmai.store.jdbc.StoreParts;
+import jotmai.store.jdbc.TombstonePruner;
 
 /**
  * The embedded default store: SQLite in WAL mode (the WAL fsynced before a durable write returns) in
@@ -38,8 +39,10 @@ public final class SqliteStore extends JdbcStore {
      * @param indexDelay  how long a message must have been kept before the background indexer adds its
      *                    text to the SEARCH index (meanwhile SEARCH scans it; see
      *                    {@link SearchIndexer#DEFAULT_DELAY_MS})
+     * @param tombstonesKept expunge tombstones kept per mailbox; older ones are pruned in the background
+     *                    ({@link TombstonePruner}; QRESYNC below them answers a superset)
      */
-    public record Options(Duration blobGrace, Duration busyTimeout, Duration indexDelay) {
+    public record Options(Duration blobGrace, Duration busyTimeout, Duration indexDelay, int tombstonesKept) {
         public static final Options DEFAULTS = new Options(Duration.ofMinutes(30));
 
         public Options(Duration blobGrace) {
@@ -50,9 +53,24 @@ public final class SqliteStore extends JdbcStore {
             this(blobGrace, busyTimeout, Duration.ofMillis(SearchIndexer.DEFAULT_DELAY_MS));
         }
 
+        public Options(Duration blobGrace, Duration busyTimeout, Duration indexDelay) {
+            this(blobGrace, busyTimeout, indexDelay, TombstonePruner.DEFAULT_KEEP);
+        }
+
+        public Options {
+            if (tombstonesKept < 0) {
+                throw new IllegalArgumentException("tombstones kept must not be negative: " + tombstonesKept);
+            }
+        }
+
         /** The same with another {@code indexDelay} (tests that search right after delivering: zero). */
         public Options withIndexDelay(Duration delay) {
-            return new Options(blobGrace, busyTimeout, delay);
+            return new Options(blobGrace, busyTimeout, delay, tombstonesKept);
+        }
+
+        /** The same with another {@code tombstonesKept} ({@code store.tombstones-per-mailbox}). */
+        public Options withTombstonesKept(int kept) {
+            return new Options(blobGrace, busyTimeout, indexDelay, kept);
         }
     }
 
@@ -61,6 +79,8 @@ public final class SqliteStore extends JdbcStore {
     private final InJvmChangeBus bus;
     private final SearchIndexer indexer;
     private final StoreParts parts;
+    /** Keeps each mailbox's expunge tombstones bounded; null in a guest process (the owner prunes). */
+    private final TombstonePruner pruner;
     /** Null when another process has this data directory open (see {@link RunMarker}). */
     private final RunMarker runMarker;
     /** The owner hears the guests' rings; a guest sends its own (exactly one of the two is set). */
@@ -103,6 +123,8 @@ public final class SqliteStore extends JdbcStore {
         this.parts = new StoreParts(new SqliteAccountStore(access, graceMs),
                 new SqliteMailStore(db, writer, graceMs, indexer, versions, blobCache), new SqliteQueueStore(db, writer),
                 bus, new SqliteAclStore(access), new SqliteMetadataStore(db, writer), new LocalThrottleStore());
+        this.pruner = runMarker == null ? null : TombstonePruner.start(parts.mail(), options.tombstonesKept(),
+                TombstonePruner.DEFAULT_INTERVAL, "jotmai-tombstone-pruner");
         // bytes of messages expunged before the last shutdown whose grace period has passed
         int purged = writer.write(tx -> BlobTable.purge(tx, tx.now() - graceMs));
         if (purged > 0) {
@@ -154,6 +176,9 @@ public final class SqliteStore extends JdbcStore {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             indexer.close();
+            if (pruner != null) {
+                pruner.close();
+            }
             writer.close();
             if (ringSender != null) {
                 ringSender.close();

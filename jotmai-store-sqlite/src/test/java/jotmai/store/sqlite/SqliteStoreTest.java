@@ -13,7 +13,7 @@ import jotmai.store.contract.*;
 class SqliteStoreTest implements AccountStoreContract, RecipientResolverContract, MailboxContract, MessageContract,
         CopyMoveDeliverContract, ChangesContract, ChangeBusContract, QueueStoreContract,
         ThrottleStoreContract, AclContract, MetadataContract, SearchTextContract, SeenMarksContract,
-        ThreadIdContract {
+        ThreadIdContract, TombstoneContract {
     @TempDir Path dir;
     SqliteStore store;
 
