@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jotmai.store.Changes;
 import jotmai.store.FlagRows;
@@ -52,16 +50,14 @@ public final class FlagRowsCache {
     }
 
     /** {@code size}: sum of the messages' sizes (STATUS SIZE), or -1 until someone asks for it. */
-    private record Entry(long uidValidity, long modSeq, FlagRows rows, long size) {}
+    private record Held(FlagRows rows, long size) {}
 
     /** Reads the sum of the mailbox's message sizes in the caller's snapshot. */
     public interface SizeSource<E extends Exception> {
         long sum() throws E;
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-    private long totalRows;
+    private final SnapshotCache<Held> entries = new SnapshotCache<>(MIN_ROWS, MAX_TOTAL_ROWS, h -> h.rows().size());
 
     /**
      * The rows of the mailbox at {@code highestModSeq}, from the cache, the cache plus changes, or
@@ -69,25 +65,26 @@ public final class FlagRowsCache {
      */
     public <E extends Exception> FlagRows rows(long mailboxId, long uidValidity, long highestModSeq, Source<E> source)
             throws E {
-        Entry cached = get(mailboxId);
+        SnapshotCache.Snapshot<Held> cached = entries.get(mailboxId);
         FlagRows rows;
         long size = -1;
         if (cached != null && cached.uidValidity() == uidValidity && cached.modSeq() == highestModSeq) {
-            return cached.rows();
+            return cached.value().rows();
         } else if (cached != null && cached.uidValidity() == uidValidity && cached.modSeq() < highestModSeq) {
             Changes changes = source.changesSince(cached.modSeq());
-            int limit = Math.min(MAX_APPLIED_CHANGES, Math.max(100, cached.rows().size() / 8));
+            Held held = cached.value();
+            int limit = Math.min(MAX_APPLIED_CHANGES, Math.max(100, held.rows().size() / 8));
             if (!changes.expungesComplete() || changes.changes().size() > limit) {
                 // below the vanished floor some expunges are not listed: replaying would keep gone rows
                 rows = source.scan();
             } else {
-                rows = apply(cached.rows(), changes);
-                size = sizeAfter(cached.size(), changes);
+                rows = apply(held.rows(), changes);
+                size = sizeAfter(held.size(), changes);
             }
         } else {
             rows = source.scan();
         }
-        put(mailboxId, new Entry(uidValidity, highestModSeq, rows, size));
+        entries.put(mailboxId, uidValidity, highestModSeq, new Held(rows, size));
         return rows;
     }
 
@@ -98,20 +95,12 @@ public final class FlagRowsCache {
      * change log does not carry the expunged message's size).
      */
     public <E extends Exception> long size(long mailboxId, FlagRows rows, SizeSource<E> source) throws E {
-        Entry cached = get(mailboxId);
-        if (cached != null && cached.rows() == rows && cached.size() >= 0) {
-            return cached.size();
+        SnapshotCache.Snapshot<Held> cached = entries.get(mailboxId);
+        if (cached != null && cached.value().rows() == rows && cached.value().size() >= 0) {
+            return cached.value().size();
         }
         long size = source.sum();
-        lock.lock();
-        try {
-            Entry now = entries.get(mailboxId);
-            if (now != null && now.rows() == rows) {
-                entries.put(mailboxId, new Entry(now.uidValidity(), now.modSeq(), rows, size));
-            }
-        } finally {
-            lock.unlock();
-        }
+        entries.update(mailboxId, now -> now.rows() == rows ? new Held(rows, size) : now);
         return size;
     }
 
@@ -133,71 +122,17 @@ public final class FlagRowsCache {
 
     /** Forgets everything (tests; a backend that rewrites mailboxes outside the change log). */
     public void clear() {
-        lock.lock();
-        try {
-            entries.clear();
-            totalRows = 0;
-        } finally {
-            lock.unlock();
-        }
+        entries.clear();
     }
 
     /** Whether rows of the mailbox are cached (at some MODSEQ): filtering them beats a narrower scan. */
     public boolean holds(long mailboxId) {
-        lock.lock();
-        try {
-            return entries.containsKey(mailboxId);
-        } finally {
-            lock.unlock();
-        }
+        return entries.holds(mailboxId);
     }
 
     /** Rows held now (for tests and monitoring). */
     public long totalRows() {
-        lock.lock();
-        try {
-            return totalRows;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Entry get(long mailboxId) {
-        lock.lock();
-        try {
-            return entries.get(mailboxId);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void put(long mailboxId, Entry entry) {
-        lock.lock();
-        try {
-            Entry old = entries.get(mailboxId);
-            if (old != null && old.uidValidity() == entry.uidValidity() && old.modSeq() > entry.modSeq()) {
-                return; // a concurrent reader already stored a newer snapshot
-            }
-            if (old != null) {
-                entries.remove(mailboxId);
-                totalRows -= old.rows().size();
-            }
-            if (entry.rows().size() < MIN_ROWS || entry.rows().size() > MAX_TOTAL_ROWS) {
-                return;
-            }
-            entries.put(mailboxId, entry);
-            totalRows += entry.rows().size();
-            var it = entries.entrySet().iterator();
-            while (totalRows > MAX_TOTAL_ROWS && it.hasNext()) {
-                Map.Entry<Long, Entry> eldest = it.next();
-                if (eldest.getKey() != mailboxId) {
-                    totalRows -= eldest.getValue().rows().size();
-                    it.remove();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+        return entries.totalWeight();
     }
 
     /**

@@ -1,10 +1,5 @@
 package jotmai.store.support;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
-
 import jotmai.store.SelectState;
 
 /**
@@ -26,69 +21,23 @@ public final class SelectStateCache {
         SelectState read() throws E;
     }
 
-    private record Entry(long uidValidity, long modSeq, SelectState state) {}
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-    private long totalUids;
+    private final SnapshotCache<SelectState> entries =
+            new SnapshotCache<>(FlagRowsCache.MIN_ROWS, MAX_TOTAL_UIDS, SelectState::size);
 
     /** The remembered state of the mailbox at this UIDVALIDITY and HIGHESTMODSEQ, else {@code source}'s. */
     public <E extends Exception> SelectState state(long mailboxId, long uidValidity, long highestModSeq,
                                                    Source<E> source) throws E {
-        lock.lock();
-        try {
-            Entry e = entries.get(mailboxId);
-            if (e != null && e.uidValidity() == uidValidity && e.modSeq() == highestModSeq) {
-                return e.state();
-            }
-        } finally {
-            lock.unlock();
+        SnapshotCache.Snapshot<SelectState> e = entries.get(mailboxId);
+        if (e != null && e.uidValidity() == uidValidity && e.modSeq() == highestModSeq) {
+            return e.value();
         }
         SelectState state = source.read();
-        put(mailboxId, new Entry(uidValidity, highestModSeq, state));
+        entries.put(mailboxId, uidValidity, highestModSeq, state);
         return state;
     }
 
     /** Forgets the mailbox (its flag rows are cached now and answer instead). */
     public void forget(long mailboxId) {
-        lock.lock();
-        try {
-            Entry old = entries.remove(mailboxId);
-            if (old != null) {
-                totalUids -= old.state().size();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void put(long mailboxId, Entry entry) {
-        lock.lock();
-        try {
-            Entry old = entries.get(mailboxId);
-            if (old != null && old.uidValidity() == entry.uidValidity() && old.modSeq() > entry.modSeq()) {
-                return; // a concurrent reader already stored a newer snapshot
-            }
-            if (old != null) {
-                entries.remove(mailboxId);
-                totalUids -= old.state().size();
-            }
-            int size = entry.state().size();
-            if (size < FlagRowsCache.MIN_ROWS || size > MAX_TOTAL_UIDS) {
-                return;
-            }
-            entries.put(mailboxId, entry);
-            totalUids += size;
-            Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator();
-            while (totalUids > MAX_TOTAL_UIDS && it.hasNext()) {
-                Map.Entry<Long, Entry> eldest = it.next();
-                if (eldest.getKey() != mailboxId) {
-                    totalUids -= eldest.getValue().state().size();
-                    it.remove();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+        entries.remove(mailboxId);
     }
 }
