@@ -9,7 +9,7 @@
 #   3. runs jotmai.pop3.Pop3Benchmark, which fills a fresh SQLite store with the same mailboxes,
 #      starts Jotmai's POP3 on loopback and times pop3-timing.py retr (STAT, LIST, RETR all, QUIT;
 #      1 and 10 parallel clients on different mailboxes) against Jotmai and Dovecot.
-# Takes ~5-6 minutes (build, ~50 s warm-up, ~4 min of timed pairs); run it under flock /tmp/bench.lock.
+# Takes ~5 minutes at load 4, ~8 at load 10-13 (build, ~40-60 s warm-up, timed pairs); run it under flock /tmp/bench.lock.
 # Method (sessions 7 and 8; docs/BENCHMARKS.md, POP3, "Session 7" and "Session 8: pair ratios"), and why:
 #   - warm-up until Jotmai's JIT is quiet: rounds of raw-retr.py passes on both servers alike until a
 #     round compiles < 100 ms in Jotmai's JVM (2 to 5 rounds; the first has every scenario, later ones the
@@ -22,8 +22,8 @@
 #     changes), so with 3 passes per server the ratio of medians of a ~1 s row was luck (five alternated
 #     pairs of the one-client 1 MB poplib row gave 0.74-1.01); a pair's two passes share the VM's speed of
 #     the moment, and the median pair ratio cancels it;
-#   - pairs per row: enough for ~15 s of timed work, at least 9 when a pass is under 1.5 s (the 1 MB
-#     one-client rows, 0.75-1.3 s with poplib), at most 15 (the one-client 5 KB rows, ~0.1-0.2 s a pass),
+#   - pairs per row: enough for ~15 s of timed work, at least 9 for the one-client rows (the 1 MB poplib
+#     row is 0.75-1.3 s a pass on a quiet machine, up to 1.9 s under load) and when a pass is under 1.5 s, at most 15 (the one-client 5 KB rows, ~0.1-0.2 s a pass),
 #     at least RUNS (5: with 3, the ten-client 1 MB poplib row, 7 s a pass and bound by ten Python
 #     clients on 2 cores, spread 0.92-1.10 at 0.98x), always odd (the median pair ratio is one pair's). The scenarios are the issue's
 #     (1,000 x 5 KB and 100 x 1 MB, 1 and 10 clients);
