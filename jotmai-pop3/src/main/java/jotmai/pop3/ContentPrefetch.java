@@ -27,7 +27,8 @@ import jotmai.store.StoreException;
  * that touches the client; the helper only calls the store.
  *
  * <p>Memory is bounded per session by two batches of {@link #MAX_BATCH_OCTETS}; large messages are
- * never read ahead (they stream through {@link MailStore#openContent}). Message contents are
+ * not read here (they stream through {@link MailStore#openContent}; {@link HeadPrefetch} reads the
+ * beginning of the next one ahead). Message contents are
  * immutable, so a cached copy can never be stale; whether the message still exists is checked by the
  * caller (ExpungeWatch).
  */
