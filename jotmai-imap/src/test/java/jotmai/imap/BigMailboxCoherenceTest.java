@@ -2,8 +2,6 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import jotmai.store.Account;
 import jotmai.store.FlagOperation;
 import jotmai.store.MessageMeta;
-import jotmai.store.MessageSource;
 import jotmai.store.Rights;
 import jotmai.store.UidSet;
 import jotmai.store.sqlite.SqliteStore;
@@ -43,14 +40,7 @@ class BigMailboxCoherenceTest extends ImapServerTestBase {
     void beforeStart() {
         bob = fx.account("bob");
         inbox = fx.inbox(bob).id();
-        for (int i = 1; i <= 40; i++) {
-            fx.store.mail().append(inbox, MessageSource.ofBytes(ImapFixture.message(i).getBytes(StandardCharsets.UTF_8)),
-                    i % 5 == 0 ? Set.of() : Set.of("\\Seen"), Instant.parse("2026-11-20T10:00:00Z"));
-        }
-        while (fx.store.mail().messages(inbox).size() < FlagRowsCache.MIN_ROWS) {
-            long last = fx.store.mail().mailbox(inbox).orElseThrow().uidNext() - 1;
-            fx.store.mail().copy(inbox, UidSet.range(1, last), inbox); // doubles the mailbox
-        }
+        fx.fillPastFlagRowsCacheMinimum(inbox, i -> i % 5 == 0 ? Set.of() : Set.of("\\Seen"));
         fx.store.acl().setRights(inbox, alice.address(), Rights.of("lrswite"));
     }
 

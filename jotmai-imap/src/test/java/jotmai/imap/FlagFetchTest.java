@@ -15,9 +15,7 @@ class FlagFetchTest extends ImapServerTestBase {
 
     @Override
     void beforeStart() {
-        for (int i = 1; i <= 4; i++) {
-            fx.deliver(alice, ImapFixture.message(i));
-        }
+        fx.deliverNumbered(alice, 4);
     }
 
     @Test

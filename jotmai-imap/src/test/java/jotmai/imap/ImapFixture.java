@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 import jotmai.shared.auth.AuthService;
 import jotmai.shared.auth.Passwords;
@@ -13,7 +14,9 @@ import jotmai.store.AppendResult;
 import jotmai.store.Mailbox;
 import jotmai.store.MessageSource;
 import jotmai.store.Store;
+import jotmai.store.UidSet;
 import jotmai.store.sqlite.SqliteStore;
+import jotmai.store.support.FlagRowsCache;
 
 /**
  * A real SQLite store in a temporary directory, accounts with real password hashes, the real
@@ -71,6 +74,29 @@ final class ImapFixture implements AutoCloseable {
     AppendResult deliver(Account a, String message) {
         return store.mail().append(inbox(a).id(), MessageSource.ofBytes(message.getBytes(StandardCharsets.UTF_8)),
                 Set.of(), Instant.parse("2026-11-20T10:00:00Z"));
+    }
+
+    /** Delivers {@link #message}s 1 to {@code count} to the account's INBOX, in that order (UIDs 1 to count). */
+    void deliverNumbered(Account a, int count) {
+        for (int i = 1; i <= count; i++) {
+            deliver(a, message(i));
+        }
+    }
+
+    /**
+     * Makes the mailbox big enough for a backend to cache its flag rows ({@link FlagRowsCache#MIN_ROWS},
+     * issue 4) quickly: 40 messages, message {@code i} with {@code flags.apply(i)}, then the mailbox is
+     * copied onto itself until it holds at least that many (UIDs dense from 1).
+     */
+    void fillPastFlagRowsCacheMinimum(long mailboxId, IntFunction<Set<String>> flags) {
+        for (int i = 1; i <= 40; i++) {
+            store.mail().append(mailboxId, MessageSource.ofBytes(message(i).getBytes(StandardCharsets.UTF_8)),
+                    flags.apply(i), Instant.parse("2026-11-20T10:00:00Z"));
+        }
+        while (store.mail().messages(mailboxId).size() < FlagRowsCache.MIN_ROWS) {
+            long last = store.mail().mailbox(mailboxId).orElseThrow().uidNext() - 1;
+            store.mail().copy(mailboxId, UidSet.range(1, last), mailboxId); // doubles the mailbox
+        }
     }
 
     static String message(int i) {

@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A raw IMAP client for transcript tests: sends lines, reads response lines (literals are inlined
@@ -94,6 +96,17 @@ final class ImapTestClient implements AutoCloseable {
 
     static String last(List<String> lines) {
         return lines.get(lines.size() - 1);
+    }
+
+    /** The number in group 1 of {@code p}'s first match in {@code lines} (a response code's value). */
+    static long number(Pattern p, List<String> lines) {
+        for (String line : lines) {
+            Matcher m = p.matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no " + p + " in " + lines);
     }
 
     ImapTestClient login(String user) throws IOException {

@@ -29,16 +29,6 @@ class OfflineResyncTest extends ImapServerTestBase {
         return new ImapTestClient(fx.port()).login("alice@example.test");
     }
 
-    private static long find(Pattern p, List<String> lines) {
-        for (String line : lines) {
-            Matcher m = p.matcher(line);
-            if (m.find()) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        throw new AssertionError("no " + p + " in " + lines);
-    }
-
     /** Applies FETCH lines with UID and FLAGS to the client-side view (\Recent is session state, left out). */
     private static void applyFetches(TreeMap<Long, Set<String>> view, List<String> lines) {
         for (String line : lines) {
@@ -92,10 +82,10 @@ class OfflineResyncTest extends ImapServerTestBase {
         try (ImapTestClient first = client()) {
             first.command("ENABLE QRESYNC");
             List<String> select = first.command("SELECT INBOX");
-            uidValidity = find(UIDVALIDITY, select);
+            uidValidity = ImapTestClient.number(UIDVALIDITY, select);
             first.command("STORE 1:2 +FLAGS (\\Seen)");
             applyFetches(view, first.command("UID FETCH 1:* (FLAGS)"));
-            modSeq = find(HIGHESTMODSEQ, first.command("STATUS INBOX (HIGHESTMODSEQ)"));
+            modSeq = ImapTestClient.number(HIGHESTMODSEQ, first.command("STATUS INBOX (HIGHESTMODSEQ)"));
             first.command("LOGOUT");
         }
         assertThat(view).hasSize(8);
@@ -136,7 +126,7 @@ class OfflineResyncTest extends ImapServerTestBase {
         }
         try (ImapTestClient c = client()) {
             c.command("ENABLE QRESYNC");
-            long uidValidity = find(UIDVALIDITY, c.command("EXAMINE INBOX"));
+            long uidValidity = ImapTestClient.number(UIDVALIDITY, c.command("EXAMINE INBOX"));
             // known-uids far beyond the mailbox, reversed ranges, "*": accepted, nothing vanished
             assertThat(c.command("EXAMINE INBOX (QRESYNC (" + uidValidity + " 1 4294967295:1,*))"))
                     .noneMatch(l -> l.startsWith("* VANISHED")).last().asString().contains("OK");

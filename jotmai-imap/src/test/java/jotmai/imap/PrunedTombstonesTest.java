@@ -29,9 +29,7 @@ class PrunedTombstonesTest extends ImapServerTestBase {
 
     @Override
     void beforeStart() {
-        for (int i = 1; i <= 10; i++) {
-            fx.deliver(alice, ImapFixture.message(i));
-        }
+        fx.deliverNumbered(alice, 10);
     }
 
     private ImapTestClient client() throws Exception {
@@ -52,16 +50,6 @@ class PrunedTombstonesTest extends ImapServerTestBase {
         while (fx.store.mail().pruneTombstones(inbox(), keep, 100) > 0) {
             // until within the cap (bounded: each round deletes rows)
         }
-    }
-
-    private static long find(Pattern p, List<String> lines) {
-        for (String line : lines) {
-            Matcher m = p.matcher(line);
-            if (m.find()) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        throw new AssertionError("no " + p + " in " + lines);
     }
 
     /** The UIDs named by the VANISHED lines ("2:3,5"). */
@@ -114,8 +102,8 @@ class PrunedTombstonesTest extends ImapServerTestBase {
         try (ImapTestClient before = client()) {
             before.command("ENABLE QRESYNC");
             List<String> select = before.command("SELECT INBOX");
-            uidValidity = find(UIDVALIDITY, select);
-            modSeq = find(HIGHESTMODSEQ, select);
+            uidValidity = ImapTestClient.number(UIDVALIDITY, select);
+            modSeq = ImapTestClient.number(HIGHESTMODSEQ, select);
         }
         expungeAndPrune(1, 2, 3, 5, 8);
         fx.deliver(alice, ImapFixture.message(11));
@@ -135,7 +123,7 @@ class PrunedTombstonesTest extends ImapServerTestBase {
     void uidFetchChangedSinceVanishedBelowTheFloorNamesEveryGoneUidOfTheSet() throws Exception {
         try (ImapTestClient c = client()) {
             c.command("ENABLE QRESYNC");
-            long modSeq = find(HIGHESTMODSEQ, c.command("SELECT INBOX"));
+            long modSeq = ImapTestClient.number(HIGHESTMODSEQ, c.command("SELECT INBOX"));
             c.command("LOGOUT");
             expungeAndPrune(0, 4, 9);
             try (ImapTestClient d = client()) {

@@ -2,8 +2,6 @@ package jotmai.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +15,6 @@ import jotmai.shared.auth.AuthService;
 import jotmai.store.Account;
 import jotmai.store.FlagOperation;
 import jotmai.store.MessageMeta;
-import jotmai.store.MessageSource;
 import jotmai.store.UidSet;
 import jotmai.store.sqlite.SqliteStore;
 import jotmai.store.support.FlagRowsCache;
@@ -36,21 +33,13 @@ class SelectWithoutFlagScanTest extends ImapServerTestBase {
     void beforeStart() {
         bob = fx.account("bob");
         inbox = fx.inbox(bob).id();
-        for (int i = 1; i <= 40; i++) {
-            Set<String> flags = switch (i % 8) {
-                case 0 -> Set.of();
-                case 1 -> Set.of("\\Seen", "\\Flagged");
-                case 2 -> Set.of("\\Seen", "$Work");
-                case 3 -> Set.of("\\Answered", "\\Seen");
-                default -> Set.of("\\Seen");
-            };
-            fx.store.mail().append(inbox, MessageSource.ofBytes(ImapFixture.message(i).getBytes(StandardCharsets.UTF_8)),
-                    flags, Instant.parse("2026-11-20T10:00:00Z"));
-        }
-        while (fx.store.mail().messages(inbox).size() < FlagRowsCache.MIN_ROWS) {
-            long last = fx.store.mail().mailbox(inbox).orElseThrow().uidNext() - 1;
-            fx.store.mail().copy(inbox, UidSet.range(1, last), inbox); // doubles the mailbox
-        }
+        fx.fillPastFlagRowsCacheMinimum(inbox, i -> switch (i % 8) {
+            case 0 -> Set.of();
+            case 1 -> Set.of("\\Seen", "\\Flagged");
+            case 2 -> Set.of("\\Seen", "$Work");
+            case 3 -> Set.of("\\Answered", "\\Seen");
+            default -> Set.of("\\Seen");
+        });
         // gaps: every seventh UID expunged; the first unseen message moves past the start
         List<Long> gone = new ArrayList<>();
         for (long uid = 1; uid < 6_000; uid += 7) {
