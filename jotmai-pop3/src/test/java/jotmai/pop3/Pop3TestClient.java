@@ -60,6 +60,10 @@ final class Pop3TestClient implements AutoCloseable {
         bind(s);
     }
 
+    Socket socket() {
+        return socket;
+    }
+
     boolean isTls() {
         return socket instanceof SSLSocket;
     }
@@ -108,6 +112,32 @@ final class Pop3TestClient implements AutoCloseable {
                 return lines;
             }
             lines.add(line);
+        }
+        throw new IOException("multi-line response too long");
+    }
+
+    /**
+     * The octets of a multi-line body exactly as they came, still stuffed, up to and including the
+     * ".CRLF" terminator (a line is anything up to LF, so bare LFs in a message are kept as sent).
+     */
+    byte[] readRawMultiLine() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int lines = 0; lines < 10_000_000; lines++) {
+            int start = all.size();
+            int b;
+            while ((b = in.read()) != '\n') {
+                if (b < 0) {
+                    throw new IOException("EOF inside multi-line response after " + all.size() + " octets");
+                }
+                all.write(b);
+            }
+            all.write('\n');
+            if (all.size() - start == 3) {
+                byte[] tail = java.util.Arrays.copyOfRange(all.toByteArray(), start, start + 3);
+                if (tail[0] == '.' && tail[1] == '\r') {
+                    return all.toByteArray();
+                }
+            }
         }
         throw new IOException("multi-line response too long");
     }
