@@ -37,6 +37,22 @@ import jotmai.store.sqlite.SqliteStore;
 class BigMailboxTiming {
     private static final int ROUNDS = Integer.getInteger("bigmailbox.rounds", 5);
 
+    /**
+     * 100 messages appended, 80% \\Seen, then the mailbox copied onto itself until it holds at least
+     * {@code count} (the data of these timings; {@link SharedSeenTiming} uses it too).
+     */
+    static void fill(Store store, long mailboxId, int count) {
+        for (int i = 0; i < 100; i++) {
+            byte[] raw = ("From: a@example.test\r\nSubject: message " + i + "\r\n\r\nbody " + i + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            store.mail().append(mailboxId, MessageSource.ofBytes(raw), i % 5 == 0 ? Set.of() : Set.of("\\Seen"),
+                    Instant.now());
+        }
+        for (int n = 100; n < count; n *= 2) {
+            store.mail().copy(mailboxId, UidSet.range(1, 0xFFFF_FFFFL), mailboxId);
+        }
+    }
+
     @Test
     void timesSelectAndUidSearchUnseenOnABigMailbox() throws Exception {
         String dirProp = System.getProperty("bigmailbox.dir");
@@ -49,15 +65,7 @@ class BigMailboxTiming {
             store.accounts().addDomain("example.test");
             Account a = store.accounts().createAccount("big@example.test", Passwords.hash("pass"), 0);
             Mailbox inbox = store.mail().mailbox(a.id(), "INBOX").orElseThrow();
-            for (int i = 0; i < 100; i++) {
-                byte[] raw = ("From: a@example.test\r\nSubject: message " + i + "\r\n\r\nbody " + i + "\r\n")
-                        .getBytes(StandardCharsets.US_ASCII);
-                store.mail().append(inbox.id(), MessageSource.ofBytes(raw), i % 5 == 0 ? Set.of() : Set.of("\\Seen"),
-                        Instant.now());
-            }
-            for (int n = 100; n < count; n *= 2) {
-                store.mail().copy(inbox.id(), UidSet.range(1, 0xFFFF_FFFFL), inbox.id());
-            }
+            fill(store, inbox.id(), count);
         }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

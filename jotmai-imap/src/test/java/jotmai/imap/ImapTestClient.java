@@ -98,6 +98,23 @@ final class ImapTestClient implements AutoCloseable {
         return lines.get(lines.size() - 1);
     }
 
+    /** Most UIDs {@link #uids} expands from one range: a test's mailboxes are far smaller. */
+    static final int MAX_RANGE = 1_000;
+
+    /** The UIDs of a sequence set as a VANISHED response writes it ("2:3,5"; RFC 9051 §9 sequence-set). */
+    static java.util.TreeSet<Long> uids(String set) {
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        for (String range : set.split(",")) {
+            String[] ends = range.split(":");
+            long lo = Long.parseLong(ends[0]);
+            long hi = ends.length > 1 ? Long.parseLong(ends[1]) : lo;
+            for (long u = Math.min(lo, hi); u <= Math.max(lo, hi) && u - Math.min(lo, hi) < MAX_RANGE; u++) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
     /** The number in group 1 of {@code p}'s first match in {@code lines} (a response code's value). */
     static long number(Pattern p, List<String> lines) {
         for (String line : lines) {

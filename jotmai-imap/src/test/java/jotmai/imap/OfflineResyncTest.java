@@ -51,14 +51,7 @@ class OfflineResyncTest extends ImapServerTestBase {
             if (!line.startsWith("* VANISHED (EARLIER) ")) {
                 continue;
             }
-            for (String range : line.substring("* VANISHED (EARLIER) ".length()).split(",")) {
-                String[] ends = range.split(":");
-                long lo = Long.parseLong(ends[0]);
-                long hi = ends.length > 1 ? Long.parseLong(ends[1]) : lo;
-                for (long u = Math.min(lo, hi); u <= Math.max(lo, hi); u++) {
-                    view.remove(u);
-                }
-            }
+            view.keySet().removeAll(ImapTestClient.uids(line.substring("* VANISHED (EARLIER) ".length())));
         }
     }
 

@@ -57,14 +57,7 @@ class PrunedTombstonesTest extends ImapServerTestBase {
         TreeSet<Long> out = new TreeSet<>();
         for (String line : lines) {
             if (line.startsWith(prefix)) {
-                for (String range : line.substring(prefix.length()).split(",")) {
-                    String[] ends = range.split(":");
-                    long lo = Long.parseLong(ends[0]);
-                    long hi = ends.length > 1 ? Long.parseLong(ends[1]) : lo;
-                    for (long u = Math.min(lo, hi); u <= Math.max(lo, hi) && u - lo < 1_000; u++) {
-                        out.add(u);
-                    }
-                }
+                out.addAll(ImapTestClient.uids(line.substring(prefix.length())));
             }
         }
         return out;

@@ -3,16 +3,13 @@ package jotmai.imap;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +19,6 @@ import jotmai.shared.net.ListenerConfig;
 import jotmai.shared.tls.TlsContextProvider;
 import jotmai.store.Account;
 import jotmai.store.Mailbox;
-import jotmai.store.MessageSource;
 import jotmai.store.Rights;
 import jotmai.store.Store;
 import jotmai.store.UidSet;
@@ -52,15 +48,7 @@ class SharedSeenTiming {
             Account owner = store.accounts().createAccount("owner@example.test", Passwords.hash("pass"), 0);
             Account reader = store.accounts().createAccount("reader@example.test", Passwords.hash("pass"), 0);
             Mailbox inbox = store.mail().mailbox(owner.id(), "INBOX").orElseThrow();
-            for (int i = 0; i < 100; i++) {
-                byte[] raw = ("From: a@example.test\r\nSubject: message " + i + "\r\n\r\nbody " + i + "\r\n")
-                        .getBytes(StandardCharsets.US_ASCII);
-                store.mail().append(inbox.id(), MessageSource.ofBytes(raw), i % 5 == 0 ? Set.of() : Set.of("\\Seen"),
-                        Instant.now());
-            }
-            for (int n = 100; n < count; n *= 2) {
-                store.mail().copy(inbox.id(), UidSet.range(1, 0xFFFF_FFFFL), inbox.id());
-            }
+            BigMailboxTiming.fill(store, inbox.id(), count);
             store.acl().setRights(inbox.id(), reader.address(), Rights.of("lrs"));
             long total = store.mail().status(inbox.id()).uidNext() - 1;
             List<Long> seen = new ArrayList<>();
