@@ -21,8 +21,11 @@ import jotmai.store.StoreException;
  * message follows from the stream opened in the background, positioned after the head.
  *
  * <p>Bounds: one message at a time, {@link #HEAD_OCTETS} plus the one store window the open stream
- * buffers (SQLite: at most 128 KB, PostgreSQL: one chunk), so under 200 KB per session on top of
- * {@link ContentPrefetch}'s two batches. Store streams hold no connection between reads (both
+ * buffers (SQLite: at most 128 KB, in practice its second window, 32 KB; PostgreSQL: one chunk), so
+ * under 200 KB per session on top of {@link ContentPrefetch}'s two batches. Measured all told
+ * (Pop3MemoryCheck: 200 sessions each blocked mid-way through a 1 MB RETR to a reader that stopped,
+ * each with the next head read ahead): 229 KB of heap per session, all of it freed when the clients
+ * vanished. Store streams hold no connection between reads (both
  * backends), so a stream opened on the helper thread may be continued by the session thread (the
  * future's get() orders the two), and one that is dropped unread holds nothing but memory.
  *
