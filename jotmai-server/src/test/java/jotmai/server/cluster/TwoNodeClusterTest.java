@@ -232,6 +232,72 @@ class TwoNodeClusterTest {
         }
     }
 
+    /** ~{@code size} octets of CRLF lines, every fifth starting with "." (stuffed on the wire). */
+    static String largeMessage(int i, int size) {
+        StringBuilder sb = new StringBuilder("From: sender@remote.test\r\nSubject: large " + i + "\r\n\r\n");
+        for (int k = 0; sb.length() < size; k++) {
+            sb.append(k % 5 == 0 ? "." : "").append("line ").append(k).append(" of large message ").append(i).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    /** RETR's status line was read: the body up to ".", un-stuffed (RFC 1939 §3), with its CRLFs. */
+    static String pop3Body(Wire w) throws IOException {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 1_000_000; i++) {
+            String line = w.line();
+            if (line.equals(".")) {
+                return body.toString();
+            }
+            body.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
+        }
+        throw new IOException("RETR body too long");
+    }
+
+    @Test
+    void largePop3DownloadsArriveExactlyOnPostgresAndAnImapExpungeOnTheOtherNodeFailsTheMessageReadAhead() throws Exception {
+        // issue 5: node A reads the next large message's head ahead while one streams (HeadPrefetch)
+        String erin = "erin@" + DOMAIN;
+        long account = admin.accounts().createAccount(erin, jotmai.shared.auth.Passwords.hash(PASSWORD), 0).id();
+        long inbox = admin.mail().mailbox(account, jotmai.store.Mailbox.INBOX).orElseThrow().id();
+        List<String> sent = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            String m = largeMessage(i, i == 4 ? 5_000 : 200_000 + i * 50_000);
+            admin.mail().append(inbox, jotmai.store.MessageSource.ofBytes(m.getBytes(StandardCharsets.US_ASCII)),
+                    java.util.Set.of(), java.time.Instant.now());
+            sent.add(m);
+        }
+        try (Wire pop = pop3(nodeA)) {
+            pop.send("USER " + erin);
+            assertThat(pop.line()).startsWith("+OK");
+            pop.send("PASS " + PASSWORD);
+            assertThat(pop.line()).startsWith("+OK");
+            pop.send("RETR 1");
+            assertThat(pop.line()).isEqualTo("+OK " + sent.get(0).length() + " octets");
+            assertThat(pop3Body(pop)).isEqualTo(sent.get(0));
+            pop.send("RETR 2"); // in order: 3's head is read ahead while 2 streams
+            assertThat(pop.line()).isEqualTo("+OK " + sent.get(1).length() + " octets");
+            try (Wire imap = imapLogin(nodeB, "erin")) {
+                assertThat(imap.imap("s", "SELECT INBOX").getLast()).startsWith("s OK");
+                assertThat(imap.imap("d", "STORE 3 +FLAGS.SILENT (\\Deleted)").getLast()).startsWith("d OK");
+                assertThat(imap.imap("e", "EXPUNGE")).contains("* 3 EXPUNGE");
+            }
+            assertThat(pop3Body(pop)).isEqualTo(sent.get(1));
+            Thread.sleep(2 * CROSS_NODE_LATENCY.toMillis()); // node B's change reaches node A's bus
+            pop.send("RETR 3");
+            assertThat(pop.line()).isEqualTo("-ERR message 3 was removed by another session");
+            pop.send("RETR 4");
+            assertThat(pop.line()).isEqualTo("+OK " + sent.get(3).length() + " octets");
+            assertThat(pop3Body(pop)).isEqualTo(sent.get(3));
+            pop.send("RETR 2"); // back: from the store, not read ahead
+            assertThat(pop.line()).startsWith("+OK");
+            assertThat(pop3Body(pop)).isEqualTo(sent.get(1));
+            pop.send("QUIT");
+            assertThat(pop.line()).startsWith("+OK");
+        }
+        assertThat(admin.mail().messages(inbox)).hasSize(3);
+    }
+
     static Wire pop3(ClusterNode node) throws IOException {
         Wire w = Wire.connect(node.port("pop3"));
         assertThat(w.line()).startsWith("+OK");
