@@ -14,6 +14,8 @@ import argparse, socket, time
 
 from proc_cpu import app_cpu, cpu, pids_by_comm
 
+TERM = b"\r\n.\r\n"  # the end of a multi-line response (RFC 1939 §3)
+
 
 class C:
     def __init__(self, port):
