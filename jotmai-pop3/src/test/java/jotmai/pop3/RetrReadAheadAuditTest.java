@@ -200,6 +200,12 @@ class RetrReadAheadAuditTest extends AliceMaildropTest {
         withDot[lastLineDot.length + 2] = '\n';
         ms.add(withDot); // a message whose last line is "." (would end the response if not stuffed)
         ms.add(java.util.Arrays.copyOf(withDot, withDot.length - 2)); // ... and without CRLF after it
+        StringBuilder headerOnly = new StringBuilder("Subject: header only\r\n");
+        for (int i = 0; headerOnly.length() < 90 * K; i++) {
+            headerOnly.append("X-Field-").append(i).append(": value ").append(i).append("\r\n");
+        }
+        headerOnly.append("X-Last: no line end");
+        ms.add(headerOnly.toString().getBytes(StandardCharsets.US_ASCII)); // no empty line: TOP n 0 sends it all
         return ms;
     }
 
@@ -272,6 +278,31 @@ class RetrReadAheadAuditTest extends AliceMaildropTest {
             assertThat(c.isClosedByServer()).isTrue();
         }
         assertEverythingStillDownloads(sent);
+    }
+
+    @Test
+    void pipelinedRetrsOverPop3sAndStlsAreAnsweredInOrderAndByteExact() throws Exception {
+        List<byte[]> sent = deliverAll(List.of(sized(200 * K, "t1", 3), sized(3 * K, "t2", 2), sized(700 * K, "t3", 5),
+                sized(64 * K + 1, "t4", 1)));
+        String pipeline = "RETR 1\r\nRETR 2\r\nRETR 3\r\nRETR 4\r\nRETR 3\r\nNOOP\r\n";
+        int[] expected = {1, 2, 3, 4, 3};
+        for (boolean implicitTls : new boolean[] {true, false}) {
+            try (Pop3TestClient c = implicitTls ? Pop3TestClient.connectTls(fx.pop3sPort()) : fx.connect()) {
+                if (!implicitTls) {
+                    assertThat(c.command("STLS")).startsWith("+OK");
+                    c.startTls();
+                }
+                c.login("alice@example.test", "secret");
+                c.sendRaw(pipeline.getBytes(StandardCharsets.US_ASCII));
+                for (int n : expected) {
+                    assertThat(c.readLine()).isEqualTo("+OK " + sent.get(n - 1).length + " octets");
+                    assertWire(c.readRawMultiLine(), StuffingPropertyTest.reference(sent.get(n - 1), -1),
+                            (implicitTls ? "POP3S" : "STLS") + " RETR " + n);
+                }
+                assertThat(c.readLine()).startsWith("+OK");
+                assertThat(c.command("QUIT")).startsWith("+OK");
+            }
+        }
     }
 
     @Test
