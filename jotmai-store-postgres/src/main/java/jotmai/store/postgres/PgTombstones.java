@@ -4,10 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 import jotmai.store.UidSet;
+import jotmai.store.jdbc.Sql;
 import jotmai.store.support.ChangeRows;
 
 /**
@@ -23,35 +23,21 @@ final class PgTombstones {
 
     /** The mailbox's UIDs in the caller's snapshot (changesSince below the floor). */
     static UidSet existingUids(Connection c, long mailboxId) throws SQLException {
-        List<Long> uids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? ORDER BY uid")) {
-            ps.setLong(1, MailboxIds.accountOf(mailboxId));
-            ps.setLong(2, mailboxId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    uids.add(rs.getLong(1));
-                }
-            }
-        }
-        return UidSet.of(uids);
+        return UidSet.of(Sql.list(c, "SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? ORDER BY uid",
+                ps -> {
+                    ps.setLong(1, MailboxIds.accountOf(mailboxId));
+                    ps.setLong(2, mailboxId);
+                }, rs -> rs.getLong(1)));
     }
 
     /** Mailboxes with more than {@code keep} tombstones (the floor row not counted). */
     static List<Long> overCap(Connection c, int keep, int limit) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        return Sql.list(c, """
                 SELECT mailbox_id FROM tombstones WHERE uid <> 0 GROUP BY account_id, mailbox_id
-                HAVING count(*) > ? LIMIT ?""")) {
+                HAVING count(*) > ? LIMIT ?""", ps -> {
             ps.setLong(1, keep);
             ps.setLong(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        }
-        return ids;
+        }, rs -> rs.getLong(1));
     }
 
     /** One batch: the oldest tombstones beyond the newest {@code keep}, then the floor. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jotmai.store.UidSet;
+import jotmai.store.jdbc.Sql;
 import jotmai.store.support.ChangeRows;
 
 /**
@@ -21,33 +22,19 @@ final class Tombstones {
 
     /** The mailbox's UIDs in the caller's snapshot (changesSince below the floor). */
     static UidSet existingUids(Connection c, long mailboxId) throws SQLException {
-        List<Long> uids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY uid")) {
+        return UidSet.of(Sql.list(c, "SELECT uid FROM message WHERE mailbox_id = ? ORDER BY uid", ps -> {
             ps.setLong(1, mailboxId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    uids.add(rs.getLong(1));
-                }
-            }
-        }
-        return UidSet.of(uids);
+        }, rs -> rs.getLong(1)));
     }
 
     /** Mailboxes with more than {@code keep} tombstones (the floor row not counted); one index scan. */
     static List<Long> overCap(Connection c, int keep, int limit) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        return Sql.list(c, """
                 SELECT mailbox_id FROM tombstone WHERE uid <> 0 GROUP BY mailbox_id HAVING count(*) > ?
-                LIMIT ?""")) {
+                LIMIT ?""", ps -> {
             ps.setLong(1, keep);
             ps.setLong(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        }
-        return ids;
+        }, rs -> rs.getLong(1));
     }
 
     /**
