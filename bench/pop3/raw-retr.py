@@ -82,6 +82,18 @@ class Client:
         return reply
 
 
+def download(c):
+    """STAT, LIST, then RETR of every message; returns (messages, octets received)."""
+    count = int(c.cmd("STAT").split()[1])
+    c.cmd("LIST")
+    c.multiline()
+    nbytes = 0
+    for i in range(1, count + 1):
+        c.cmd("RETR %d" % i)
+        nbytes += c.multiline()
+    return count, nbytes
+
+
 def one(a):
     host, port, user, password = a
     t0 = time.monotonic()
@@ -90,13 +102,7 @@ def one(a):
     c.cmd("USER " + user)
     c.cmd("PASS " + password)
     login = time.monotonic() - t0
-    count = int(c.cmd("STAT").split()[1])
-    c.cmd("LIST")
-    c.multiline()
-    nbytes = 0
-    for i in range(1, count + 1):
-        c.cmd("RETR %d" % i)
-        nbytes += c.multiline()
+    count, nbytes = download(c)
     c.cmd("QUIT")
     c.s.close()
     return count, nbytes, time.monotonic() - t0, login
@@ -125,13 +131,7 @@ def one_logged_in_first(a):
         raise
     logged_in.wait(BARRIER_TIMEOUT_S)
     try:
-        count = int(c.cmd("STAT").split()[1])
-        c.cmd("LIST")
-        c.multiline()
-        nbytes = 0
-        for i in range(1, count + 1):
-            c.cmd("RETR %d" % i)
-            nbytes += c.multiline()
+        count, nbytes = download(c)
     except Exception:
         done.abort()
         raise
