@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,14 @@ class Pop3LargeMailClientsTest extends AliceMaildropTest {
         }
     }
 
+    /** Message i of {@code sent}, as the client delivers it, is stored as file {@code from + i}. */
+    private static void assertEachStoredExactly(List<byte[]> got, int from, List<byte[]> sent,
+            UnaryOperator<byte[]> asDelivered, String how) {
+        for (int i = 0; i < sent.size(); i++) {
+            assertStoredExactly(got.get(from + i), asDelivered.apply(sent.get(i)), how + " message " + (i + 1));
+        }
+    }
+
     private static List<byte[]> filesIn(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -124,9 +133,7 @@ class Pop3LargeMailClientsTest extends AliceMaildropTest {
         assertThat(first.exitCode()).as("POP3S, keep\n" + first.output()).isZero();
         List<byte[]> got = filesIn(out);
         assertThat(got).hasSize(sent.size());
-        for (int i = 0; i < sent.size(); i++) {
-            assertStoredExactly(got.get(i), sent.get(i), "fetchmail POP3S message " + (i + 1));
-        }
+        assertEachStoredExactly(got, 0, sent, UnaryOperator.identity(), "fetchmail POP3S");
         ExternalTool.Result again = fetchmail(mda, "ssl", true);
         assertThat(again.exitCode()).as("second run with keep: no new mail (exit 1)\n" + again.output()).isEqualTo(1);
         assertThat(filesIn(out)).hasSize(sent.size());
@@ -137,9 +144,7 @@ class Pop3LargeMailClientsTest extends AliceMaildropTest {
         assertThat(stls.output()).contains("STLS");
         got = filesIn(out);
         assertThat(got).hasSize(2 * sent.size());
-        for (int i = 0; i < sent.size(); i++) {
-            assertStoredExactly(got.get(sent.size() + i), sent.get(i), "fetchmail STLS message " + (i + 1));
-        }
+        assertEachStoredExactly(got, sent.size(), sent, UnaryOperator.identity(), "fetchmail STLS");
         assertThat(inboxSize()).isZero();
     }
 
@@ -193,10 +198,8 @@ class Pop3LargeMailClientsTest extends AliceMaildropTest {
         assertThat(first.exitCode()).as("POP3S\n" + first.output()).isZero();
         List<byte[]> got = filesIn(folder);
         assertThat(got).hasSize(sent.size());
-        for (int i = 0; i < sent.size(); i++) {
-            // getmail hands the MDA LF line ends
-            assertStoredExactly(got.get(i), lf(sent.get(i)), "getmail POP3S message " + (i + 1));
-        }
+        // getmail hands the MDA LF line ends
+        assertEachStoredExactly(got, 0, sent, Pop3LargeMailClientsTest::lf, "getmail POP3S");
         ExternalTool.Result again = getmail(folder, true, false);
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(filesIn(folder)).as("second run retrieves nothing new").hasSize(sent.size());
@@ -211,9 +214,7 @@ class Pop3LargeMailClientsTest extends AliceMaildropTest {
         assertThat(plain.exitCode()).as("plain POP3, delete\n" + plain.output()).isZero();
         got = filesIn(folder);
         assertThat(got).hasSize(2 * sent.size());
-        for (int i = 0; i < sent.size(); i++) {
-            assertStoredExactly(got.get(sent.size() + i), lf(sent.get(i)), "getmail POP3 message " + (i + 1));
-        }
+        assertEachStoredExactly(got, sent.size(), sent, Pop3LargeMailClientsTest::lf, "getmail POP3");
         assertThat(inboxSize()).isZero();
     }
 
